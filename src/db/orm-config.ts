@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { MigrationObject, Options } from '@mikro-orm/core';
+import { LibSqlDriver } from '@mikro-orm/libsql';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { POSTGRESQL_MIGRATIONS } from '../../migrations/postgresql/index.js';
+import { SQLITE_MIGRATIONS } from '../../migrations/sqlite/index.js';
+import type { DatabaseConfig } from '../config/config.js';
+import { ENTITIES } from '../entities/index.js';
+
+/** Tables the ORM does not own (search indexes kept by triggers): schema diffs leave them alone. */
+export const UNMANAGED_TABLES = [/^search_document/];
+
+export interface OrmConfigOptions {
+  /** Called with every SQL statement the ORM runs (statement counting in tests, debug logs). */
+  onQuery?: (sql: string) => void;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+const migrationsFor = (dialect: DatabaseConfig['dialect']): MigrationObject[] =>
+  dialect === 'sqlite' ? SQLITE_MIGRATIONS : POSTGRESQL_MIGRATIONS;
+
+/** MikroORM options for the configured database; migrations are listed in code, not globbed. */
+export function createOrmOptions(database: DatabaseConfig, options: OrmConfigOptions = {}): Options {
+  const common = {
+    entities: ENTITIES,
+    extensions: [Migrator],
+    // Every request forks its own EntityManager; a global use is a bug and must throw.
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    migrations: {
+      migrationsList: migrationsFor(database.dialect),
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+    schemaGenerator: { skipTables: UNMANAGED_TABLES },
+    debug: options.onQuery ? (['query'] as const) : false,
+    logger: options.onQuery ?? (() => {}),
+    discovery: { warnWhenNoEntities: true },
+  } satisfies Partial<Options>;
+
+  if (database.dialect === 'sqlite') {
+    if (database.file !== ':memory:') mkdirSync(dirname(database.file), { recursive: true });
+    return { ...common, driver: LibSqlDriver, dbName: database.file } as Options;
+  }
+  const url = new URL(database.url);
+  url.searchParams.delete('schema');
+  if (database.schema) url.searchParams.set('options', `-c search_path=${database.schema}`);
+  return {
+    ...common,
+    driver: PostgreSqlDriver,
+    clientUrl: url.toString(),
+    schema: database.schema,
+    pool: { min: 0, max: options.poolSize ?? 10 },
+  } as Options;
+}

@@ -1,0 +1,56 @@
+// Domain enumerations, shared by persistence and the GraphQL schema (which registers them).
+
+export enum ClusterLevel {
+  ARENA = 'ARENA',
+  ARENA_PRO = 'ARENA_PRO',
+  NCE = 'NCE',
+  GCE = 'GCE',
+}
+/** Programme order of the levels, lowest first (for ordering by level). */
+export const CLUSTER_LEVEL_RANK: Record<ClusterLevel, number> = { ARENA: 1, ARENA_PRO: 2, NCE: 3, GCE: 4 };
+
+export enum ClusterStatus {
+  ACTIVE = 'ACTIVE',
+  ENDED = 'ENDED',
+}
+
+export enum MembershipRole {
+  MEMBER = 'MEMBER',
+  CORE = 'CORE',
+  HOST = 'HOST',
+}
+
+export enum PartnerKind {
+  UNIVERSITY = 'UNIVERSITY',
+  RESEARCH_INSTITUTE = 'RESEARCH_INSTITUTE',
+  FUNDING_AGENCY = 'FUNDING_AGENCY',
+  PUBLIC_AGENCY = 'PUBLIC_AGENCY',
+  INCUBATOR = 'INCUBATOR',
+}
+
+export enum PartnershipRole {
+  RESEARCH = 'RESEARCH',
+  FUNDING = 'FUNDING',
+  PROGRAMME_OWNER = 'PROGRAMME_OWNER',
+  OTHER = 'OTHER',
+}
+
+export enum AnnouncementKind {
+  ADMISSION = 'ADMISSION',
+  LEVEL_CHANGE = 'LEVEL_CHANGE',
+  NEWS = 'NEWS',
+  POLICY = 'POLICY',
+}
+
+export enum Language {
+  nb = 'nb',
+  en = 'en',
+}
+
+/** Where a row came from: real published sources, synthetic demo data, or an import. */
+export enum Provenance {
+  SOURCE = 'SOURCE',
+  DEMO = 'DEMO',
+  IMPORT = 'IMPORT',
+  MANUAL = 'MANUAL',
+}

@@ -1,0 +1,34 @@
+import { AnnouncementCluster } from './announcement-cluster.entity.js';
+import { Announcement } from './announcement.entity.js';
+import { ClusterLevelPeriod } from './cluster-level-period.entity.js';
+import { ClusterSector } from './cluster-sector.entity.js';
+import { Cluster } from './cluster.entity.js';
+import { Membership } from './membership.entity.js';
+import { Organization } from './organization.entity.js';
+import { PartnerInstitution } from './partner-institution.entity.js';
+import { Partnership } from './partnership.entity.js';
+
+export {
+  Announcement,
+  AnnouncementCluster,
+  Cluster,
+  ClusterLevelPeriod,
+  ClusterSector,
+  Membership,
+  Organization,
+  PartnerInstitution,
+  Partnership,
+};
+
+/** Every entity the ORM knows, listed explicitly (no folder scanning at start). */
+export const ENTITIES = [
+  Cluster,
+  ClusterLevelPeriod,
+  ClusterSector,
+  Organization,
+  Membership,
+  PartnerInstitution,
+  Partnership,
+  Announcement,
+  AnnouncementCluster,
+];

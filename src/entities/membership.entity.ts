@@ -1,0 +1,27 @@
+import { Entity, Enum, Index, ManyToOne, Property, type Rel } from '@mikro-orm/core';
+import { BaseEntity } from './base.entity.js';
+import type { Cluster } from './cluster.entity.js';
+import { MembershipRole } from './enums.js';
+import type { Organization } from './organization.entity.js';
+
+/** An organization's membership of a cluster; ending it sets `leftOn`, history is never deleted. */
+@Entity()
+@Index({ properties: ['cluster', 'joinedOn', 'id'] })
+@Index({ properties: ['organization', 'joinedOn', 'id'] })
+@Index({ properties: ['cluster', 'role'] })
+export class Membership extends BaseEntity {
+  @ManyToOne('Cluster')
+  cluster!: Rel<Cluster>;
+
+  @ManyToOne('Organization')
+  organization!: Rel<Organization>;
+
+  @Enum({ items: () => MembershipRole })
+  role!: MembershipRole;
+
+  @Property({ type: 'date' })
+  joinedOn!: string;
+
+  @Property({ type: 'date', nullable: true })
+  leftOn?: string | null;
+}

@@ -1,0 +1,54 @@
+import { Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../context/request-context.js';
+import type { ClusterRecord } from '../../repositories/records.js';
+import { clusterLevelHistory, clusterSectors } from '../../services/cluster.service.js';
+import { clusterAnnouncements, memberships, partnerships } from '../../services/relation.service.js';
+import { AnnouncementConnection } from '../types/announcement.type.js';
+import { AnnouncementsArgs, MembershipsArgs, PartnershipsArgs } from '../types/args.js';
+import { Cluster, ClusterLevelPeriod } from '../types/cluster.type.js';
+import { MembershipConnection } from '../types/membership.type.js';
+import { PartnershipConnection } from '../types/partner.type.js';
+import { globalIdOf } from './global-id.js';
+
+@Resolver(() => Cluster)
+export class ClusterResolver {
+  @FieldResolver(() => ID, { description: 'Global, opaque identifier; stable for the life of the object.' })
+  id(@Root() cluster: ClusterRecord) {
+    return globalIdOf(cluster);
+  }
+
+  @FieldResolver(() => [String], { description: 'Sectors the cluster works in, most important first.' })
+  sectors(@Root() cluster: ClusterRecord, @Ctx() ctx: RequestContext) {
+    return clusterSectors(ctx, cluster.id);
+  }
+
+  @FieldResolver(() => [ClusterLevelPeriod], {
+    description: 'Every level the cluster has held, oldest first; the last is the current one.',
+  })
+  levelHistory(@Root() cluster: ClusterRecord, @Ctx() ctx: RequestContext) {
+    return clusterLevelHistory(ctx, cluster.id);
+  }
+
+  @FieldResolver(() => MembershipConnection, {
+    description: 'Member organizations (current and past), oldest membership first by default.',
+  })
+  members(@Root() cluster: ClusterRecord, @Args(() => MembershipsArgs) args: MembershipsArgs, @Ctx() ctx: RequestContext) {
+    return memberships(ctx, 'cluster', cluster.id, args);
+  }
+
+  @FieldResolver(() => PartnershipConnection, { description: 'Partner institutions working with the cluster.' })
+  partners(@Root() cluster: ClusterRecord, @Args(() => PartnershipsArgs) args: PartnershipsArgs, @Ctx() ctx: RequestContext) {
+    return partnerships(ctx, 'cluster', cluster.id, args);
+  }
+
+  @FieldResolver(() => AnnouncementConnection, {
+    description: 'Announcements that mention the cluster, newest first by default.',
+  })
+  announcements(
+    @Root() cluster: ClusterRecord,
+    @Args(() => AnnouncementsArgs) args: AnnouncementsArgs,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return clusterAnnouncements(ctx, cluster.id, args);
+  }
+}

@@ -1,0 +1,44 @@
+import { Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../context/request-context.js';
+import type { MembershipRecord, OrganizationRecord } from '../../repositories/records.js';
+import { memberships } from '../../services/relation.service.js';
+import { MembershipsArgs } from '../types/args.js';
+import { Cluster } from '../types/cluster.type.js';
+import { Membership, MembershipConnection } from '../types/membership.type.js';
+import { Organization } from '../types/organization.type.js';
+import { globalIdOf } from './global-id.js';
+
+@Resolver(() => Organization)
+export class OrganizationResolver {
+  @FieldResolver(() => ID, { description: 'Global, opaque identifier; stable for the life of the object.' })
+  id(@Root() organization: OrganizationRecord) {
+    return globalIdOf(organization);
+  }
+
+  @FieldResolver(() => MembershipConnection, { description: "The organization's cluster memberships (current and past)." })
+  memberships(
+    @Root() organization: OrganizationRecord,
+    @Args(() => MembershipsArgs) args: MembershipsArgs,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return memberships(ctx, 'organization', organization.id, args);
+  }
+}
+
+@Resolver(() => Membership)
+export class MembershipResolver {
+  @FieldResolver(() => ID, { description: 'Global, opaque identifier; stable for the life of the object.' })
+  id(@Root() membership: MembershipRecord) {
+    return globalIdOf(membership);
+  }
+
+  @FieldResolver(() => Cluster, { description: 'The cluster.' })
+  cluster(@Root() membership: MembershipRecord, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.clusterById.load(membership.clusterId);
+  }
+
+  @FieldResolver(() => Organization, { description: 'The member organization.' })
+  organization(@Root() membership: MembershipRecord, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.organizationById.load(membership.organizationId);
+  }
+}

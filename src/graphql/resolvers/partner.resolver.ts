@@ -1,0 +1,39 @@
+import { Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../context/request-context.js';
+import type { PartnerRecord, PartnershipRecord } from '../../repositories/records.js';
+import { partnerships } from '../../services/relation.service.js';
+import { PartnershipsArgs } from '../types/args.js';
+import { Cluster } from '../types/cluster.type.js';
+import { PartnerInstitution, Partnership, PartnershipConnection } from '../types/partner.type.js';
+import { globalIdOf } from './global-id.js';
+
+@Resolver(() => PartnerInstitution)
+export class PartnerInstitutionResolver {
+  @FieldResolver(() => ID, { description: 'Global, opaque identifier; stable for the life of the object.' })
+  id(@Root() partner: PartnerRecord) {
+    return globalIdOf(partner);
+  }
+
+  @FieldResolver(() => PartnershipConnection, { description: 'Clusters this institution partners with.' })
+  partnerships(@Root() partner: PartnerRecord, @Args(() => PartnershipsArgs) args: PartnershipsArgs, @Ctx() ctx: RequestContext) {
+    return partnerships(ctx, 'partner', partner.id, args);
+  }
+}
+
+@Resolver(() => Partnership)
+export class PartnershipResolver {
+  @FieldResolver(() => ID, { description: 'Global, opaque identifier; stable for the life of the object.' })
+  id(@Root() partnership: PartnershipRecord) {
+    return globalIdOf(partnership);
+  }
+
+  @FieldResolver(() => Cluster, { description: 'The cluster.' })
+  cluster(@Root() partnership: PartnershipRecord, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.clusterById.load(partnership.clusterId);
+  }
+
+  @FieldResolver(() => PartnerInstitution, { description: 'The partner institution.' })
+  partner(@Root() partnership: PartnershipRecord, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.partnerById.load(partnership.partnerId);
+  }
+}

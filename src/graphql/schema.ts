@@ -1,0 +1,47 @@
+import { writeFile } from 'node:fs/promises';
+import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { AnnouncementResolver } from './resolvers/announcement.resolver.js';
+import { ClusterResolver } from './resolvers/cluster.resolver.js';
+import { MembershipResolver, OrganizationResolver } from './resolvers/organization.resolver.js';
+import { PartnerInstitutionResolver, PartnershipResolver } from './resolvers/partner.resolver.js';
+import { QueryResolver } from './resolvers/query.resolver.js';
+import { Announcement } from './types/announcement.type.js';
+import { Cluster } from './types/cluster.type.js';
+import { Membership } from './types/membership.type.js';
+import { Organization } from './types/organization.type.js';
+import { PartnerInstitution, Partnership } from './types/partner.type.js';
+
+export const SCHEMA_FILE = 'schema/schema.graphql';
+
+/** Builds the executable schema from the resolvers (no class-validator: services validate). */
+export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    resolvers: [
+      QueryResolver,
+      ClusterResolver,
+      OrganizationResolver,
+      MembershipResolver,
+      PartnerInstitutionResolver,
+      PartnershipResolver,
+      AnnouncementResolver,
+    ],
+    // Node implementors reachable only through node(id) must still be in the schema.
+    orphanedTypes: [Cluster, Organization, Membership, PartnerInstitution, Partnership, Announcement],
+    validate: false,
+    emitSchemaFile: false,
+  });
+  // type-graphql has no option for the root type's description; GraphiQL shows it first.
+  const query = schema.getQueryType();
+  if (query)
+    query.description =
+      'The entry points of the klynge graph: clusters, members, partners, announcements, search and statistics.';
+  return schema;
+}
+
+/** The SDL checked in as schema/schema.graphql (sorted, so diffs are about meaning, not order). */
+export const printKlyngeSchema = (schema: GraphQLSchema) => `${printSchema(lexicographicSortSchema(schema))}\n`;
+
+export async function emitSchemaFile(schema: GraphQLSchema, file = SCHEMA_FILE): Promise<void> {
+  await writeFile(file, printKlyngeSchema(schema));
+}

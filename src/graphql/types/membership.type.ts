@@ -1,0 +1,23 @@
+import { Field, ObjectType } from 'type-graphql';
+import { ConnectionType } from './connection.js';
+import { MembershipRole } from './enums.js';
+import { Node } from './node.interface.js';
+import { LocalDate } from './scalars.js';
+
+@ObjectType({
+  implements: Node,
+  description: "An organization's membership of a cluster. Ended memberships are kept as history.",
+})
+export class Membership extends Node {
+  @Field(() => MembershipRole, { description: "The organization's role in the cluster." })
+  role!: MembershipRole;
+
+  @Field(() => LocalDate, { description: 'Date the organization joined.' })
+  joinedOn!: string;
+
+  @Field(() => LocalDate, { nullable: true, description: 'Date the organization left; null while it is a member.' })
+  leftOn!: string | null;
+}
+
+@ObjectType({ description: 'A page of memberships.' })
+export class MembershipConnection extends ConnectionType(Membership, 'Membership') {}

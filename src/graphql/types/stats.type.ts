@@ -1,0 +1,47 @@
+import { Field, Int, ObjectType, createUnionType } from 'type-graphql';
+import { Announcement } from './announcement.type.js';
+import { Cluster } from './cluster.type.js';
+import { Organization } from './organization.type.js';
+import { PartnerInstitution } from './partner.type.js';
+
+@ObjectType({ description: 'A group and how many it holds.' })
+export class KeyCount {
+  @Field({ description: 'The group: a level, county, sector or year ("UNKNOWN" where the value is missing).' })
+  key!: string;
+
+  @Field(() => Int, { description: 'How many.' })
+  count!: number;
+}
+
+@ObjectType({
+  description:
+    'Programme statistics over the clusters a filter selects. Each list is one grouped query, run only when asked for.',
+})
+export class ProgrammeStats {
+  @Field(() => [KeyCount], { description: 'Clusters per level, in programme order.' })
+  clustersByLevel!: KeyCount[];
+
+  @Field(() => [KeyCount], {
+    description: 'Organizations with a current membership, per cluster level (an organization counts once per level).',
+  })
+  membersByLevel!: KeyCount[];
+
+  @Field(() => [KeyCount], {
+    description: "Organizations with a current membership, per the organization's own county; largest first.",
+  })
+  membersByCounty!: KeyCount[];
+
+  @Field(() => [KeyCount], { description: 'Organizations with a current membership, per cluster sector; largest first.' })
+  membersBySector!: KeyCount[];
+
+  @Field(() => [KeyCount], { description: 'Memberships started per year (including ended ones), oldest year first.' })
+  membershipsByYear!: KeyCount[];
+}
+
+export const SearchResult = createUnionType({
+  name: 'SearchResult',
+  description: 'Anything `search` can find.',
+  types: () => [Cluster, Organization, PartnerInstitution, Announcement] as const,
+  // Records carry their GraphQL type name from the query that read them.
+  resolveType: (value) => (value as unknown as { __typename: string }).__typename,
+});

@@ -1,0 +1,119 @@
+import DataLoader from 'dataloader';
+import type { PageWindow } from '../lib/pagination.js';
+import { fetchAnnouncementsById, fetchAnnouncementsBySlug } from '../repositories/announcement.repository.js';
+import { fetchClustersById, fetchClustersBySlug, fetchLevelPeriods, fetchSectors } from '../repositories/cluster.repository.js';
+import type { Db } from '../repositories/db.js';
+import { type ListQuery, countNested, fetchNestedPages } from '../repositories/keyset.js';
+import { fetchMembershipsById } from '../repositories/membership.repository.js';
+import { fetchOrganizationsById, fetchOrganizationsByOrgNumber } from '../repositories/organization.repository.js';
+import { fetchPartnershipsById, fetchPartnersById, fetchPartnersBySlug } from '../repositories/partner.repository.js';
+import type { ClusterLevelPeriodRecord } from '../repositories/records.js';
+
+/** A loader that fetches rows by a key column and answers each key with its row or null. */
+function keyedLoader<K extends string | number, R>(fetch: (keys: readonly K[]) => Promise<R[]>, keyOf: (row: R) => K) {
+  return new DataLoader<K, R | null>(async (keys) => {
+    const rows = await fetch(keys);
+    const byKey = new Map(rows.map((row) => [keyOf(row), row]));
+    return keys.map((key) => byKey.get(key) ?? null);
+  });
+}
+
+/** A loader of child lists per parent id, in one ordered statement. */
+function groupedLoader<R>(fetch: (ids: readonly number[]) => Promise<R[]>, parentOf: (row: R) => number) {
+  return new DataLoader<number, R[]>(async (ids) => {
+    const grouped = new Map<number, R[]>();
+    for (const row of await fetch(ids)) {
+      const parent = parentOf(row);
+      const list = grouped.get(parent);
+      if (list) list.push(row);
+      else grouped.set(parent, [row]);
+    }
+    return ids.map((id) => grouped.get(id) ?? []);
+  });
+}
+
+/** What a nested page loader needs: the list query and the page window, plus a row mapper. */
+export interface NestedPageSpec<R> {
+  query: ListQuery;
+  window: PageWindow;
+  map?: (row: R) => R;
+}
+
+/**
+ * Every per-request DataLoader. Created for each request (HTTP or WebSocket operation), so
+ * caches never leak between callers, and all loads of one tick become one statement.
+ */
+export function createLoaders(db: Db) {
+  const pageLoaders = new Map<string, DataLoader<number, unknown[]>>();
+  const countLoaders = new Map<string, DataLoader<number, number>>();
+  const idOf = (row: { id: number }) => Number(row.id);
+
+  return {
+    clusterById: keyedLoader((ids: readonly number[]) => fetchClustersById(db, ids), idOf),
+    clusterBySlug: keyedLoader(
+      (slugs: readonly string[]) => fetchClustersBySlug(db, slugs),
+      (c) => c.slug,
+    ),
+    organizationById: keyedLoader((ids: readonly number[]) => fetchOrganizationsById(db, ids), idOf),
+    organizationByOrgNumber: keyedLoader(
+      (n: readonly string[]) => fetchOrganizationsByOrgNumber(db, n),
+      (o) => o.orgNumber,
+    ),
+    membershipById: keyedLoader((ids: readonly number[]) => fetchMembershipsById(db, ids), idOf),
+    partnerById: keyedLoader((ids: readonly number[]) => fetchPartnersById(db, ids), idOf),
+    partnerBySlug: keyedLoader(
+      (slugs: readonly string[]) => fetchPartnersBySlug(db, slugs),
+      (p) => p.slug,
+    ),
+    partnershipById: keyedLoader((ids: readonly number[]) => fetchPartnershipsById(db, ids), idOf),
+    announcementById: keyedLoader((ids: readonly number[]) => fetchAnnouncementsById(db, ids), idOf),
+    announcementBySlug: keyedLoader(
+      (slugs: readonly string[]) => fetchAnnouncementsBySlug(db, slugs),
+      (a) => a.slug,
+    ),
+    sectorsByCluster: groupedLoader(
+      (ids) => fetchSectors(db, ids),
+      (s) => Number(s.clusterId),
+    ),
+    levelPeriodsByCluster: groupedLoader<ClusterLevelPeriodRecord>(
+      (ids) => fetchLevelPeriods(db, ids),
+      (p) => Number(p.clusterId),
+    ),
+
+    /**
+     * The page loader for one relation under one set of arguments (`key`): sibling fields asking
+     * the same share a batch; the spec is built only when the loader is first needed.
+     */
+    nestedPage<R>(key: string, spec: () => NestedPageSpec<R>): DataLoader<number, R[]> {
+      let loader = pageLoaders.get(key);
+      if (!loader) {
+        const { query, window, map } = spec();
+        loader = new DataLoader<number, unknown[]>(async (parentIds) => {
+          const pages = await fetchNestedPages<R>(db, query, window, parentIds);
+          return parentIds.map((id) => {
+            const rows = pages.get(id) ?? [];
+            return map ? rows.map(map) : rows;
+          });
+        });
+        pageLoaders.set(key, loader);
+      }
+      return loader as DataLoader<number, R[]>;
+    },
+
+    /** Grouped row counts for one relation under one filter (`key`). */
+    nestedCount(key: string, query: () => ListQuery): DataLoader<number, number> {
+      let loader = countLoaders.get(key);
+      if (!loader) {
+        const q = query();
+        loader = new DataLoader<number, number>(async (parentIds) => {
+          const counts = await countNested(db, q, parentIds);
+          return parentIds.map((id) => counts.get(id) ?? 0);
+        });
+        countLoaders.set(key, loader);
+      }
+      return loader;
+    },
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

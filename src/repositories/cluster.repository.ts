@@ -1,0 +1,124 @@
+import { CLUSTER_LEVEL_RANK, type ClusterLevel, type ClusterStatus } from '../entities/enums.js';
+import type { SortDirection } from '../lib/pagination.js';
+import type { Db } from './db.js';
+import type { Knex } from '@mikro-orm/knex';
+import type { ListQuery, OrderColumn } from './keyset.js';
+import { type DateRange, fetchWhereIn, listQuery, ordering, whereDateRange, whereInSet } from './list-query.js';
+import type { ClusterLevelPeriodRecord, ClusterRecord } from './records.js';
+import { matchingIds } from './search.repository.js';
+
+export type ClusterOrderField = 'NAME' | 'ADMITTED_ON' | 'LEVEL';
+
+export interface ClusterFilterParams {
+  levels?: ClusterLevel[] | null;
+  counties?: string[] | null;
+  sectors?: string[] | null;
+  status?: ClusterStatus | null;
+  admittedOn?: DateRange | null;
+  /** Search terms, all of which must match. */
+  textTerms?: string[] | null;
+}
+
+/** Levels in programme order (Arena lowest, GCE highest), not alphabetically. */
+export const LEVEL_RANK_SQL = `(case c.level ${Object.entries(CLUSTER_LEVEL_RANK)
+  .map(([level, rank]) => `when '${level}' then ${rank}`)
+  .join(' ')} end)`;
+
+const ORDER_COLUMNS: Record<ClusterOrderField, OrderColumn> = {
+  NAME: { expr: 'c.name', kind: 'text', property: 'name' },
+  ADMITTED_ON: { expr: 'c.admitted_on', kind: 'date', property: 'admittedOn' },
+  LEVEL: { expr: LEVEL_RANK_SQL, kind: 'int', property: 'levelRank' },
+};
+
+export const CLUSTER_SELECT = [
+  `'Cluster' as "__typename"`,
+  'c.id as "id"',
+  'c.slug as "slug"',
+  'c.name as "name"',
+  'c.level as "level"',
+  `${LEVEL_RANK_SQL} as "levelRank"`,
+  'c.status as "status"',
+  'c.county as "county"',
+  'c.city as "city"',
+  'c.description as "description"',
+  'c.website as "website"',
+  'c.org_number as "orgNumber"',
+  'c.founded_year as "foundedYear"',
+  'c.admitted_on as "admittedOn"',
+  'c.provenance as "provenance"',
+];
+
+export function clusterOrdering(field: ClusterOrderField, direction: SortDirection) {
+  return ordering(ORDER_COLUMNS, field, direction, 'c.id');
+}
+
+function applyClusterFilter(db: Db, filter: ClusterFilterParams | null | undefined) {
+  return (qb: Knex.QueryBuilder) => {
+    if (!filter) return;
+    whereInSet(qb, db, 'c.level', filter.levels);
+    whereInSet(qb, db, 'c.county', filter.counties);
+    if (filter.status) qb.where('c.status', filter.status);
+    whereDateRange(qb, 'c.admitted_on', filter.admittedOn);
+    if (filter.sectors) {
+      if (filter.sectors.length === 0) qb.whereRaw('1 = 0');
+      else
+        qb.whereExists(
+          db.knex
+            .select(db.knex.raw('1'))
+            .from('cluster_sector as s')
+            .whereRaw('s.cluster_id = c.id')
+            .whereIn('s.sector', filter.sectors),
+        );
+    }
+    if (filter.textTerms) qb.whereRaw('c.id in (?)', [matchingIds(db, 'Cluster', filter.textTerms)]);
+  };
+}
+
+/** All clusters (root list). */
+export function clusterListQuery(
+  db: Db,
+  filter: ClusterFilterParams | null | undefined,
+  order: ReturnType<typeof clusterOrdering>,
+): ListQuery {
+  return listQuery(db, 'cluster as c', { select: CLUSTER_SELECT, ordering: order, where: applyClusterFilter(db, filter) });
+}
+
+/** The clusters an announcement mentions, per announcement. */
+export function announcementClustersQuery(
+  db: Db,
+  filter: ClusterFilterParams | null | undefined,
+  order: ReturnType<typeof clusterOrdering>,
+): ListQuery {
+  return listQuery(db, 'announcement_cluster as ac join cluster as c on c.id = ac.cluster_id', {
+    select: CLUSTER_SELECT,
+    ordering: order,
+    parentExpr: 'ac.announcement_id',
+    where: applyClusterFilter(db, filter),
+  });
+}
+
+export const fetchClustersById = (db: Db, ids: readonly number[]) =>
+  fetchWhereIn<ClusterRecord>(db, 'cluster as c', CLUSTER_SELECT, 'c.id', ids);
+
+export const fetchClustersBySlug = (db: Db, slugs: readonly string[]) =>
+  fetchWhereIn<ClusterRecord>(db, 'cluster as c', CLUSTER_SELECT, 'c.slug', slugs);
+
+/** Sectors per cluster, in their given order. */
+export async function fetchSectors(db: Db, clusterIds: readonly number[]): Promise<{ clusterId: number; sector: string }[]> {
+  const qb = db.knex
+    .from('cluster_sector as s')
+    .select(db.knex.raw('s.cluster_id as "clusterId", s.sector as "sector"'))
+    .whereIn('s.cluster_id', [...new Set(clusterIds)])
+    .orderBy(['s.cluster_id', 's.position']);
+  return db.rows(qb);
+}
+
+/** Level periods per cluster, oldest first. */
+export async function fetchLevelPeriods(db: Db, clusterIds: readonly number[]): Promise<ClusterLevelPeriodRecord[]> {
+  const qb = db.knex
+    .from('cluster_level_period as p')
+    .select(db.knex.raw('p.cluster_id as "clusterId", p.level as "level", p.from_date as "fromDate", p.to_date as "toDate"'))
+    .whereIn('p.cluster_id', [...new Set(clusterIds)])
+    .orderBy(['p.cluster_id', 'p.from_date', 'p.id']);
+  return db.rows(qb);
+}

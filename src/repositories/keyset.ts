@@ -1,0 +1,126 @@
+import type { Knex } from '@mikro-orm/knex';
+import type { Cursor, CursorValue, PageWindow, SortDirection } from '../lib/pagination.js';
+import { type Db, parseDateTime } from './db.js';
+
+/** How one orderable field maps to SQL, and how its value travels in a cursor. */
+export interface OrderColumn {
+  /** SQL expression over the query's aliases, e.g. `c.name`. Must be non-null. */
+  expr: string;
+  kind: 'text' | 'int' | 'date' | 'datetime';
+  /** The record property whose value goes into the cursor. */
+  property: string;
+}
+
+/** A chosen ordering: its public name (e.g. NAME_ASC) and the columns behind it. */
+export interface Ordering {
+  name: string;
+  column: OrderColumn;
+  direction: SortDirection;
+  /** The unique tie-breaker column, e.g. `c.id`. */
+  idExpr: string;
+}
+
+/** A relation page query: the rows of one list, or of the same list under many parents at once. */
+export interface ListQuery {
+  /** Base query with its joins and filters applied; selects are added by the caller. */
+  base: () => Knex.QueryBuilder;
+  /** Selected columns (`expr as alias`). */
+  select: string[];
+  ordering: Ordering;
+  /** Parent key column for nested lists (e.g. `m.cluster_id`); absent for root lists. */
+  parentExpr?: string;
+}
+
+const cursorValueOf = (column: OrderColumn, value: unknown): CursorValue => {
+  if (column.kind === 'datetime') return parseDateTime(value).toISOString();
+  if (column.kind === 'int') return Number(value);
+  return String(value);
+};
+
+const sqlParamOf = (db: Db, column: OrderColumn, value: CursorValue): unknown =>
+  column.kind === 'datetime' ? db.dateTimeParam(new Date(value)) : value;
+
+/** The cursor of a row under an ordering. */
+export function cursorOf(ordering: Ordering, row: Record<string, unknown>): Cursor {
+  return { order: ordering.name, value: cursorValueOf(ordering.column, row[ordering.column.property]), id: Number(row.id) };
+}
+
+/** Adds `(orderExpr, id) >/< (value, id)` for the page's cursor; row values work on both dialects. */
+function applyKeyset(db: Db, qb: Knex.QueryBuilder, ordering: Ordering, window: PageWindow): void {
+  if (!window.cursor) return;
+  const ascending = (ordering.direction === 'ASC') === window.forward;
+  const op = ascending ? '>' : '<';
+  qb.whereRaw(`(${ordering.column.expr}, ${ordering.idExpr}) ${op} (?, ?)`, [
+    sqlParamOf(db, ordering.column, window.cursor.value) as Knex.Value,
+    window.cursor.id,
+  ]);
+}
+
+function orderSql(ordering: Ordering, window: PageWindow): string {
+  const ascending = (ordering.direction === 'ASC') === window.forward;
+  const dir = ascending ? 'asc' : 'desc';
+  return `${ordering.column.expr} ${dir}, ${ordering.idExpr} ${dir}`;
+}
+
+/** One page (limit + 1 rows) of a root list. */
+export async function fetchRootPage<R>(db: Db, query: ListQuery, window: PageWindow): Promise<R[]> {
+  const qb = query.base().select(db.knex.raw(query.select.join(', ')));
+  applyKeyset(db, qb, query.ordering, window);
+  qb.orderByRaw(orderSql(query.ordering, window)).limit(window.limit + 1);
+  return db.rows<R>(qb);
+}
+
+/**
+ * One page (limit + 1 rows) per parent, for all parents in a single statement: rows are numbered
+ * per parent with a window function and cut at limit + 1.
+ */
+export async function fetchNestedPages<R>(
+  db: Db,
+  query: ListQuery,
+  window: PageWindow,
+  parentIds: readonly number[],
+): Promise<Map<number, R[]>> {
+  const parentExpr = query.parentExpr;
+  if (!parentExpr) throw new Error('fetchNestedPages needs a parent column');
+  const inner = query
+    .base()
+    .select(
+      db.knex.raw(
+        `${query.select.join(', ')}, ${parentExpr} as "parentId", row_number() over (partition by ${parentExpr} order by ${orderSql(query.ordering, window)}) as "rowNumber"`,
+      ),
+    )
+    .whereIn(db.knex.raw(parentExpr) as unknown as string, [...new Set(parentIds)]);
+  applyKeyset(db, inner, query.ordering, window);
+  const qb = db.knex
+    .select('*')
+    .from(inner.as('numbered'))
+    .where('rowNumber', '<=', window.limit + 1)
+    .orderBy([{ column: 'parentId' }, { column: 'rowNumber' }]);
+  const rows = await db.rows<R & { parentId: number; rowNumber: number }>(qb);
+  const byParent = new Map<number, R[]>();
+  for (const row of rows) {
+    const parent = Number(row.parentId);
+    const list = byParent.get(parent);
+    if (list) list.push(row);
+    else byParent.set(parent, [row]);
+  }
+  return byParent;
+}
+
+/** Row counts per parent (one grouped statement), or of the root list. */
+export async function countNested(db: Db, query: ListQuery, parentIds: readonly number[]): Promise<Map<number, number>> {
+  const parentExpr = query.parentExpr;
+  if (!parentExpr) throw new Error('countNested needs a parent column');
+  const qb = query
+    .base()
+    .select(db.knex.raw(`${parentExpr} as "parentId", count(*) as "count"`))
+    .whereIn(db.knex.raw(parentExpr) as unknown as string, [...new Set(parentIds)])
+    .groupByRaw(parentExpr);
+  const rows = await db.rows<{ parentId: number; count: number | string }>(qb);
+  return new Map(rows.map((r) => [Number(r.parentId), Number(r.count)]));
+}
+
+export async function countRoot(db: Db, query: ListQuery): Promise<number> {
+  const rows = await db.rows<{ count: number | string }>(query.base().select(db.knex.raw('count(*) as "count"')));
+  return Number(rows[0]?.count ?? 0);
+}

@@ -1,0 +1,77 @@
+import type { Knex } from '@mikro-orm/knex';
+import type { SortDirection } from '../lib/pagination.js';
+import type { Db } from './db.js';
+import type { ListQuery, OrderColumn, Ordering } from './keyset.js';
+
+/** A date range filter; both ends inclusive, either may be open. */
+export interface DateRange {
+  from?: string | null;
+  to?: string | null;
+}
+
+/** The public ordering name a cursor is bound to, e.g. NAME_ASC. */
+export function ordering<F extends string>(
+  columns: Record<F, OrderColumn>,
+  field: F,
+  direction: SortDirection,
+  idExpr: string,
+): Ordering {
+  return { name: `${field}_${direction}`, column: columns[field], direction, idExpr };
+}
+
+/** Rows of `table alias` whose `column` is one of `keys`, selecting `select`. */
+export async function fetchWhereIn<R>(
+  db: Db,
+  from: string,
+  select: readonly string[],
+  column: string,
+  keys: readonly (string | number)[],
+): Promise<R[]> {
+  if (keys.length === 0) return [];
+  const qb = db.knex
+    .from(db.knex.raw(from))
+    .select(db.knex.raw(select.join(', ')))
+    .whereIn(db.knex.raw(column) as unknown as string, [...new Set(keys)]);
+  return db.rows<R>(qb);
+}
+
+/** Adds `expr in (values)` when a set filter has values; an empty set matches nothing. */
+export function whereInSet(qb: Knex.QueryBuilder, db: Db, expr: string, values: readonly unknown[] | null | undefined): void {
+  if (values === null || values === undefined) return;
+  if (values.length === 0) qb.whereRaw('1 = 0');
+  else qb.whereIn(db.knex.raw(expr) as unknown as string, [...values] as string[]);
+}
+
+/** Adds an inclusive range on a date column. */
+export function whereDateRange(qb: Knex.QueryBuilder, expr: string, range: DateRange | null | undefined): void {
+  if (range?.from) qb.whereRaw(`${expr} >= ?`, [range.from]);
+  if (range?.to) qb.whereRaw(`${expr} <= ?`, [range.to]);
+}
+
+/** Adds an inclusive range on a datetime column, given as dates (a whole day at each end). */
+export function whereDateTimeRange(qb: Knex.QueryBuilder, db: Db, expr: string, range: DateRange | null | undefined): void {
+  if (range?.from) qb.whereRaw(`${expr} >= ?`, [db.dateTimeParam(new Date(`${range.from}T00:00:00Z`)) as Knex.Value]);
+  if (range?.to) {
+    const dayAfter = new Date(`${range.to}T00:00:00Z`);
+    dayAfter.setUTCDate(dayAfter.getUTCDate() + 1);
+    qb.whereRaw(`${expr} < ?`, [db.dateTimeParam(dayAfter) as Knex.Value]);
+  }
+}
+
+/** The parts a list query is made of (a tiny builder so each repository states only what differs). */
+export function listQuery(
+  db: Db,
+  from: string,
+  parts: Omit<ListQuery, 'base'> & { where: (qb: Knex.QueryBuilder) => void },
+): ListQuery {
+  return {
+    base: () => {
+      const qb = db.knex.from(db.knex.raw(from));
+      parts.where(qb);
+      return qb;
+    },
+    select: parts.select,
+    ordering: parts.ordering,
+    parentExpr: parts.parentExpr,
+  };
+}

@@ -1,0 +1,98 @@
+import type { Knex } from '@mikro-orm/knex';
+import type { PartnerKind, PartnershipRole } from '../entities/enums.js';
+import type { SortDirection } from '../lib/pagination.js';
+import type { Db } from './db.js';
+import type { ListQuery, OrderColumn } from './keyset.js';
+import { fetchWhereIn, listQuery, ordering, whereInSet } from './list-query.js';
+import type { PartnerRecord, PartnershipRecord } from './records.js';
+import { matchingIds } from './search.repository.js';
+
+export type PartnerOrderField = 'NAME';
+export type PartnershipOrderField = 'SINCE';
+
+export interface PartnerFilterParams {
+  kinds?: PartnerKind[] | null;
+  textTerms?: string[] | null;
+}
+
+export interface PartnershipFilterParams {
+  roles?: PartnershipRole[] | null;
+  /** Partnerships in force on this date. */
+  activeOn?: string | null;
+}
+
+const PARTNER_ORDER: Record<PartnerOrderField, OrderColumn> = {
+  NAME: { expr: 'p.name', kind: 'text', property: 'name' },
+};
+const PARTNERSHIP_ORDER: Record<PartnershipOrderField, OrderColumn> = {
+  SINCE: { expr: 'ps.since', kind: 'date', property: 'since' },
+};
+
+export const PARTNER_SELECT = [
+  `'PartnerInstitution' as "__typename"`,
+  'p.id as "id"',
+  'p.slug as "slug"',
+  'p.name as "name"',
+  'p.kind as "kind"',
+  'p.org_number as "orgNumber"',
+  'p.city as "city"',
+  'p.website as "website"',
+  'p.provenance as "provenance"',
+];
+
+export const PARTNERSHIP_SELECT = [
+  `'Partnership' as "__typename"`,
+  'ps.id as "id"',
+  'ps.cluster_id as "clusterId"',
+  'ps.partner_id as "partnerId"',
+  'ps.role as "role"',
+  'ps.since as "since"',
+  'ps.until as "until"',
+];
+
+export const partnerOrdering = (field: PartnerOrderField, direction: SortDirection) =>
+  ordering(PARTNER_ORDER, field, direction, 'p.id');
+export const partnershipOrdering = (field: PartnershipOrderField, direction: SortDirection) =>
+  ordering(PARTNERSHIP_ORDER, field, direction, 'ps.id');
+
+export function partnerListQuery(
+  db: Db,
+  filter: PartnerFilterParams | null | undefined,
+  order: ReturnType<typeof partnerOrdering>,
+): ListQuery {
+  return listQuery(db, 'partner_institution as p', {
+    select: PARTNER_SELECT,
+    ordering: order,
+    where: (qb: Knex.QueryBuilder) => {
+      whereInSet(qb, db, 'p.kind', filter?.kinds);
+      if (filter?.textTerms) qb.whereRaw('p.id in (?)', [matchingIds(db, 'PartnerInstitution', filter.textTerms)]);
+    },
+  });
+}
+
+/** Partnerships per cluster or per partner institution. */
+export function partnershipListQuery(
+  db: Db,
+  parent: 'cluster' | 'partner',
+  filter: PartnershipFilterParams | null | undefined,
+  order: ReturnType<typeof partnershipOrdering>,
+): ListQuery {
+  return listQuery(db, 'partnership as ps', {
+    select: PARTNERSHIP_SELECT,
+    ordering: order,
+    parentExpr: parent === 'cluster' ? 'ps.cluster_id' : 'ps.partner_id',
+    where: (qb: Knex.QueryBuilder) => {
+      whereInSet(qb, db, 'ps.role', filter?.roles);
+      if (filter?.activeOn) {
+        qb.whereRaw('ps.since <= ? and (ps.until is null or ps.until >= ?)', [filter.activeOn, filter.activeOn]);
+      }
+    },
+  });
+}
+
+export const fetchPartnersById = (db: Db, ids: readonly number[]) =>
+  fetchWhereIn<PartnerRecord>(db, 'partner_institution as p', PARTNER_SELECT, 'p.id', ids);
+export const fetchPartnersBySlug = (db: Db, slugs: readonly string[]) =>
+  fetchWhereIn<PartnerRecord>(db, 'partner_institution as p', PARTNER_SELECT, 'p.slug', slugs);
+export const fetchPartnershipsById = (db: Db, ids: readonly number[]) =>
+  fetchWhereIn<PartnershipRecord>(db, 'partnership as ps', PARTNERSHIP_SELECT, 'ps.id', ids);

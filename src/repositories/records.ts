@@ -1,0 +1,94 @@
+// Plain rows the read side works with: camelCase, no ORM identity, cheap to batch and serialize.
+import type {
+  AnnouncementKind,
+  ClusterLevel,
+  ClusterStatus,
+  Language,
+  MembershipRole,
+  PartnerKind,
+  PartnershipRole,
+  Provenance,
+} from '../entities/enums.js';
+
+export interface ClusterRecord {
+  __typename: 'Cluster';
+  id: number;
+  slug: string;
+  name: string;
+  level: ClusterLevel;
+  levelRank: number;
+  status: ClusterStatus;
+  county: string;
+  city: string;
+  description: string | null;
+  website: string | null;
+  orgNumber: string | null;
+  foundedYear: number | null;
+  admittedOn: string;
+  provenance: Provenance;
+}
+
+export interface ClusterLevelPeriodRecord {
+  clusterId: number;
+  level: ClusterLevel;
+  fromDate: string;
+  toDate: string | null;
+}
+
+export interface OrganizationRecord {
+  __typename: 'Organization';
+  id: number;
+  orgNumber: string;
+  name: string;
+  city: string | null;
+  county: string | null;
+  naceCode: string | null;
+  employees: number | null;
+  website: string | null;
+  provenance: Provenance;
+}
+
+export interface MembershipRecord {
+  __typename: 'Membership';
+  id: number;
+  clusterId: number;
+  organizationId: number;
+  role: MembershipRole;
+  joinedOn: string;
+  leftOn: string | null;
+}
+
+export interface PartnerRecord {
+  __typename: 'PartnerInstitution';
+  id: number;
+  slug: string;
+  name: string;
+  kind: PartnerKind;
+  orgNumber: string | null;
+  city: string | null;
+  website: string | null;
+  provenance: Provenance;
+}
+
+export interface PartnershipRecord {
+  __typename: 'Partnership';
+  id: number;
+  clusterId: number;
+  partnerId: number;
+  role: PartnershipRole;
+  since: string;
+  until: string | null;
+}
+
+export interface AnnouncementRecord {
+  __typename: 'Announcement';
+  id: number;
+  slug: string;
+  title: string;
+  body: string;
+  language: Language;
+  publishedAt: Date;
+  kind: AnnouncementKind;
+  sourceUrl: string | null;
+  provenance: Provenance;
+}

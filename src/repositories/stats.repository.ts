@@ -1,0 +1,93 @@
+import type { Knex } from '@mikro-orm/knex';
+import { CLUSTER_LEVEL_RANK } from '../entities/enums.js';
+import type { ClusterFilterParams } from './cluster.repository.js';
+import { clusterListQuery, clusterOrdering } from './cluster.repository.js';
+import type { Db } from './db.js';
+
+export interface KeyCount {
+  key: string;
+  count: number;
+}
+
+/** The ids of the clusters the filter selects, as a subquery. */
+const filteredClusterIds = (db: Db, filter: ClusterFilterParams | undefined): Knex.QueryBuilder =>
+  clusterListQuery(db, filter, clusterOrdering('NAME', 'ASC')).base().select('c.id');
+
+const toKeyCounts = (rows: { key: string | number | null; count: number | string }[]): KeyCount[] =>
+  rows.map((r) => ({ key: r.key === null ? 'UNKNOWN' : String(r.key), count: Number(r.count) }));
+
+const levelOrder = (rows: KeyCount[]) =>
+  rows.sort(
+    (a, b) =>
+      (CLUSTER_LEVEL_RANK[a.key as keyof typeof CLUSTER_LEVEL_RANK] ?? 99) -
+      (CLUSTER_LEVEL_RANK[b.key as keyof typeof CLUSTER_LEVEL_RANK] ?? 99),
+  );
+
+/** Active memberships (not ended on `today`) of the filtered clusters. */
+function activeMemberships(db: Db, filter: ClusterFilterParams | undefined, today: string): Knex.QueryBuilder {
+  return db.knex
+    .from('membership as m')
+    .join('cluster as c', 'c.id', 'm.cluster_id')
+    .whereIn('m.cluster_id', filteredClusterIds(db, filter))
+    .whereRaw('(m.left_on is null or m.left_on > ?)', [today]);
+}
+
+/** Clusters per level, in programme order. */
+export async function clustersByLevel(db: Db, filter: ClusterFilterParams | undefined): Promise<KeyCount[]> {
+  const rows = await db.rows<{ key: string; count: number }>(
+    db.knex
+      .from('cluster as c')
+      .whereIn('c.id', filteredClusterIds(db, filter))
+      .groupBy('c.level')
+      .select(db.knex.raw('c.level as "key", count(*) as "count"')),
+  );
+  return levelOrder(toKeyCounts(rows));
+}
+
+/** Distinct member organizations per cluster level (an organization counts once per level). */
+export async function membersByLevel(db: Db, filter: ClusterFilterParams | undefined, today: string): Promise<KeyCount[]> {
+  const rows = await db.rows<{ key: string; count: number }>(
+    activeMemberships(db, filter, today)
+      .groupBy('c.level')
+      .select(db.knex.raw('c.level as "key", count(distinct m.organization_id) as "count"')),
+  );
+  return levelOrder(toKeyCounts(rows));
+}
+
+/** Distinct member organizations per the organization's own county, largest first. */
+export async function membersByCounty(db: Db, filter: ClusterFilterParams | undefined, today: string): Promise<KeyCount[]> {
+  const rows = await db.rows<{ key: string; count: number }>(
+    activeMemberships(db, filter, today)
+      .join('organization as o', 'o.id', 'm.organization_id')
+      .groupBy('o.county')
+      .select(db.knex.raw('o.county as "key", count(distinct m.organization_id) as "count"'))
+      .orderByRaw('count(distinct m.organization_id) desc, o.county'),
+  );
+  return toKeyCounts(rows);
+}
+
+/** Distinct member organizations per cluster sector, largest first. */
+export async function membersBySector(db: Db, filter: ClusterFilterParams | undefined, today: string): Promise<KeyCount[]> {
+  const rows = await db.rows<{ key: string; count: number }>(
+    activeMemberships(db, filter, today)
+      .join('cluster_sector as s', 's.cluster_id', 'm.cluster_id')
+      .groupBy('s.sector')
+      .select(db.knex.raw('s.sector as "key", count(distinct m.organization_id) as "count"'))
+      .orderByRaw('count(distinct m.organization_id) desc, s.sector'),
+  );
+  return toKeyCounts(rows);
+}
+
+/** Memberships started per year (ended ones included: this is history), oldest year first. */
+export async function membershipsByYear(db: Db, filter: ClusterFilterParams | undefined): Promise<KeyCount[]> {
+  const year = db.dialect === 'sqlite' ? 'substr(m.joined_on, 1, 4)' : `to_char(m.joined_on, 'YYYY')`;
+  const rows = await db.rows<{ key: string; count: number }>(
+    db.knex
+      .from('membership as m')
+      .whereIn('m.cluster_id', filteredClusterIds(db, filter))
+      .groupByRaw(year)
+      .select(db.knex.raw(`${year} as "key", count(*) as "count"`))
+      .orderByRaw(year),
+  );
+  return toKeyCounts(rows);
+}

@@ -1,0 +1,59 @@
+import type { AddressInfo } from 'node:net';
+import type { MikroORM } from '@mikro-orm/core';
+import type { AppConfig } from '../config/config.js';
+import { migrateDatabase, openDatabase } from '../db/database.js';
+import { seedDatabase } from '../db/seeder.js';
+import { buildKlyngeSchema } from '../graphql/schema.js';
+import { createApp } from './app.js';
+import { type Logger, createLogger } from './logger.js';
+
+export interface RunningServer {
+  url: string;
+  orm: MikroORM;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Apply pending migrations first (default true). */
+  migrate?: boolean;
+  /** Seed an empty database with the programme's data and the demo members (default true). */
+  seedIfEmpty?: boolean;
+  logger?: Logger;
+}
+
+/** Opens the database, migrates and seeds it when asked, and serves HTTP on the configured port. */
+export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const orm = await openDatabase(config.database);
+  try {
+    if (options.migrate ?? true) {
+      const applied = await migrateDatabase(orm);
+      if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    }
+    if (options.seedIfEmpty ?? true) {
+      const result = await seedDatabase(orm.em.fork(), { demo: true });
+      if (result.seeded) logger.info({ counts: result.counts }, 'empty database seeded (with demo members)');
+    }
+    const schema = await buildKlyngeSchema();
+    const app = createApp({ orm, schema, logger });
+    await app.start();
+    await new Promise<void>((resolve, reject) => {
+      app.httpServer.once('error', reject);
+      app.httpServer.listen(config.port, config.host, resolve);
+    });
+    const { port } = app.httpServer.address() as AddressInfo;
+    const url = `http://localhost:${port}/graphql`;
+    logger.info({ url, database: config.database.dialect }, 'klynge is serving');
+    return {
+      url,
+      orm,
+      async stop() {
+        await app.stop();
+        await orm.close(true);
+      },
+    };
+  } catch (error) {
+    await orm.close(true);
+    throw error;
+  }
+}

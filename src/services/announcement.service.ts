@@ -1,0 +1,50 @@
+import type { RequestContext } from '../context/request-context.js';
+import type { AnnouncementKind, Language } from '../entities/enums.js';
+import type { PageArgs } from '../lib/pagination.js';
+import {
+  type AnnouncementOrderField,
+  announcementListQuery,
+  announcementOrdering,
+  toAnnouncementRecord,
+} from '../repositories/announcement.repository.js';
+import type { DateRange } from '../repositories/list-query.js';
+import type { AnnouncementRecord } from '../repositories/records.js';
+import { type Connection, type OrderInput, rootConnection } from './connection.js';
+import { checkRange, textTerms } from './filters.js';
+
+export interface AnnouncementFilterInput {
+  kinds?: AnnouncementKind[] | null;
+  language?: Language | null;
+  clusters?: string[] | null;
+  publishedAt?: DateRange | null;
+  text?: string | null;
+}
+
+export const DEFAULT_ANNOUNCEMENT_ORDER: OrderInput<AnnouncementOrderField> = { field: 'PUBLISHED_AT', direction: 'DESC' };
+
+/** Turns the public filter into query parameters. */
+export function announcementFilterParams(filter: AnnouncementFilterInput | null | undefined, field = 'filter') {
+  if (!filter) return undefined;
+  return {
+    kinds: filter.kinds,
+    language: filter.language,
+    clusterSlugs: filter.clusters,
+    publishedAt: checkRange(filter.publishedAt, `${field}.publishedAt`),
+    textTerms: textTerms(filter.text, `${field}.text`),
+  };
+}
+
+/** One announcement by slug (null when unknown). */
+export const findAnnouncement = (ctx: RequestContext, slug: string): Promise<AnnouncementRecord | null> =>
+  ctx.loaders.announcementBySlug.load(slug);
+
+/** Announcements, newest first unless ordered otherwise, one page. */
+export function listAnnouncements(
+  ctx: RequestContext,
+  args: PageArgs & { filter?: AnnouncementFilterInput | null; orderBy?: OrderInput<AnnouncementOrderField> | null },
+): Promise<Connection<AnnouncementRecord>> {
+  const order = args.orderBy ?? DEFAULT_ANNOUNCEMENT_ORDER;
+  const ordering = announcementOrdering(order.field, order.direction);
+  const query = announcementListQuery(ctx.db, announcementFilterParams(args.filter), ordering);
+  return rootConnection(ctx, args, ordering, query, toAnnouncementRecord);
+}

@@ -1,0 +1,64 @@
+import type { RequestContext } from '../context/request-context.js';
+import type { ClusterLevel, ClusterStatus } from '../entities/enums.js';
+import { badInput } from '../lib/errors.js';
+import { fromGlobalIdOf } from '../lib/global-id.js';
+import type { PageArgs } from '../lib/pagination.js';
+import { type ClusterOrderField, clusterListQuery, clusterOrdering } from '../repositories/cluster.repository.js';
+import type { DateRange } from '../repositories/list-query.js';
+import type { ClusterLevelPeriodRecord, ClusterRecord } from '../repositories/records.js';
+import { type Connection, type OrderInput, rootConnection } from './connection.js';
+import { checkRange, textTerms } from './filters.js';
+
+export interface ClusterFilterInput {
+  levels?: ClusterLevel[] | null;
+  counties?: string[] | null;
+  sectors?: string[] | null;
+  status?: ClusterStatus | null;
+  admittedOn?: DateRange | null;
+  text?: string | null;
+}
+
+export const DEFAULT_CLUSTER_ORDER: OrderInput<ClusterOrderField> = { field: 'NAME', direction: 'ASC' };
+
+/** Turns the public filter into query parameters (validating ranges and search text). */
+export function clusterFilterParams(filter: ClusterFilterInput | null | undefined, field = 'filter') {
+  if (!filter) return undefined;
+  return {
+    levels: filter.levels,
+    counties: filter.counties,
+    sectors: filter.sectors,
+    status: filter.status,
+    admittedOn: checkRange(filter.admittedOn, `${field}.admittedOn`),
+    textTerms: textTerms(filter.text, `${field}.text`),
+  };
+}
+
+/** One cluster by slug or by global id (exactly one of them). */
+export async function findCluster(
+  ctx: RequestContext,
+  by: { slug?: string | null; id?: string | null },
+): Promise<ClusterRecord | null> {
+  if ((by.slug == null) === (by.id == null))
+    throw badInput('Give exactly one of "slug" and "id".', by.slug == null ? 'slug' : 'id');
+  if (by.slug != null) return ctx.loaders.clusterBySlug.load(by.slug);
+  return ctx.loaders.clusterById.load(fromGlobalIdOf('Cluster', by.id as string));
+}
+
+/** Clusters, filtered and ordered, one page. */
+export function listClusters(
+  ctx: RequestContext,
+  args: PageArgs & { filter?: ClusterFilterInput | null; orderBy?: OrderInput<ClusterOrderField> | null },
+): Promise<Connection<ClusterRecord>> {
+  const order = args.orderBy ?? DEFAULT_CLUSTER_ORDER;
+  const ordering = clusterOrdering(order.field, order.direction);
+  return rootConnection(ctx, args, ordering, clusterListQuery(ctx.db, clusterFilterParams(args.filter), ordering));
+}
+
+/** A cluster's sectors, in their given order. */
+export async function clusterSectors(ctx: RequestContext, clusterId: number): Promise<string[]> {
+  return (await ctx.loaders.sectorsByCluster.load(clusterId)).map((s) => s.sector);
+}
+
+/** The levels a cluster has held, oldest first; the current period has no end date. */
+export const clusterLevelHistory = (ctx: RequestContext, clusterId: number): Promise<ClusterLevelPeriodRecord[]> =>
+  ctx.loaders.levelPeriodsByCluster.load(clusterId);

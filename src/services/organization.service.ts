@@ -1,0 +1,39 @@
+import type { RequestContext } from '../context/request-context.js';
+import type { PageArgs } from '../lib/pagination.js';
+import {
+  type OrganizationOrderField,
+  organizationListQuery,
+  organizationOrdering,
+} from '../repositories/organization.repository.js';
+import type { OrganizationRecord } from '../repositories/records.js';
+import { type Connection, type OrderInput, rootConnection } from './connection.js';
+import { textTerms } from './filters.js';
+
+export interface OrganizationFilterInput {
+  counties?: string[] | null;
+  naceCodePrefix?: string | null;
+  clusters?: string[] | null;
+  text?: string | null;
+}
+
+/** One organization by organisation number (null when unknown). */
+export const findOrganization = (ctx: RequestContext, orgNumber: string): Promise<OrganizationRecord | null> =>
+  ctx.loaders.organizationByOrgNumber.load(orgNumber.replace(/\s+/g, ''));
+
+/** Organizations, filtered and ordered, one page. */
+export function listOrganizations(
+  ctx: RequestContext,
+  args: PageArgs & { filter?: OrganizationFilterInput | null; orderBy?: OrderInput<OrganizationOrderField> | null },
+): Promise<Connection<OrganizationRecord>> {
+  const order = args.orderBy ?? { field: 'NAME', direction: 'ASC' };
+  const ordering = organizationOrdering(order.field, order.direction);
+  const filter = args.filter
+    ? {
+        counties: args.filter.counties,
+        naceCodePrefix: args.filter.naceCodePrefix,
+        clusterSlugs: args.filter.clusters,
+        textTerms: textTerms(args.filter.text, 'filter.text'),
+      }
+    : undefined;
+  return rootConnection(ctx, args, ordering, organizationListQuery(ctx.db, filter, ordering));
+}

@@ -1,0 +1,91 @@
+// The nested lists of the graph (cluster members, partners, announcements; organization
+// memberships; partner partnerships; announcement clusters). Each batches across parents.
+import type { RequestContext } from '../context/request-context.js';
+import type { MembershipRole, PartnershipRole } from '../entities/enums.js';
+import type { PageArgs } from '../lib/pagination.js';
+import {
+  type AnnouncementOrderField,
+  announcementOrdering,
+  clusterAnnouncementsQuery,
+  toAnnouncementRecord,
+} from '../repositories/announcement.repository.js';
+import { type ClusterOrderField, announcementClustersQuery, clusterOrdering } from '../repositories/cluster.repository.js';
+import { type MembershipOrderField, membershipListQuery, membershipOrdering } from '../repositories/membership.repository.js';
+import { type PartnershipOrderField, partnershipListQuery, partnershipOrdering } from '../repositories/partner.repository.js';
+import type { AnnouncementRecord, ClusterRecord, MembershipRecord, PartnershipRecord } from '../repositories/records.js';
+import { type AnnouncementFilterInput, DEFAULT_ANNOUNCEMENT_ORDER, announcementFilterParams } from './announcement.service.js';
+import { type ClusterFilterInput, DEFAULT_CLUSTER_ORDER, clusterFilterParams } from './cluster.service.js';
+import { type Connection, type OrderInput, nestedConnection } from './connection.js';
+
+export interface MembershipFilterInput {
+  roles?: MembershipRole[] | null;
+  activeOn?: string | null;
+}
+export interface PartnershipFilterInput {
+  roles?: PartnershipRole[] | null;
+  activeOn?: string | null;
+}
+
+type Args<F, O extends string> = PageArgs & { filter?: F | null; orderBy?: OrderInput<O> | null };
+
+/** Memberships of a cluster or of an organization, oldest first by default. */
+export function memberships(
+  ctx: RequestContext,
+  parent: 'cluster' | 'organization',
+  parentId: number,
+  args: Args<MembershipFilterInput, MembershipOrderField>,
+): Promise<Connection<MembershipRecord>> {
+  const order = args.orderBy ?? { field: 'JOINED_ON', direction: 'ASC' };
+  const ordering = membershipOrdering(order.field, order.direction);
+  return nestedConnection(ctx, `memberships.${parent}`, parentId, args, ordering, () =>
+    membershipListQuery(ctx.db, parent, args.filter, ordering),
+  );
+}
+
+/** Partnerships of a cluster or of a partner institution. */
+export function partnerships(
+  ctx: RequestContext,
+  parent: 'cluster' | 'partner',
+  parentId: number,
+  args: Args<PartnershipFilterInput, PartnershipOrderField>,
+): Promise<Connection<PartnershipRecord>> {
+  const order = args.orderBy ?? { field: 'SINCE', direction: 'ASC' };
+  const ordering = partnershipOrdering(order.field, order.direction);
+  return nestedConnection(ctx, `partnerships.${parent}`, parentId, args, ordering, () =>
+    partnershipListQuery(ctx.db, parent, args.filter, ordering),
+  );
+}
+
+/** Announcements that mention a cluster, newest first by default. */
+export function clusterAnnouncements(
+  ctx: RequestContext,
+  clusterId: number,
+  args: Args<AnnouncementFilterInput, AnnouncementOrderField>,
+): Promise<Connection<AnnouncementRecord>> {
+  const order = args.orderBy ?? DEFAULT_ANNOUNCEMENT_ORDER;
+  const ordering = announcementOrdering(order.field, order.direction);
+  const filter = announcementFilterParams(args.filter);
+  return nestedConnection(
+    ctx,
+    'cluster.announcements',
+    clusterId,
+    args,
+    ordering,
+    () => clusterAnnouncementsQuery(ctx.db, filter, ordering),
+    toAnnouncementRecord,
+  );
+}
+
+/** Clusters an announcement mentions. */
+export function announcementClusters(
+  ctx: RequestContext,
+  announcementId: number,
+  args: Args<ClusterFilterInput, ClusterOrderField>,
+): Promise<Connection<ClusterRecord>> {
+  const order = args.orderBy ?? DEFAULT_CLUSTER_ORDER;
+  const ordering = clusterOrdering(order.field, order.direction);
+  const filter = clusterFilterParams(args.filter);
+  return nestedConnection(ctx, 'announcement.clusters', announcementId, args, ordering, () =>
+    announcementClustersQuery(ctx.db, filter, ordering),
+  );
+}

@@ -1,0 +1,30 @@
+import type { RequestContext } from '../context/request-context.js';
+import * as stats from '../repositories/stats.repository.js';
+import { type ClusterFilterInput, clusterFilterParams } from './cluster.service.js';
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * Programme statistics over the clusters a filter selects. Each figure is a getter running one
+ * grouped query, so only the figures a client selects cost anything.
+ */
+export function programmeStats(ctx: RequestContext, filter: ClusterFilterInput | null | undefined) {
+  const params = clusterFilterParams(filter);
+  return {
+    get clustersByLevel() {
+      return stats.clustersByLevel(ctx.db, params);
+    },
+    get membersByLevel() {
+      return stats.membersByLevel(ctx.db, params, today());
+    },
+    get membersByCounty() {
+      return stats.membersByCounty(ctx.db, params, today());
+    },
+    get membersBySector() {
+      return stats.membersBySector(ctx.db, params, today());
+    },
+    get membershipsByYear() {
+      return stats.membershipsByYear(ctx.db, params);
+    },
+  };
+}
