@@ -1,0 +1,51 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AppConfig, parseDatabaseUrl } from '../../src/config/config.js';
+import { createLogger } from '../../src/server/logger.js';
+import { type RunningServer, startServer } from '../../src/server/server.js';
+import { TEST_DIALECT } from './database.js';
+
+export interface TestServer extends RunningServer {
+  /** Base URL, e.g. http://localhost:41234 */
+  origin: string;
+}
+
+/**
+ * A real klynge server on a free port, as `npm start` runs it (migrate, seed, serve): on a
+ * temporary SQLite file, or on a fresh PostgreSQL schema when DATABASE_URL names PostgreSQL.
+ */
+export async function startTestServer(): Promise<TestServer> {
+  let database: AppConfig['database'];
+  let cleanup: () => Promise<void>;
+  if (TEST_DIALECT === 'postgresql') {
+    const { randomBytes } = await import('node:crypto');
+    const { openDatabase } = await import('../../src/db/database.js');
+    const schema = `klynge_http_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const base = parseDatabaseUrl(process.env.DATABASE_URL);
+    const admin = await openDatabase(base);
+    await admin.em.fork().getConnection().execute(`create schema "${schema}"`);
+    await admin.close(true);
+    database = { ...base, schema } as AppConfig['database'];
+    cleanup = async () => {
+      const a = await openDatabase(base);
+      await a.em.fork().getConnection().execute(`drop schema if exists "${schema}" cascade`);
+      await a.close(true);
+    };
+  } else {
+    const dir = await mkdtemp(join(tmpdir(), 'klynge-test-'));
+    const file = join(dir, 'klynge.sqlite');
+    database = { dialect: 'sqlite', url: `file:${file}`, file };
+    cleanup = () => rm(dir, { recursive: true, force: true });
+  }
+  const config: AppConfig = { port: 0, host: '127.0.0.1', database, logLevel: 'silent' };
+  const server = await startServer(config, { logger: createLogger('silent') });
+  return {
+    ...server,
+    origin: new URL(server.url).origin,
+    async stop() {
+      await server.stop();
+      await cleanup();
+    },
+  };
+}
