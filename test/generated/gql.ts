@@ -1,0 +1,70 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "query ClusterList($first: Int, $after: String, $filter: ClusterFilter, $orderBy: ClusterOrder) {\n  clusters(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      hasPreviousPage\n      startCursor\n      endCursor\n    }\n    nodes {\n      id\n      slug\n      name\n      level\n      admittedOn\n    }\n  }\n}": typeof types.ClusterListDocument,
+    "query ClusterPage($slug: String!, $membersFirst: Int = 20, $membersAfter: String) {\n  cluster(slug: $slug) {\n    id\n    slug\n    name\n    level\n    county\n    city\n    sectors\n    levelHistory {\n      level\n      fromDate\n      toDate\n    }\n    members(first: $membersFirst, after: $membersAfter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          role\n          joinedOn\n          leftOn\n          organization {\n            name\n            orgNumber\n            provenance\n          }\n        }\n      }\n    }\n    partners {\n      nodes {\n        role\n        partner {\n          name\n          kind\n        }\n      }\n    }\n    announcements(first: 5) {\n      nodes {\n        title\n        publishedAt\n      }\n    }\n  }\n}": typeof types.ClusterPageDocument,
+    "query NodeById($id: ID!) {\n  node(id: $id) {\n    __typename\n    id\n    ... on Cluster {\n      name\n    }\n    ... on Organization {\n      name\n    }\n  }\n}": typeof types.NodeByIdDocument,
+    "query ProgrammeStats($filter: ClusterFilter) {\n  stats(filter: $filter) {\n    clustersByLevel {\n      key\n      count\n    }\n    membersByLevel {\n      key\n      count\n    }\n    membersByCounty {\n      key\n      count\n    }\n    membersBySector {\n      key\n      count\n    }\n    membershipsByYear {\n      key\n      count\n    }\n  }\n}": typeof types.ProgrammeStatsDocument,
+    "query Search($query: String!, $first: Int) {\n  search(query: $query, first: $first) {\n    __typename\n    ... on Cluster {\n      id\n      name\n    }\n    ... on Organization {\n      id\n      name\n    }\n    ... on PartnerInstitution {\n      id\n      name\n    }\n    ... on Announcement {\n      id\n      title\n    }\n  }\n}": typeof types.SearchDocument,
+};
+const documents: Documents = {
+    "query ClusterList($first: Int, $after: String, $filter: ClusterFilter, $orderBy: ClusterOrder) {\n  clusters(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      hasPreviousPage\n      startCursor\n      endCursor\n    }\n    nodes {\n      id\n      slug\n      name\n      level\n      admittedOn\n    }\n  }\n}": types.ClusterListDocument,
+    "query ClusterPage($slug: String!, $membersFirst: Int = 20, $membersAfter: String) {\n  cluster(slug: $slug) {\n    id\n    slug\n    name\n    level\n    county\n    city\n    sectors\n    levelHistory {\n      level\n      fromDate\n      toDate\n    }\n    members(first: $membersFirst, after: $membersAfter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          role\n          joinedOn\n          leftOn\n          organization {\n            name\n            orgNumber\n            provenance\n          }\n        }\n      }\n    }\n    partners {\n      nodes {\n        role\n        partner {\n          name\n          kind\n        }\n      }\n    }\n    announcements(first: 5) {\n      nodes {\n        title\n        publishedAt\n      }\n    }\n  }\n}": types.ClusterPageDocument,
+    "query NodeById($id: ID!) {\n  node(id: $id) {\n    __typename\n    id\n    ... on Cluster {\n      name\n    }\n    ... on Organization {\n      name\n    }\n  }\n}": types.NodeByIdDocument,
+    "query ProgrammeStats($filter: ClusterFilter) {\n  stats(filter: $filter) {\n    clustersByLevel {\n      key\n      count\n    }\n    membersByLevel {\n      key\n      count\n    }\n    membersByCounty {\n      key\n      count\n    }\n    membersBySector {\n      key\n      count\n    }\n    membershipsByYear {\n      key\n      count\n    }\n  }\n}": types.ProgrammeStatsDocument,
+    "query Search($query: String!, $first: Int) {\n  search(query: $query, first: $first) {\n    __typename\n    ... on Cluster {\n      id\n      name\n    }\n    ... on Organization {\n      id\n      name\n    }\n    ... on PartnerInstitution {\n      id\n      name\n    }\n    ... on Announcement {\n      id\n      title\n    }\n  }\n}": types.SearchDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ClusterList($first: Int, $after: String, $filter: ClusterFilter, $orderBy: ClusterOrder) {\n  clusters(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      hasPreviousPage\n      startCursor\n      endCursor\n    }\n    nodes {\n      id\n      slug\n      name\n      level\n      admittedOn\n    }\n  }\n}"): (typeof documents)["query ClusterList($first: Int, $after: String, $filter: ClusterFilter, $orderBy: ClusterOrder) {\n  clusters(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      hasPreviousPage\n      startCursor\n      endCursor\n    }\n    nodes {\n      id\n      slug\n      name\n      level\n      admittedOn\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ClusterPage($slug: String!, $membersFirst: Int = 20, $membersAfter: String) {\n  cluster(slug: $slug) {\n    id\n    slug\n    name\n    level\n    county\n    city\n    sectors\n    levelHistory {\n      level\n      fromDate\n      toDate\n    }\n    members(first: $membersFirst, after: $membersAfter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          role\n          joinedOn\n          leftOn\n          organization {\n            name\n            orgNumber\n            provenance\n          }\n        }\n      }\n    }\n    partners {\n      nodes {\n        role\n        partner {\n          name\n          kind\n        }\n      }\n    }\n    announcements(first: 5) {\n      nodes {\n        title\n        publishedAt\n      }\n    }\n  }\n}"): (typeof documents)["query ClusterPage($slug: String!, $membersFirst: Int = 20, $membersAfter: String) {\n  cluster(slug: $slug) {\n    id\n    slug\n    name\n    level\n    county\n    city\n    sectors\n    levelHistory {\n      level\n      fromDate\n      toDate\n    }\n    members(first: $membersFirst, after: $membersAfter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          role\n          joinedOn\n          leftOn\n          organization {\n            name\n            orgNumber\n            provenance\n          }\n        }\n      }\n    }\n    partners {\n      nodes {\n        role\n        partner {\n          name\n          kind\n        }\n      }\n    }\n    announcements(first: 5) {\n      nodes {\n        title\n        publishedAt\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query NodeById($id: ID!) {\n  node(id: $id) {\n    __typename\n    id\n    ... on Cluster {\n      name\n    }\n    ... on Organization {\n      name\n    }\n  }\n}"): (typeof documents)["query NodeById($id: ID!) {\n  node(id: $id) {\n    __typename\n    id\n    ... on Cluster {\n      name\n    }\n    ... on Organization {\n      name\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ProgrammeStats($filter: ClusterFilter) {\n  stats(filter: $filter) {\n    clustersByLevel {\n      key\n      count\n    }\n    membersByLevel {\n      key\n      count\n    }\n    membersByCounty {\n      key\n      count\n    }\n    membersBySector {\n      key\n      count\n    }\n    membershipsByYear {\n      key\n      count\n    }\n  }\n}"): (typeof documents)["query ProgrammeStats($filter: ClusterFilter) {\n  stats(filter: $filter) {\n    clustersByLevel {\n      key\n      count\n    }\n    membersByLevel {\n      key\n      count\n    }\n    membersByCounty {\n      key\n      count\n    }\n    membersBySector {\n      key\n      count\n    }\n    membershipsByYear {\n      key\n      count\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Search($query: String!, $first: Int) {\n  search(query: $query, first: $first) {\n    __typename\n    ... on Cluster {\n      id\n      name\n    }\n    ... on Organization {\n      id\n      name\n    }\n    ... on PartnerInstitution {\n      id\n      name\n    }\n    ... on Announcement {\n      id\n      title\n    }\n  }\n}"): (typeof documents)["query Search($query: String!, $first: Int) {\n  search(query: $query, first: $first) {\n    __typename\n    ... on Cluster {\n      id\n      name\n    }\n    ... on Organization {\n      id\n      name\n    }\n    ... on PartnerInstitution {\n      id\n      name\n    }\n    ... on Announcement {\n      id\n      title\n    }\n  }\n}"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
