@@ -85,4 +85,21 @@ export class Migration20261123024526_initial extends Migration {
     this.addSql(`create index \`partnership_partner_id_since_id_index\` on \`partnership\` (\`partner_id\`, \`since\`, \`id\`);`);
     this.addSql(`create index \`partnership_cluster_id_since_id_index\` on \`partnership\` (\`cluster_id\`, \`since\`, \`id\`);`);
   }
+
+  // Referencing tables first: SQLite checks foreign keys when a referenced table is dropped.
+  override async down(): Promise<void> {
+    for (const table of [
+      'partnership',
+      'partner_institution',
+      'membership',
+      'organization',
+      'cluster_sector',
+      'cluster_level_period',
+      'announcement_cluster',
+      'cluster',
+      'announcement',
+    ]) {
+      this.addSql(`drop table if exists \`${table}\`;`);
+    }
+  }
 }

@@ -7,6 +7,7 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { POSTGRESQL_MIGRATIONS } from '../../migrations/postgresql/index.js';
 import { SQLITE_MIGRATIONS } from '../../migrations/sqlite/index.js';
 import type { DatabaseConfig } from '../config/config.js';
+import { fixSqliteEnumIntrospection } from './sqlite-enum-introspection.js';
 import { ENTITIES } from '../entities/index.js';
 
 /** Tables the ORM does not own (search indexes kept by triggers): schema diffs leave them alone. */
@@ -43,17 +44,20 @@ export function createOrmOptions(database: DatabaseConfig, options: OrmConfigOpt
   } satisfies Partial<Options>;
 
   if (database.dialect === 'sqlite') {
+    fixSqliteEnumIntrospection();
     if (database.file !== ':memory:') mkdirSync(dirname(database.file), { recursive: true });
     return { ...common, driver: LibSqlDriver, dbName: database.file } as Options;
   }
   const url = new URL(database.url);
   url.searchParams.delete('schema');
-  if (database.schema) url.searchParams.set('options', `-c search_path=${database.schema}`);
   return {
     ...common,
     driver: PostgreSqlDriver,
     clientUrl: url.toString(),
     schema: database.schema,
     pool: { min: 0, max: options.poolSize ?? 10 },
+    // MikroORM keeps only host, port, user, password and database of clientUrl, so the search path
+    // (which the hand-written migrations and raw reads rely on) goes to the pg client directly.
+    ...(database.schema ? { driverOptions: { connection: { options: `-c search_path=${database.schema}` } } } : {}),
   } as Options;
 }

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, Property, type Rel } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property, type Rel, Unique } from '@mikro-orm/core';
 import { BaseEntity } from './base.entity.js';
 import type { Cluster } from './cluster.entity.js';
 import { MembershipRole } from './enums.js';
@@ -6,6 +6,8 @@ import type { Organization } from './organization.entity.js';
 
 /** An organization's membership of a cluster; ending it sets `leftOn`, history is never deleted. */
 @Entity()
+// A membership is one stay: the same organization may leave and join a cluster again later.
+@Unique({ properties: ['cluster', 'organization', 'joinedOn'] })
 @Index({ properties: ['cluster', 'joinedOn', 'id'] })
 @Index({ properties: ['organization', 'joinedOn', 'id'] })
 @Index({ properties: ['cluster', 'role'] })

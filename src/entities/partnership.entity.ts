@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, Property, type Rel } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property, type Rel, Unique } from '@mikro-orm/core';
 import { BaseEntity } from './base.entity.js';
 import type { Cluster } from './cluster.entity.js';
 import { PartnershipRole } from './enums.js';
@@ -6,6 +6,7 @@ import type { PartnerInstitution } from './partner-institution.entity.js';
 
 /** A partner institution's role in a cluster over a period. */
 @Entity()
+@Unique({ properties: ['cluster', 'partner', 'since'] })
 @Index({ properties: ['cluster', 'since', 'id'] })
 @Index({ properties: ['partner', 'since', 'id'] })
 export class Partnership extends BaseEntity {

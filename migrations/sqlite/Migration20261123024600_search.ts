@@ -12,7 +12,7 @@ const clusterDoc = (id: string) => `
            coalesce((select group_concat(s.sector, ' ') from cluster_sector s where s.cluster_id = c.id), '')
     from cluster c where c.id = ${id};`;
 
-export class Migration20261123030000_search extends Migration {
+export class Migration20261123024600_search extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create virtual table search_document using fts5(title, body, tokenize = "unicode61 remove_diacritics 0");`);
 

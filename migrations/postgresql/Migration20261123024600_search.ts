@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
 // kind, kinds: 1 cluster, 2 organization, 3 partner institution, 4 announcement. Titles are indexed
 // with the `simple` configuration (names are not Norwegian prose) and the `norwegian` one; bodies
 // with `norwegian` (stemmed) and `simple` (exact words and name prefixes).
-export class Migration20261123030000_search extends Migration {
+export class Migration20261123024600_search extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create table search_document (
       doc_id bigint primary key,
