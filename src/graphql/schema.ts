@@ -6,6 +6,7 @@ import { ClusterResolver } from './resolvers/cluster.resolver.js';
 import { MembershipResolver, OrganizationResolver } from './resolvers/organization.resolver.js';
 import { PartnerInstitutionResolver, PartnershipResolver } from './resolvers/partner.resolver.js';
 import { QueryResolver } from './resolvers/query.resolver.js';
+import { ProgrammeStatsResolver } from './resolvers/stats.resolver.js';
 import { Announcement } from './types/announcement.type.js';
 import { Cluster } from './types/cluster.type.js';
 import { Membership } from './types/membership.type.js';
@@ -25,6 +26,7 @@ export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
       PartnerInstitutionResolver,
       PartnershipResolver,
       AnnouncementResolver,
+      ProgrammeStatsResolver,
     ],
     // Node implementors reachable only through node(id) must still be in the schema.
     orphanedTypes: [Cluster, Organization, Membership, PartnerInstitution, Partnership, Announcement],

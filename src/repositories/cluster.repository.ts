@@ -97,6 +97,19 @@ export function announcementClustersQuery(
   });
 }
 
+/** Per membership: the member organization's other clusters (not the membership's own). */
+export function membershipOtherClustersQuery(
+  db: Db,
+  filter: ClusterFilterParams | null | undefined,
+  order: ReturnType<typeof clusterOrdering>,
+): ListQuery {
+  return listQuery(
+    db,
+    'membership as pm join membership as om on om.organization_id = pm.organization_id and om.cluster_id <> pm.cluster_id join cluster as c on c.id = om.cluster_id',
+    { select: CLUSTER_SELECT, ordering: order, parentExpr: 'pm.id', where: applyClusterFilter(db, filter) },
+  );
+}
+
 export const fetchClustersById = (db: Db, ids: readonly number[]) =>
   fetchWhereIn<ClusterRecord>(db, 'cluster as c', CLUSTER_SELECT, 'c.id', ids);
 

@@ -1,7 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import { CLUSTER_LEVEL_RANK } from '../entities/enums.js';
 import type { ClusterFilterParams } from './cluster.repository.js';
-import { clusterListQuery, clusterOrdering } from './cluster.repository.js';
+import { LEVEL_RANK_SQL, clusterListQuery, clusterOrdering } from './cluster.repository.js';
 import type { Db } from './db.js';
 
 export interface KeyCount {
@@ -90,4 +90,76 @@ export async function membershipsByYear(db: Db, filter: ClusterFilterParams | un
       .orderByRaw(year),
   );
   return toKeyCounts(rows);
+}
+
+/** What membership counts can be grouped by. */
+export type MembershipGroupField =
+  | 'CLUSTER_LEVEL'
+  | 'CLUSTER_COUNTY'
+  | 'CLUSTER_STATUS'
+  | 'ORGANIZATION_COUNTY'
+  | 'ROLE'
+  | 'JOINED_YEAR';
+
+export interface GroupCount {
+  keys: string[];
+  count: number;
+}
+
+/** Cluster attributes are grouped after a per-cluster pre-aggregation; the rest inside it. */
+const CLUSTER_KEYS: Partial<Record<MembershipGroupField, { expr: string; order: string }>> = {
+  CLUSTER_LEVEL: { expr: 'c.level', order: LEVEL_RANK_SQL },
+  CLUSTER_COUNTY: { expr: 'c.county', order: 'c.county' },
+  CLUSTER_STATUS: { expr: 'c.status', order: 'c.status' },
+};
+
+function membershipKeyExpr(db: Db, field: MembershipGroupField): string {
+  switch (field) {
+    case 'ROLE':
+      return 'm.role';
+    case 'ORGANIZATION_COUNTY':
+      return 'o.county';
+    case 'JOINED_YEAR':
+      return db.dialect === 'sqlite' ? 'substr(m.joined_on, 1, 4)' : `to_char(m.joined_on, 'YYYY')`;
+    default:
+      throw new Error(`not a membership key: ${field}`);
+  }
+}
+
+/**
+ * Membership rows counted per combination of the given keys, over the filtered clusters
+ * (optionally only those in force on `activeOn`). Memberships are first counted per cluster
+ * (index-friendly), then summed per cluster attribute.
+ */
+export async function membershipCounts(
+  db: Db,
+  filter: ClusterFilterParams | undefined,
+  groupBy: MembershipGroupField[],
+  activeOn: string | undefined,
+): Promise<GroupCount[]> {
+  const inner = groupBy.filter((f) => !CLUSTER_KEYS[f]);
+  const innerSelect = inner.map((f, i) => `${membershipKeyExpr(db, f)} as "k${i}"`);
+  const innerQb = db.knex
+    .from('membership as m')
+    .select(db.knex.raw(['m.cluster_id as "clusterId"', ...innerSelect, 'count(*) as "n"'].join(', ')))
+    .groupByRaw(['m.cluster_id', ...inner.map((f) => membershipKeyExpr(db, f))].join(', '));
+  if (inner.includes('ORGANIZATION_COUNTY')) innerQb.join('organization as o', 'o.id', 'm.organization_id');
+  if (activeOn) innerQb.whereRaw('m.joined_on <= ? and (m.left_on is null or m.left_on > ?)', [activeOn, activeOn]);
+
+  const outerKey = (f: MembershipGroupField) => CLUSTER_KEYS[f]?.expr ?? `g."k${inner.indexOf(f)}"`;
+  const outerOrder = (f: MembershipGroupField) => CLUSTER_KEYS[f]?.order ?? `g."k${inner.indexOf(f)}"`;
+  const qb = db.knex
+    .from(innerQb.as('g'))
+    .join('cluster as c', 'c.id', 'g.clusterId')
+    .select(db.knex.raw([...groupBy.map((f, i) => `${outerKey(f)} as "key${i}"`), 'sum(g."n") as "count"'].join(', ')));
+  if (groupBy.length > 0) {
+    qb.groupByRaw([...new Set(groupBy.flatMap((f) => [outerKey(f), outerOrder(f)]))].join(', '));
+    qb.orderByRaw(groupBy.map(outerOrder).join(', '));
+  }
+  if (filter) qb.whereIn('c.id', filteredClusterIds(db, filter));
+  const rows = await db.rows<Record<string, string | number | null>>(qb);
+  return rows.map((row) => ({
+    keys: groupBy.map((_, i) => (row[`key${i}`] === null ? 'UNKNOWN' : String(row[`key${i}`]))),
+    count: Number(row.count),
+  }));
 }

@@ -9,7 +9,12 @@ import {
   clusterAnnouncementsQuery,
   toAnnouncementRecord,
 } from '../repositories/announcement.repository.js';
-import { type ClusterOrderField, announcementClustersQuery, clusterOrdering } from '../repositories/cluster.repository.js';
+import {
+  type ClusterOrderField,
+  announcementClustersQuery,
+  clusterOrdering,
+  membershipOtherClustersQuery,
+} from '../repositories/cluster.repository.js';
 import { type MembershipOrderField, membershipListQuery, membershipOrdering } from '../repositories/membership.repository.js';
 import { type PartnershipOrderField, partnershipListQuery, partnershipOrdering } from '../repositories/partner.repository.js';
 import type { AnnouncementRecord, ClusterRecord, MembershipRecord, PartnershipRecord } from '../repositories/records.js';
@@ -87,5 +92,19 @@ export function announcementClusters(
   const filter = clusterFilterParams(args.filter);
   return nestedConnection(ctx, 'announcement.clusters', announcementId, args, ordering, () =>
     announcementClustersQuery(ctx.db, filter, ordering),
+  );
+}
+
+/** The other clusters a membership's organization belongs to (now or before), by name by default. */
+export function membershipOtherClusters(
+  ctx: RequestContext,
+  membershipId: number,
+  args: Args<ClusterFilterInput, ClusterOrderField>,
+): Promise<Connection<ClusterRecord>> {
+  const order = args.orderBy ?? DEFAULT_CLUSTER_ORDER;
+  const ordering = clusterOrdering(order.field, order.direction);
+  const filter = clusterFilterParams(args.filter);
+  return nestedConnection(ctx, 'membership.otherClusters', membershipId, args, ordering, () =>
+    membershipOtherClustersQuery(ctx.db, filter, ordering),
   );
 }

@@ -1,9 +1,9 @@
 import { Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context/request-context.js';
 import type { MembershipRecord, OrganizationRecord } from '../../repositories/records.js';
-import { memberships } from '../../services/relation.service.js';
-import { MembershipsArgs } from '../types/args.js';
-import { Cluster } from '../types/cluster.type.js';
+import { membershipOtherClusters, memberships } from '../../services/relation.service.js';
+import { ClustersArgs, MembershipsArgs } from '../types/args.js';
+import { Cluster, ClusterConnection } from '../types/cluster.type.js';
 import { Membership, MembershipConnection } from '../types/membership.type.js';
 import { Organization } from '../types/organization.type.js';
 import { globalIdOf } from './global-id.js';
@@ -40,5 +40,12 @@ export class MembershipResolver {
   @FieldResolver(() => Organization, { description: 'The member organization.' })
   organization(@Root() membership: MembershipRecord, @Ctx() ctx: RequestContext) {
     return ctx.loaders.organizationById.load(membership.organizationId);
+  }
+
+  @FieldResolver(() => ClusterConnection, {
+    description: "The member organization's other clusters (current or past memberships), by name unless ordered otherwise.",
+  })
+  otherClusters(@Root() membership: MembershipRecord, @Args(() => ClustersArgs) args: ClustersArgs, @Ctx() ctx: RequestContext) {
+    return membershipOtherClusters(ctx, membership.id, args);
   }
 }

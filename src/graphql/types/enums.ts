@@ -177,4 +177,25 @@ registerEnumType(AnnouncementOrderField, {
   valuesConfig: { PUBLISHED_AT: { description: 'By publication time.' }, TITLE: { description: 'By title.' } },
 });
 
+export enum MembershipGroupField {
+  CLUSTER_LEVEL = 'CLUSTER_LEVEL',
+  CLUSTER_COUNTY = 'CLUSTER_COUNTY',
+  CLUSTER_STATUS = 'CLUSTER_STATUS',
+  ORGANIZATION_COUNTY = 'ORGANIZATION_COUNTY',
+  ROLE = 'ROLE',
+  JOINED_YEAR = 'JOINED_YEAR',
+}
+registerEnumType(MembershipGroupField, {
+  name: 'MembershipGroupField',
+  description: 'What membership counts can be grouped by.',
+  valuesConfig: {
+    CLUSTER_LEVEL: { description: "The cluster's current level (in programme order)." },
+    CLUSTER_COUNTY: { description: "The cluster's county." },
+    CLUSTER_STATUS: { description: "The cluster's status." },
+    ORGANIZATION_COUNTY: { description: "The member organization's own county." },
+    ROLE: { description: 'The role in the cluster.' },
+    JOINED_YEAR: { description: 'The year the membership began.' },
+  },
+});
+
 export { AnnouncementKind, ClusterLevel, ClusterStatus, Language, MembershipRole, PartnerKind, PartnershipRole, Provenance };

@@ -13,6 +13,17 @@ export class KeyCount {
   count!: number;
 }
 
+@ObjectType({ description: 'A combination of group keys and how many rows it holds.' })
+export class GroupCount {
+  @Field(() => [String], {
+    description: 'The group: one value per `groupBy` field, in the same order ("UNKNOWN" where missing).',
+  })
+  keys!: string[];
+
+  @Field(() => Int, { description: 'How many.' })
+  count!: number;
+}
+
 @ObjectType({
   description:
     'Programme statistics over the clusters a filter selects. Each list is one grouped query, run only when asked for.',
