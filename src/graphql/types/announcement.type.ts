@@ -4,7 +4,11 @@ import { AnnouncementKind, Language, Provenance } from './enums.js';
 import { Node } from './node.interface.js';
 import { DateTime } from './scalars.js';
 
-@ObjectType({ implements: Node, description: 'A published text about the programme: admissions, level changes, news, policy.' })
+@ObjectType({
+  simpleResolvers: true,
+  implements: Node,
+  description: 'A published text about the programme: admissions, level changes, news, policy.',
+})
 export class Announcement extends Node {
   @Field({ description: 'URL-friendly unique name.' })
   slug!: string;
@@ -31,5 +35,5 @@ export class Announcement extends Node {
   provenance!: Provenance;
 }
 
-@ObjectType({ description: 'A page of announcements.' })
+@ObjectType({ simpleResolvers: true, description: 'A page of announcements.' })
 export class AnnouncementConnection extends ConnectionType(Announcement, 'Announcement') {}

@@ -4,7 +4,7 @@ import { ConnectionType } from './connection.js';
 import { Node } from './node.interface.js';
 import { LocalDate } from './scalars.js';
 
-@ObjectType({ implements: Node, description: 'A cluster in the Norwegian Innovation Clusters programme.' })
+@ObjectType({ simpleResolvers: true, implements: Node, description: 'A cluster in the Norwegian Innovation Clusters programme.' })
 export class Cluster extends Node {
   @Field({ description: 'URL-friendly unique name, e.g. `gce-subsea`.' })
   slug!: string;
@@ -43,7 +43,7 @@ export class Cluster extends Node {
   provenance!: Provenance;
 }
 
-@ObjectType({ description: 'A period a cluster spent at one level.' })
+@ObjectType({ simpleResolvers: true, description: 'A period a cluster spent at one level.' })
 export class ClusterLevelPeriod {
   @Field(() => ClusterLevel, { description: 'The level held in this period.' })
   level!: ClusterLevel;
@@ -55,5 +55,5 @@ export class ClusterLevelPeriod {
   toDate!: string | null;
 }
 
-@ObjectType({ description: 'A page of clusters.' })
+@ObjectType({ simpleResolvers: true, description: 'A page of clusters.' })
 export class ClusterConnection extends ConnectionType(Cluster, 'Cluster') {}

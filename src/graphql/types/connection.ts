@@ -1,6 +1,8 @@
+// Object types use simpleResolvers: their plain fields resolve by property access, without
+// type-graphql's middleware wrapper (there is no field middleware here; relations have resolvers).
 import { type ClassType, Field, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'Where a page sits in its list (Relay cursor connections).' })
+@ObjectType({ simpleResolvers: true, description: 'Where a page sits in its list (Relay cursor connections).' })
 export class PageInfo {
   @Field({ description: 'Whether there are items after this page (when paging forwards).' })
   hasNextPage!: boolean;
@@ -20,7 +22,7 @@ export class PageInfo {
  * (`XConnection`) extend the returned class so each gets its own name and description.
  */
 export function ConnectionType<T extends object>(nodeType: ClassType<T>, typeName: string) {
-  @ObjectType(`${typeName}Edge`, { description: `One ${typeName} in a list, with its cursor.` })
+  @ObjectType(`${typeName}Edge`, { simpleResolvers: true, description: `One ${typeName} in a list, with its cursor.` })
   class Edge {
     @Field({ description: 'Opaque position of this item; pass it as `after` or `before`.' })
     cursor!: string;
@@ -29,7 +31,7 @@ export function ConnectionType<T extends object>(nodeType: ClassType<T>, typeNam
     node!: T;
   }
 
-  @ObjectType()
+  @ObjectType({ simpleResolvers: true })
   abstract class Connection {
     @Field(() => [Edge], { description: 'The items of this page with their cursors.' })
     edges!: Edge[];

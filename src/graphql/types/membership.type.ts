@@ -5,6 +5,7 @@ import { Node } from './node.interface.js';
 import { LocalDate } from './scalars.js';
 
 @ObjectType({
+  simpleResolvers: true,
   implements: Node,
   description: "An organization's membership of a cluster. Ended memberships are kept as history.",
 })
@@ -19,5 +20,5 @@ export class Membership extends Node {
   leftOn!: string | null;
 }
 
-@ObjectType({ description: 'A page of memberships.' })
+@ObjectType({ simpleResolvers: true, description: 'A page of memberships.' })
 export class MembershipConnection extends ConnectionType(Membership, 'Membership') {}

@@ -3,7 +3,11 @@ import { ConnectionType } from './connection.js';
 import { Provenance } from './enums.js';
 import { Node } from './node.interface.js';
 
-@ObjectType({ implements: Node, description: 'A member company or other member body, identified by its organisation number.' })
+@ObjectType({
+  simpleResolvers: true,
+  implements: Node,
+  description: 'A member company or other member body, identified by its organisation number.',
+})
 export class Organization extends Node {
   @Field({ description: 'Norwegian organisation number: nine digits, the last a modulus-11 check digit.' })
   orgNumber!: string;
@@ -30,5 +34,5 @@ export class Organization extends Node {
   provenance!: Provenance;
 }
 
-@ObjectType({ description: 'A page of organizations.' })
+@ObjectType({ simpleResolvers: true, description: 'A page of organizations.' })
 export class OrganizationConnection extends ConnectionType(Organization, 'Organization') {}

@@ -4,7 +4,11 @@ import { PartnerKind, PartnershipRole, Provenance } from './enums.js';
 import { Node } from './node.interface.js';
 import { LocalDate } from './scalars.js';
 
-@ObjectType({ implements: Node, description: 'A university, research institute, agency or incubator that works with clusters.' })
+@ObjectType({
+  simpleResolvers: true,
+  implements: Node,
+  description: 'A university, research institute, agency or incubator that works with clusters.',
+})
 export class PartnerInstitution extends Node {
   @Field({ description: 'URL-friendly unique name, e.g. `innovasjon-norge`.' })
   slug!: string;
@@ -28,7 +32,7 @@ export class PartnerInstitution extends Node {
   provenance!: Provenance;
 }
 
-@ObjectType({ implements: Node, description: "A partner institution's role in a cluster over a period." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "A partner institution's role in a cluster over a period." })
 export class Partnership extends Node {
   @Field(() => PartnershipRole, { description: "The partner's role." })
   role!: PartnershipRole;
@@ -40,8 +44,8 @@ export class Partnership extends Node {
   until!: string | null;
 }
 
-@ObjectType({ description: 'A page of partner institutions.' })
+@ObjectType({ simpleResolvers: true, description: 'A page of partner institutions.' })
 export class PartnerInstitutionConnection extends ConnectionType(PartnerInstitution, 'PartnerInstitution') {}
 
-@ObjectType({ description: 'A page of partnerships.' })
+@ObjectType({ simpleResolvers: true, description: 'A page of partnerships.' })
 export class PartnershipConnection extends ConnectionType(Partnership, 'Partnership') {}

@@ -4,7 +4,7 @@ import { Cluster } from './cluster.type.js';
 import { Organization } from './organization.type.js';
 import { PartnerInstitution } from './partner.type.js';
 
-@ObjectType({ description: 'A group and how many it holds.' })
+@ObjectType({ simpleResolvers: true, description: 'A group and how many it holds.' })
 export class KeyCount {
   @Field({ description: 'The group: a level, county, sector or year ("UNKNOWN" where the value is missing).' })
   key!: string;
@@ -13,7 +13,7 @@ export class KeyCount {
   count!: number;
 }
 
-@ObjectType({ description: 'A combination of group keys and how many rows it holds.' })
+@ObjectType({ simpleResolvers: true, description: 'A combination of group keys and how many rows it holds.' })
 export class GroupCount {
   @Field(() => [String], {
     description: 'The group: one value per `groupBy` field, in the same order ("UNKNOWN" where missing).',
@@ -25,6 +25,7 @@ export class GroupCount {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     'Programme statistics over the clusters a filter selects. Each list is one grouped query, run only when asked for.',
 })
