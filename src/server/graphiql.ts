@@ -3,8 +3,11 @@ import { dirname, join } from 'node:path';
 import express, { type Router } from 'express';
 
 const require = createRequire(import.meta.url);
-/** GraphiQL's prebuilt bundle (React, editor, CSS and workers), served by klynge itself: no CDN. */
-const GRAPHIQL_DIST = join(dirname(require.resolve('@graphql-yoga/graphiql/package.json')), 'dist');
+/** GraphiQL's prebuilt bundle (React, editor, CSS with inlined fonts, and workers), served by klynge itself: no CDN. */
+const GRAPHIQL_PACKAGE = require.resolve('@graphql-yoga/graphiql/package.json');
+const GRAPHIQL_DIST = join(dirname(GRAPHIQL_PACKAGE), 'dist');
+/** The asset URLs carry the bundle's version, so browsers may cache them for good and still see an upgrade. */
+const GRAPHIQL_VERSION: string = require(GRAPHIQL_PACKAGE).version;
 export const GRAPHIQL_ASSETS_PATH = '/graphiql';
 
 export const EXAMPLE_QUERY = `# Welcome to klynge: the Norwegian Innovation Clusters programme as a graph.
@@ -29,8 +32,19 @@ query ClustersByLevel {
 }
 `;
 
+/** The editor's web workers, by the label monaco asks for (the graphql file's double dot is the package's own name). */
+const WORKERS = { json: 'json.worker.bundle.js', graphql: 'graphql.worker..bundle.js', default: 'editor.worker.bundle.js' };
+
+/** JSON that is safe inside an inline <script> (no `</script>` or `<!--` can end it early). */
+const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+
 function graphiqlHtml(endpoint: string): string {
-  const options = JSON.stringify({ endpoint, defaultQuery: EXAMPLE_QUERY, title: 'klynge', subscriptionsProtocol: 'WS' });
+  const asset = (file: string) => `${GRAPHIQL_ASSETS_PATH}/${file}?v=${encodeURIComponent(GRAPHIQL_VERSION)}`;
+  const workers = Object.fromEntries(Object.entries(WORKERS).map(([label, file]) => [label, asset(`monacoeditorwork/${file}`)]));
+  // yoga's GraphiQL always passes an initialQuery (a ?query= from the URL, else `query`, else its own
+  // welcome text), so GraphiQL's `defaultQuery` never shows: the example goes in as `query`, with a
+  // shared link's ?query= (GraphiQL writes the edited query there) still taking precedence.
+  const options = { endpoint, title: 'klynge', subscriptionsProtocol: 'WS' };
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -38,23 +52,21 @@ function graphiqlHtml(endpoint: string): string {
   <title>klynge · GraphiQL</title>
   <meta name="viewport" content="width=device-width, initial-scale=1" />
   <link rel="icon" href="data:," />
-  <link rel="stylesheet" href="${GRAPHIQL_ASSETS_PATH}/graphiql.css" />
+  <link rel="stylesheet" href="${asset('graphiql.css')}" />
   <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
 </head>
 <body>
   <div id="graphiql"></div>
   <script>
-    // The editor's web workers come from this server too.
-    self.MonacoEnvironment = {
-      getWorkerUrl(_moduleId, label) {
-        const file = label === 'json' ? 'json.worker.bundle.js' : label === 'graphql' ? 'graphql.worker..bundle.js' : 'editor.worker.bundle.js';
-        return '${GRAPHIQL_ASSETS_PATH}/monacoeditorwork/' + file;
-      },
-    };
+    // The editor's web workers come from this server too (there is no default: monaco would fail without this).
+    const workers = ${scriptJson(workers)};
+    self.MonacoEnvironment = { getWorkerUrl: (_moduleId, label) => workers[label] ?? workers.default };
   </script>
-  <script src="${GRAPHIQL_ASSETS_PATH}/yoga-graphiql.umd.js"></script>
+  <script src="${asset('yoga-graphiql.umd.js')}"></script>
   <script>
-    YogaGraphiQL.renderYogaGraphiQL(document.getElementById('graphiql'), ${options});
+    const options = ${scriptJson(options)};
+    const query = new URLSearchParams(location.search).get('query') || ${scriptJson(EXAMPLE_QUERY)};
+    YogaGraphiQL.renderYogaGraphiQL(document.getElementById('graphiql'), { ...options, query });
   </script>
 </body>
 </html>`;
@@ -64,11 +76,14 @@ function graphiqlHtml(endpoint: string): string {
 export function graphiqlRouter(endpoint: string): Router {
   const router = express.Router();
   const html = graphiqlHtml(endpoint);
-  router.use(GRAPHIQL_ASSETS_PATH, express.static(GRAPHIQL_DIST, { immutable: true, maxAge: '7d', index: false }));
+  router.use(GRAPHIQL_ASSETS_PATH, express.static(GRAPHIQL_DIST, { immutable: true, maxAge: '365d', index: false }));
   router.get(endpoint, (req, res, next) => {
+    // Only a client that prefers HTML gets the page; JSON clients (and `Accept: */*`) reach Apollo.
+    // A browser opening /graphql?query=... gets GraphiQL with that query: Apollo would refuse the
+    // navigation anyway (CSRF prevention), and GraphiQL keeps the edited query in the URL.
     const wantsHtml = req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html';
-    if (!wantsHtml || typeof req.query.query === 'string') return next();
-    res.type('html').send(html);
+    if (!wantsHtml) return next();
+    res.type('html').set('cache-control', 'no-cache').send(html);
   });
   return router;
 }
