@@ -36,7 +36,8 @@ export class Migration20261123024600_search extends Migration {
       $$;`);
     this.addSql(`create function search_document_sync() returns trigger language plpgsql as $$
       declare
-        kind smallint := tg_argv[0]::smallint;
+        -- not "kind": PL/pgSQL would find that ambiguous with the column search_document.kind
+        doc_kind smallint := tg_argv[0]::smallint;
         row_id integer := case when tg_op = 'DELETE' then old.id else new.id end;
       begin
         if tg_table_name = 'cluster_sector' then
@@ -44,17 +45,17 @@ export class Migration20261123024600_search extends Migration {
           return null;
         end if;
         if tg_op = 'DELETE' then
-          delete from search_document where doc_id = row_id * 8 + kind;
+          delete from search_document where doc_id = row_id * 8 + doc_kind;
           return null;
         end if;
         if tg_table_name = 'cluster' then
           perform search_document_refresh_cluster(new.id);
         elsif tg_table_name = 'organization' then
-          perform search_document_put(new.id * 8 + kind, kind, new.id, new.name, concat_ws(' ', new.city, new.county, new.org_number));
+          perform search_document_put(new.id * 8 + doc_kind, doc_kind, new.id, new.name, concat_ws(' ', new.city, new.county, new.org_number));
         elsif tg_table_name = 'partner_institution' then
-          perform search_document_put(new.id * 8 + kind, kind, new.id, new.name, concat_ws(' ', new.city, new.org_number));
+          perform search_document_put(new.id * 8 + doc_kind, doc_kind, new.id, new.name, concat_ws(' ', new.city, new.org_number));
         elsif tg_table_name = 'announcement' then
-          perform search_document_put(new.id * 8 + kind, kind, new.id, new.title, new.body);
+          perform search_document_put(new.id * 8 + doc_kind, doc_kind, new.id, new.title, new.body);
         end if;
         return null;
       end $$;`);
