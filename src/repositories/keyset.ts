@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/knex';
+import { CodedError, ErrorCode } from '../lib/errors.js';
 import type { Cursor, CursorValue, PageWindow, SortDirection } from '../lib/pagination.js';
 import { type Db, parseDateTime } from './db.js';
 
@@ -37,8 +38,29 @@ const cursorValueOf = (column: OrderColumn, value: unknown): CursorValue => {
   return String(value);
 };
 
-const sqlParamOf = (db: Db, column: OrderColumn, value: CursorValue): unknown =>
-  column.kind === 'datetime' ? db.dateTimeParam(new Date(value)) : value;
+/** A real calendar date, YYYY-MM-DD (not 2020-02-30). */
+function isIsoDate(value: string): boolean {
+  const time = Date.parse(`${value}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+}
+
+/** Whether a cursor value can belong to the column (a forged one could otherwise reach the SQL). */
+function fitsColumn(column: OrderColumn, value: CursorValue): boolean {
+  if (column.kind === 'int') return Number.isSafeInteger(value);
+  if (typeof value !== 'string') return false;
+  if (column.kind === 'date') return isIsoDate(value);
+  if (column.kind === 'datetime') return !Number.isNaN(Date.parse(value));
+  return true;
+}
+
+/** The cursor's ordering value as a SQL parameter; a value that does not fit the column is a BAD_CURSOR. */
+function sqlParamOf(db: Db, column: OrderColumn, window: PageWindow, value: CursorValue): unknown {
+  if (!fitsColumn(column, value)) {
+    const field = window.forward ? 'after' : 'before';
+    throw new CodedError(ErrorCode.BAD_CURSOR, `Invalid cursor in "${field}": not a cursor this API issued.`, field);
+  }
+  return column.kind === 'datetime' ? db.dateTimeParam(new Date(value)) : value;
+}
 
 /** The cursor of a row under an ordering. */
 export function cursorOf(ordering: Ordering, row: Record<string, unknown>): Cursor {
@@ -51,7 +73,7 @@ function applyKeyset(db: Db, qb: Knex.QueryBuilder, ordering: Ordering, window: 
   const ascending = (ordering.direction === 'ASC') === window.forward;
   const op = ascending ? '>' : '<';
   qb.whereRaw(`(${ordering.column.expr}, ${ordering.idExpr}) ${op} (?, ?)`, [
-    sqlParamOf(db, ordering.column, window.cursor.value) as Knex.Value,
+    sqlParamOf(db, ordering.column, window, window.cursor.value) as Knex.Value,
     window.cursor.id,
   ]);
 }

@@ -23,13 +23,13 @@ const levelOrder = (rows: KeyCount[]) =>
       (CLUSTER_LEVEL_RANK[b.key as keyof typeof CLUSTER_LEVEL_RANK] ?? 99),
   );
 
-/** Active memberships (not ended on `today`) of the filtered clusters. */
+/** Current memberships (started by `today`, not ended on it) of the filtered clusters. */
 function activeMemberships(db: Db, filter: ClusterFilterParams | undefined, today: string): Knex.QueryBuilder {
   return db.knex
     .from('membership as m')
     .join('cluster as c', 'c.id', 'm.cluster_id')
     .whereIn('m.cluster_id', filteredClusterIds(db, filter))
-    .whereRaw('(m.left_on is null or m.left_on > ?)', [today]);
+    .whereRaw('m.joined_on <= ? and (m.left_on is null or m.left_on > ?)', [today, today]);
 }
 
 /** Clusters per level, in programme order. */

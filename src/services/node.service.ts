@@ -1,5 +1,7 @@
 import type { RequestContext } from '../context/request-context.js';
+import { CodedError, ErrorCode } from '../lib/errors.js';
 import { type NodeType, fromGlobalId } from '../lib/global-id.js';
+import { MAX_PAGE_SIZE } from '../lib/pagination.js';
 import type {
   AnnouncementRecord,
   ClusterRecord,
@@ -42,8 +44,15 @@ export function findNode(ctx: RequestContext, globalId: string, field = 'id'): P
   return loadNode(ctx, type, id);
 }
 
-/** Several objects by global id, in the order asked, null where unknown. */
+/** Several objects by global id (at most MAX_PAGE_SIZE), in the order asked, null where unknown. */
 export function findNodes(ctx: RequestContext, globalIds: string[]): Promise<(NodeRecord | null)[]> {
+  if (globalIds.length > MAX_PAGE_SIZE) {
+    throw new CodedError(
+      ErrorCode.PAGE_SIZE_EXCEEDED,
+      `"ids" holds ${globalIds.length} ids, but at most ${MAX_PAGE_SIZE} can be fetched at once.`,
+      'ids',
+    );
+  }
   const decoded = globalIds.map((gid, i) => fromGlobalId(gid, `ids[${i}]`));
   return Promise.all(decoded.map(({ type, id }) => loadNode(ctx, type, id)));
 }
