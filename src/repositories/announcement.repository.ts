@@ -38,7 +38,7 @@ export const ANNOUNCEMENT_SELECT = [
 ];
 
 export const announcementOrdering = (field: AnnouncementOrderField, direction: SortDirection) =>
-  ordering(ORDER_COLUMNS, field, direction, 'a.id');
+  ordering('Announcement', ORDER_COLUMNS, field, direction, 'a.id');
 
 /** Datetimes come back as the driver stores them; records carry Dates. */
 export function toAnnouncementRecord(row: AnnouncementRecord): AnnouncementRecord {

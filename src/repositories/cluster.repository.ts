@@ -49,7 +49,7 @@ export const CLUSTER_SELECT = [
 ];
 
 export function clusterOrdering(field: ClusterOrderField, direction: SortDirection) {
-  return ordering(ORDER_COLUMNS, field, direction, 'c.id');
+  return ordering('Cluster', ORDER_COLUMNS, field, direction, 'c.id');
 }
 
 function applyClusterFilter(db: Db, filter: ClusterFilterParams | null | undefined) {

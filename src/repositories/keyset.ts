@@ -12,7 +12,7 @@ export interface OrderColumn {
   property: string;
 }
 
-/** A chosen ordering: its public name (e.g. NAME_ASC) and the columns behind it. */
+/** A chosen ordering: its public name (e.g. Cluster:NAME_ASC) and the columns behind it. */
 export interface Ordering {
   name: string;
   column: OrderColumn;

@@ -9,14 +9,18 @@ export interface DateRange {
   to?: string | null;
 }
 
-/** The public ordering name a cursor is bound to, e.g. NAME_ASC. */
+/**
+ * An ordering of one kind of list; its name (e.g. `Cluster:NAME_ASC`) is what a cursor is bound
+ * to, so a cursor from one list or ordering is refused by another.
+ */
 export function ordering<F extends string>(
+  list: string,
   columns: Record<F, OrderColumn>,
   field: F,
   direction: SortDirection,
   idExpr: string,
 ): Ordering {
-  return { name: `${field}_${direction}`, column: columns[field], direction, idExpr };
+  return { name: `${list}:${field}_${direction}`, column: columns[field], direction, idExpr };
 }
 
 /** Rows of `table alias` whose `column` is one of `keys`, selecting `select`. */

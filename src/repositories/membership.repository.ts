@@ -32,7 +32,7 @@ export const MEMBERSHIP_SELECT = [
 ];
 
 export const membershipOrdering = (field: MembershipOrderField, direction: SortDirection) =>
-  ordering(ORDER_COLUMNS, field, direction, 'm.id');
+  ordering('Membership', ORDER_COLUMNS, field, direction, 'm.id');
 
 /** Memberships per cluster or per organization. */
 export function membershipListQuery(

@@ -39,7 +39,7 @@ export const ORGANIZATION_SELECT = [
 ];
 
 export const organizationOrdering = (field: OrganizationOrderField, direction: SortDirection) =>
-  ordering(ORDER_COLUMNS, field, direction, 'o.id');
+  ordering('Organization', ORDER_COLUMNS, field, direction, 'o.id');
 
 export function organizationListQuery(
   db: Db,

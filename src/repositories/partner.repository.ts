@@ -17,7 +17,7 @@ export interface PartnerFilterParams {
 
 export interface PartnershipFilterParams {
   roles?: PartnershipRole[] | null;
-  /** Partnerships in force on this date. */
+  /** Partnerships in force on this date: begun on or before it, not yet ended. */
   activeOn?: string | null;
 }
 
@@ -51,9 +51,9 @@ export const PARTNERSHIP_SELECT = [
 ];
 
 export const partnerOrdering = (field: PartnerOrderField, direction: SortDirection) =>
-  ordering(PARTNER_ORDER, field, direction, 'p.id');
+  ordering('PartnerInstitution', PARTNER_ORDER, field, direction, 'p.id');
 export const partnershipOrdering = (field: PartnershipOrderField, direction: SortDirection) =>
-  ordering(PARTNERSHIP_ORDER, field, direction, 'ps.id');
+  ordering('Partnership', PARTNERSHIP_ORDER, field, direction, 'ps.id');
 
 export function partnerListQuery(
   db: Db,
@@ -84,7 +84,8 @@ export function partnershipListQuery(
     where: (qb: Knex.QueryBuilder) => {
       whereInSet(qb, db, 'ps.role', filter?.roles);
       if (filter?.activeOn) {
-        qb.whereRaw('ps.since <= ? and (ps.until is null or ps.until >= ?)', [filter.activeOn, filter.activeOn]);
+        // Like a membership's leftOn, `until` is the first day without the partnership.
+        qb.whereRaw('ps.since <= ? and (ps.until is null or ps.until > ?)', [filter.activeOn, filter.activeOn]);
       }
     },
   });

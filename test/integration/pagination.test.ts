@@ -263,8 +263,8 @@ describe('bad cursors', () => {
     ['a word', 'nope'],
     ['random base64url', randomBytes(18).toString('base64url')],
     ['random standard base64', randomBytes(20).toString('base64')],
-    ['JSON of the wrong shape', forgeCursor({ order: 'NAME_ASC', value: 'x', id: 1 })],
-    ['an id that is not an integer', forgeCursor(['NAME_ASC', 'x', 1.5])],
+    ['JSON of the wrong shape', forgeCursor({ order: 'Cluster:NAME_ASC', value: 'x', id: 1 })],
+    ['an id that is not an integer', forgeCursor(['Cluster:NAME_ASC', 'x', 1.5])],
   ])('refuses %s with BAD_CURSOR', async (_what, cursor) => {
     for (const vars of [
       { first: 2, after: cursor },
@@ -289,16 +289,24 @@ describe('bad cursors', () => {
     expect(errorCodes(await api.query(CLUSTERS, { first: 2, after: byAdmission }))).toEqual(['BAD_CURSOR']);
   });
 
+  it('refuses a cursor made for another list, even under an ordering of the same name', async () => {
+    const clusterCursor = (await clusters(api, { first: 2 })).pageInfo.endCursor;
+    const result = await api.query(`query ($after: String) { organizations(first: 2, after: $after) { totalCount } }`, {
+      after: clusterCursor,
+    });
+    expect(errorCodes(result)).toEqual(['BAD_CURSOR']);
+  });
+
   it('refuses a cursor for the right ordering whose value has the wrong type', async () => {
     const cases: [string, Vars][] = [
-      [CLUSTERS, { first: 2, after: forgeCursor(['ADMITTED_ON_ASC', 'nope', 1]), orderBy: { field: 'ADMITTED_ON' } }],
-      [CLUSTERS, { first: 2, after: forgeCursor(['ADMITTED_ON_ASC', '2020-02-30', 1]), orderBy: { field: 'ADMITTED_ON' } }],
-      [CLUSTERS, { last: 2, before: forgeCursor(['ADMITTED_ON_ASC', '2020-13-45', 1]), orderBy: { field: 'ADMITTED_ON' } }],
-      [CLUSTERS, { first: 2, after: forgeCursor(['LEVEL_ASC', 'x', 1]), orderBy: { field: 'LEVEL' } }],
-      [CLUSTERS, { first: 2, after: forgeCursor(['NAME_ASC', 7, 1]) }],
-      [ANNOUNCEMENTS, { first: 2, after: forgeCursor(['PUBLISHED_AT_DESC', 'nope', 1]) }],
-      [ORGANIZATIONS, { last: 2, before: forgeCursor(['EMPLOYEES_ASC', 'many', 1]), orderBy: { field: 'EMPLOYEES' } }],
-      [CLUSTER_MEMBERS, { slug: 'gce-subsea', first: 2, after: forgeCursor(['JOINED_ON_ASC', 'soon', 1]) }],
+      [CLUSTERS, { first: 2, after: forgeCursor(['Cluster:ADMITTED_ON_ASC', 'nope', 1]), orderBy: { field: 'ADMITTED_ON' } }],
+      [CLUSTERS, { first: 2, after: forgeCursor(['Cluster:ADMITTED_ON_ASC', '2020-02-30', 1]), orderBy: { field: 'ADMITTED_ON' } }],
+      [CLUSTERS, { last: 2, before: forgeCursor(['Cluster:ADMITTED_ON_ASC', '2020-13-45', 1]), orderBy: { field: 'ADMITTED_ON' } }],
+      [CLUSTERS, { first: 2, after: forgeCursor(['Cluster:LEVEL_ASC', 'x', 1]), orderBy: { field: 'LEVEL' } }],
+      [CLUSTERS, { first: 2, after: forgeCursor(['Cluster:NAME_ASC', 7, 1]) }],
+      [ANNOUNCEMENTS, { first: 2, after: forgeCursor(['Announcement:PUBLISHED_AT_DESC', 'nope', 1]) }],
+      [ORGANIZATIONS, { last: 2, before: forgeCursor(['Organization:EMPLOYEES_ASC', 'many', 1]), orderBy: { field: 'EMPLOYEES' } }],
+      [CLUSTER_MEMBERS, { slug: 'gce-subsea', first: 2, after: forgeCursor(['Membership:JOINED_ON_ASC', 'soon', 1]) }],
     ];
     for (const [query, vars] of cases) {
       expect(errorCodes(await api.query(query, vars)), JSON.stringify(vars)).toEqual(['BAD_CURSOR']);
