@@ -300,12 +300,21 @@ describe('bad cursors', () => {
   it('refuses a cursor for the right ordering whose value has the wrong type', async () => {
     const cases: [string, Vars][] = [
       [CLUSTERS, { first: 2, after: forgeCursor(['Cluster:ADMITTED_ON_ASC', 'nope', 1]), orderBy: { field: 'ADMITTED_ON' } }],
-      [CLUSTERS, { first: 2, after: forgeCursor(['Cluster:ADMITTED_ON_ASC', '2020-02-30', 1]), orderBy: { field: 'ADMITTED_ON' } }],
-      [CLUSTERS, { last: 2, before: forgeCursor(['Cluster:ADMITTED_ON_ASC', '2020-13-45', 1]), orderBy: { field: 'ADMITTED_ON' } }],
+      [
+        CLUSTERS,
+        { first: 2, after: forgeCursor(['Cluster:ADMITTED_ON_ASC', '2020-02-30', 1]), orderBy: { field: 'ADMITTED_ON' } },
+      ],
+      [
+        CLUSTERS,
+        { last: 2, before: forgeCursor(['Cluster:ADMITTED_ON_ASC', '2020-13-45', 1]), orderBy: { field: 'ADMITTED_ON' } },
+      ],
       [CLUSTERS, { first: 2, after: forgeCursor(['Cluster:LEVEL_ASC', 'x', 1]), orderBy: { field: 'LEVEL' } }],
       [CLUSTERS, { first: 2, after: forgeCursor(['Cluster:NAME_ASC', 7, 1]) }],
       [ANNOUNCEMENTS, { first: 2, after: forgeCursor(['Announcement:PUBLISHED_AT_DESC', 'nope', 1]) }],
-      [ORGANIZATIONS, { last: 2, before: forgeCursor(['Organization:EMPLOYEES_ASC', 'many', 1]), orderBy: { field: 'EMPLOYEES' } }],
+      [
+        ORGANIZATIONS,
+        { last: 2, before: forgeCursor(['Organization:EMPLOYEES_ASC', 'many', 1]), orderBy: { field: 'EMPLOYEES' } },
+      ],
       [CLUSTER_MEMBERS, { slug: 'gce-subsea', first: 2, after: forgeCursor(['Membership:JOINED_ON_ASC', 'soon', 1]) }],
     ];
     for (const [query, vars] of cases) {

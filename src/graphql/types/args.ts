@@ -189,7 +189,10 @@ export class PartnershipFilter {
   @Field(() => [PartnershipRole], { nullable: true, description: 'Partnerships with any of these roles.' })
   roles?: PartnershipRole[] | null;
 
-  @Field(() => LocalDate, { nullable: true, description: 'Partnerships in force on this date (begun on or before it, not ended on or before it).' })
+  @Field(() => LocalDate, {
+    nullable: true,
+    description: 'Partnerships in force on this date (begun on or before it, not ended on or before it).',
+  })
   activeOn?: string | null;
 }
 

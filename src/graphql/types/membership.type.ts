@@ -16,7 +16,10 @@ export class Membership extends Node {
   @Field(() => LocalDate, { description: 'Date the organization joined.' })
   joinedOn!: string;
 
-  @Field(() => LocalDate, { nullable: true, description: 'Date the organization left (its first day as a non-member); null while it is a member.' })
+  @Field(() => LocalDate, {
+    nullable: true,
+    description: 'Date the organization left (its first day as a non-member); null while it is a member.',
+  })
   leftOn!: string | null;
 }
 

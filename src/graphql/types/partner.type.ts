@@ -40,7 +40,10 @@ export class Partnership extends Node {
   @Field(() => LocalDate, { description: 'Date the partnership began.' })
   since!: string;
 
-  @Field(() => LocalDate, { nullable: true, description: 'Date the partnership ended (its first day without it); null while it lasts.' })
+  @Field(() => LocalDate, {
+    nullable: true,
+    description: 'Date the partnership ended (its first day without it); null while it lasts.',
+  })
   until!: string | null;
 }
 
