@@ -32,6 +32,49 @@ query ClustersByLevel {
 }
 `;
 
+/** More examples, each in a tab of its own beside the first one. */
+export const MORE_EXAMPLES = [
+  `# One cluster's page: its level history, members (paged with cursors), partners and news.
+query ClusterPage($slug: String = "gce-subsea", $after: String) {
+  cluster(slug: $slug) {
+    name level county city sectors admittedOn
+    levelHistory { level fromDate toDate }
+    members(first: 5, after: $after, filter: { roles: [HOST, CORE, MEMBER] }) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node { role joinedOn leftOn organization { name orgNumber provenance } otherClusters(first: 3) { nodes { name } } } }
+    }
+    partners { nodes { role since partner { name kind } } }
+    announcements(first: 3) { nodes { title publishedAt kind } }
+  }
+}
+`,
+  `# Free-text search across clusters, organizations, partners and announcements (Norwegian-aware).
+query Search {
+  search(query: "næringsklynger", first: 10) {
+    __typename
+    ... on Cluster { name level }
+    ... on Organization { name orgNumber }
+    ... on PartnerInstitution { name kind }
+    ... on Announcement { title publishedAt }
+  }
+}
+`,
+  `# Statistics for analysts: every list is one grouped query over the clusters the filter selects.
+query Analytics {
+  all: stats {
+    clustersByLevel { key count }
+    membersByCounty { key count }
+    membershipsByYear { key count }
+    membershipCounts(groupBy: [CLUSTER_LEVEL, ROLE]) { keys count }
+  }
+  westernNorway: stats(filter: { counties: ["Vestland", "Rogaland"] }) {
+    membersBySector { key count }
+  }
+}
+`,
+];
+
 /** The editor's web workers, by the label monaco asks for (the graphql file's double dot is the package's own name). */
 const WORKERS = { json: 'json.worker.bundle.js', graphql: 'graphql.worker..bundle.js', default: 'editor.worker.bundle.js' };
 
@@ -66,7 +109,8 @@ function graphiqlHtml(endpoint: string): string {
   <script>
     const options = ${scriptJson(options)};
     const query = new URLSearchParams(location.search).get('query') || ${scriptJson(EXAMPLE_QUERY)};
-    YogaGraphiQL.renderYogaGraphiQL(document.getElementById('graphiql'), { ...options, query });
+    const defaultTabs = [{ query }, ...${scriptJson(MORE_EXAMPLES)}.map((example) => ({ query: example }))];
+    YogaGraphiQL.renderYogaGraphiQL(document.getElementById('graphiql'), { ...options, query, defaultTabs });
   </script>
 </body>
 </html>`;
