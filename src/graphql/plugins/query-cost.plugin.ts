@@ -1,0 +1,140 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  type GraphQLSchema,
+  Kind,
+  type SelectionSetNode,
+  getNamedType,
+  getNullableType,
+  isListType,
+} from 'graphql';
+import { type ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../lib/pagination.js';
+
+/** `extensions.code` of an operation refused for its cost, depth or number of aliases. */
+export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
+
+/**
+ * Room for two nested pages of 100 with a dozen values per item (an analyst's "every member of every
+ * cluster" is ~90,000), but not for a third nested list of 15 or more under them.
+ */
+export const DEFAULT_MAX_QUERY_COST = 150_000;
+
+export interface QueryCostOptions {
+  /** The highest cost an operation may have (default 150,000). */
+  maxCost?: number;
+}
+
+/** Fields of a connection that hold its page: `nodes { … }` and `edges { node { … } }` cost the same. */
+const isPageField = (parentType: string, field: string) =>
+  (parentType.endsWith('Connection') && (field === 'nodes' || field === 'edges')) ||
+  (parentType.endsWith('Edge') && field === 'node');
+
+/** A page size as the resolvers will see it: clamped to MAX_PAGE_SIZE, beyond which they refuse with PAGE_SIZE_EXCEEDED. */
+const size = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? Math.min(Math.max(Math.trunc(value), 0), MAX_PAGE_SIZE) : undefined;
+
+type Fragments = ReadonlyMap<string, FragmentDefinitionNode>;
+
+/** Fields under a selection set, each 1 (fragments inlined; @skip/@include ignored, so an upper bound). */
+function countFields(set: SelectionSetNode | undefined, fragments: Fragments): number {
+  let cost = 0;
+  for (const selection of set?.selections ?? []) {
+    if (selection.kind === Kind.FIELD) cost += 1 + countFields(selection.selectionSet, fragments);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) cost += countFields(selection.selectionSet, fragments);
+    else cost += countFields(fragments.get(selection.name.value)?.selectionSet, fragments);
+  }
+  return cost;
+}
+
+/** The part of a connection's selection paid once per connection (totalCount, pageInfo, __typename), not per item. */
+function oncePerConnection(set: SelectionSetNode | undefined, fragments: Fragments): number {
+  let cost = 0;
+  for (const selection of set?.selections ?? []) {
+    if (selection.kind === Kind.FIELD) {
+      if (selection.name.value !== 'nodes' && selection.name.value !== 'edges') {
+        cost += 1 + countFields(selection.selectionSet, fragments);
+      }
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) cost += oncePerConnection(selection.selectionSet, fragments);
+    else cost += oncePerConnection(fragments.get(selection.name.value)?.selectionSet, fragments);
+  }
+  return cost;
+}
+
+/**
+ * klynge's cost model: every field costs 1, and a list multiplies what is selected under it by the
+ * number of items it can return: a connection by `first` ?? `last` ?? 20, a list with a `first`
+ * argument (`search`) by `first` ?? 20, a list with `ids` (`nodes`) by their number.
+ */
+export function klyngeCostEstimator(fragments: Fragments = new Map()): ComplexityEstimator {
+  return ({ type, field, node, args, childComplexity }) => {
+    if (isPageField(type.name, field.name)) return childComplexity;
+    if (getNamedType(field.type).name.endsWith('Connection')) {
+      const items = size(args.first) ?? size(args.last) ?? DEFAULT_PAGE_SIZE;
+      const once = Math.min(oncePerConnection(node.selectionSet, fragments), childComplexity);
+      return 1 + once + items * (childComplexity - once);
+    }
+    if (isListType(getNullableType(field.type))) {
+      if (Array.isArray(args.ids)) return 1 + size(args.ids.length)! * childComplexity;
+      if (field.args.some((arg) => arg.name === 'first')) return 1 + (size(args.first) ?? DEFAULT_PAGE_SIZE) * childComplexity;
+    }
+    return 1 + childComplexity;
+  };
+}
+
+/** Thrown by graphql-query-complexity when a document has more selections than it will walk. */
+const TOO_MANY_NODES = /maximum allowed number of nodes/;
+
+/**
+ * The cost of one operation of a document under klynge's cost model; undefined when it cannot be
+ * computed because the variables are invalid (execution reports that as BAD_USER_INPUT).
+ */
+export function queryCost(input: {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string;
+  variables?: Record<string, unknown>;
+}): number | undefined {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of input.document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  try {
+    return getComplexity({
+      schema: input.schema,
+      query: input.document,
+      operationName: input.operationName,
+      variables: input.variables,
+      estimators: [klyngeCostEstimator(fragments)],
+    });
+  } catch (error) {
+    if (error instanceof GraphQLError && TOO_MANY_NODES.test(error.message)) return Number.POSITIVE_INFINITY;
+    return undefined;
+  }
+}
+
+/** Refuses operations whose estimated cost exceeds `maxCost`, before anything is resolved (QUERY_TOO_COMPLEX). */
+export function queryCostPlugin(options: QueryCostOptions = {}): ApolloServerPlugin<any> {
+  const maxCost = options.maxCost ?? DEFAULT_MAX_QUERY_COST;
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, request }) {
+          if (!operation) return; // no operation to run: execution reports that
+          const cost = queryCost({ schema, document, operationName: operation.name?.value, variables: request.variables });
+          if (cost === undefined || cost <= maxCost) return;
+          const shown = Number.isFinite(cost) ? cost.toLocaleString('en') : 'too high to compute';
+          throw new GraphQLError(
+            `Query cost ${shown} exceeds the limit of ${maxCost.toLocaleString('en')}; ask for smaller pages (first/last) or fewer nested lists.`,
+            {
+              nodes: [operation],
+              extensions: { code: QUERY_TOO_COMPLEX, cost: Number.isFinite(cost) ? cost : null, maxCost, http: { status: 400 } },
+            },
+          );
+        },
+      };
+    },
+  };
+}
