@@ -3,9 +3,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123024526_initial } from './Migration20261123024526_initial.js';
 import { Migration20261123024600_search } from './Migration20261123024600_search.js';
 import { Migration20261123025753_natural_keys } from './Migration20261123025753_natural_keys.js';
+import { Migration20261123033317_writes } from './Migration20261123033317_writes.js';
 
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
   { name: 'Migration20261123024600_search', class: Migration20261123024600_search },
   { name: 'Migration20261123025753_natural_keys', class: Migration20261123025753_natural_keys },
+  { name: 'Migration20261123033317_writes', class: Migration20261123033317_writes },
 ];

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEFAULT_CACHE_MAX_AGE } from '../graphql/plugins/http-cache.plugin.js';
+import { DEFAULT_MAX_QUERY_COST } from '../graphql/plugins/query-cost.plugin.js';
 
 /** The database the API runs on, parsed from DATABASE_URL. */
 export type DatabaseConfig =
@@ -10,6 +12,10 @@ export interface AppConfig {
   host: string;
   database: DatabaseConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Highest estimated cost of a GraphQL operation (MAX_QUERY_COST); the plugin's default when absent. */
+  maxQueryCost?: number;
+  /** Seconds a successful query may be cached publicly, 0 for no-store (CACHE_MAX_AGE); the plugin's default when absent. */
+  cacheMaxAge?: number;
 }
 
 export const DEFAULT_SQLITE_FILE = './data/klynge.sqlite';
@@ -45,6 +51,8 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  MAX_QUERY_COST: z.coerce.number().int().min(1).default(DEFAULT_MAX_QUERY_COST),
+  CACHE_MAX_AGE: z.coerce.number().int().min(0).max(31_536_000).default(DEFAULT_CACHE_MAX_AGE),
 });
 
 /** Reads and validates the environment; a bad value is a ConfigError naming the variable. */
@@ -54,6 +62,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
-  const { PORT, HOST, DATABASE_URL, LOG_LEVEL } = parsed.data;
-  return { port: PORT, host: HOST, database: parseDatabaseUrl(DATABASE_URL), logLevel: LOG_LEVEL };
+  const { PORT, HOST, DATABASE_URL, LOG_LEVEL, MAX_QUERY_COST, CACHE_MAX_AGE } = parsed.data;
+  return {
+    port: PORT,
+    host: HOST,
+    database: parseDatabaseUrl(DATABASE_URL),
+    logLevel: LOG_LEVEL,
+    maxQueryCost: MAX_QUERY_COST,
+    cacheMaxAge: CACHE_MAX_AGE,
+  };
 }

@@ -54,3 +54,10 @@ export enum Provenance {
   IMPORT = 'IMPORT',
   MANUAL = 'MANUAL',
 }
+
+/** What an API token may do: ADMIN everything, EDITOR its clusters' data, READER read its clusters' drafts. */
+export enum TokenRole {
+  ADMIN = 'ADMIN',
+  EDITOR = 'EDITOR',
+  READER = 'READER',
+}

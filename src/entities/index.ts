@@ -1,4 +1,7 @@
 import { AnnouncementCluster } from './announcement-cluster.entity.js';
+import { ApiTokenCluster } from './api-token-cluster.entity.js';
+import { ApiToken } from './api-token.entity.js';
+import { AuditEntry } from './audit-entry.entity.js';
 import { Announcement } from './announcement.entity.js';
 import { ClusterLevelPeriod } from './cluster-level-period.entity.js';
 import { ClusterSector } from './cluster-sector.entity.js';
@@ -11,6 +14,9 @@ import { Partnership } from './partnership.entity.js';
 export {
   Announcement,
   AnnouncementCluster,
+  ApiToken,
+  ApiTokenCluster,
+  AuditEntry,
   Cluster,
   ClusterLevelPeriod,
   ClusterSector,
@@ -31,4 +37,7 @@ export const ENTITIES = [
   Partnership,
   Announcement,
   AnnouncementCluster,
+  ApiToken,
+  ApiTokenCluster,
+  AuditEntry,
 ];

@@ -2,11 +2,14 @@ import { writeFile } from 'node:fs/promises';
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AnnouncementResolver } from './resolvers/announcement.resolver.js';
+import { AuditResolver } from './resolvers/audit.resolver.js';
+import { ClusterMutationResolver } from './resolvers/cluster-mutation.resolver.js';
 import { ClusterResolver } from './resolvers/cluster.resolver.js';
 import { MembershipResolver, OrganizationResolver } from './resolvers/organization.resolver.js';
 import { PartnerInstitutionResolver, PartnershipResolver } from './resolvers/partner.resolver.js';
 import { QueryResolver } from './resolvers/query.resolver.js';
 import { ProgrammeStatsResolver } from './resolvers/stats.resolver.js';
+import { ViewerResolver } from './resolvers/viewer.resolver.js';
 import { Announcement } from './types/announcement.type.js';
 import { Cluster } from './types/cluster.type.js';
 import { Membership } from './types/membership.type.js';
@@ -27,6 +30,9 @@ export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
       PartnershipResolver,
       AnnouncementResolver,
       ProgrammeStatsResolver,
+      ViewerResolver,
+      AuditResolver,
+      ClusterMutationResolver,
     ],
     // Node implementors reachable only through node(id) must still be in the schema.
     orphanedTypes: [Cluster, Organization, Membership, PartnerInstitution, Partnership, Announcement],
@@ -38,6 +44,10 @@ export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
   if (query)
     query.description =
       'The entry points of the klynge graph: clusters, members, partners, announcements, search and statistics.';
+  const mutation = schema.getMutationType();
+  if (mutation)
+    mutation.description =
+      'Writes. Each needs an API token (`Authorization: Bearer …`), is one transaction, names the `version` it read, and is audited.';
   return schema;
 }
 

@@ -12,15 +12,23 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** One problem with one field of an input (`extensions.fields`). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
 /**
  * An expected failure with a stable code. Services and helpers throw it without knowing about
- * GraphQL; the server turns it into a GraphQL error with `extensions.code` (and `field`).
+ * GraphQL; the server turns it into a GraphQL error with `extensions.code` (and `field`, and
+ * `fields` when an input had several problems).
  */
 export class CodedError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly field?: string,
+    readonly fields?: readonly FieldProblem[],
   ) {
     super(message);
     this.name = 'CodedError';
@@ -28,3 +36,12 @@ export class CodedError extends Error {
 }
 
 export const badInput = (message: string, field?: string) => new CodedError(ErrorCode.BAD_USER_INPUT, message, field);
+
+/** Every problem of one input as one BAD_USER_INPUT; `field` names the first of them. */
+export function invalidInput(problems: readonly FieldProblem[]): CodedError {
+  const list = problems.map((p) => `"${p.field}" ${p.message}`).join('; ');
+  return new CodedError(ErrorCode.BAD_USER_INPUT, `Invalid input: ${list}.`, problems[0]?.field, problems);
+}
+
+export const notFound = (message: string, field?: string) => new CodedError(ErrorCode.NOT_FOUND, message, field);
+export const conflict = (message: string, field?: string) => new CodedError(ErrorCode.CONFLICT, message, field);

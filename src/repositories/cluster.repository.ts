@@ -46,6 +46,7 @@ export const CLUSTER_SELECT = [
   'c.founded_year as "foundedYear"',
   'c.admitted_on as "admittedOn"',
   'c.provenance as "provenance"',
+  'c.version as "version"',
 ];
 
 export function clusterOrdering(field: ClusterOrderField, direction: SortDirection) {

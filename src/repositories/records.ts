@@ -26,6 +26,8 @@ export interface ClusterRecord {
   foundedYear: number | null;
   admittedOn: string;
   provenance: Provenance;
+  /** Optimistic-locking version; a write must name the version it read. */
+  version: number;
 }
 
 export interface ClusterLevelPeriodRecord {

@@ -8,6 +8,8 @@ import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { type RequestContext, createRequestContext } from '../context/request-context.js';
 import { errorLoggingPlugin, formatError } from '../graphql/plugins/errors.plugin.js';
+import { type KlyngePluginOptions, klyngePlugins, klyngeValidationRules } from '../graphql/plugins/index.js';
+import { authenticateRequest } from './authorization.js';
 import { graphiqlRouter } from './graphiql.js';
 import type { Logger } from './logger.js';
 
@@ -22,8 +24,14 @@ export interface KlyngeApp {
 }
 
 /** The composition root for HTTP: Apollo Server on express, GraphiQL, health check. */
-export function createApp(deps: { orm: MikroORM; schema: GraphQLSchema; logger: Logger }): KlyngeApp {
-  const { orm, schema, logger } = deps;
+export function createApp(deps: {
+  orm: MikroORM;
+  schema: GraphQLSchema;
+  logger: Logger;
+  /** Query limits and HTTP caching (defaults when absent). */
+  limits?: KlyngePluginOptions;
+}): KlyngeApp {
+  const { orm, schema, logger, limits } = deps;
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
@@ -33,11 +41,16 @@ export function createApp(deps: { orm: MikroORM; schema: GraphQLSchema; logger: 
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    validationRules: klyngeValidationRules(limits),
+    // Automatic persisted queries are on by default and live in this cache: an LRU of at most about
+    // 30 MiB of query text (Apollo's default, spelled out so it stays bounded).
+    cache: 'bounded',
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Apollo's own landing page loads from a CDN; klynge serves its own GraphiQL instead.
       ApolloServerPluginLandingPageDisabled(),
       errorLoggingPlugin(logger),
+      ...klyngePlugins(limits),
     ],
   });
 
@@ -59,7 +72,8 @@ export function createApp(deps: { orm: MikroORM; schema: GraphQLSchema; logger: 
         GRAPHQL_PATH,
         express.json({ limit: '1mb' }),
         expressMiddleware(apollo, {
-          context: async ({ req }) => createRequestContext(orm, clientRequestId(req.get('x-request-id'))),
+          context: async ({ req }) =>
+            authenticateRequest(createRequestContext(orm, clientRequestId(req.get('x-request-id'))), req.get('authorization')),
         }),
       );
       // express 5 would answer malformed JSON with an HTML stack trace; answer in GraphQL's shape.

@@ -35,7 +35,12 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       if (result.seeded) logger.info({ counts: result.counts }, 'empty database seeded (with demo members)');
     }
     const schema = await buildKlyngeSchema();
-    const app = createApp({ orm, schema, logger });
+    const app = createApp({
+      orm,
+      schema,
+      logger,
+      limits: { maxQueryCost: config.maxQueryCost, cacheMaxAge: config.cacheMaxAge },
+    });
     await app.start();
     await new Promise<void>((resolve, reject) => {
       app.httpServer.once('error', reject);

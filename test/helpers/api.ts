@@ -1,8 +1,10 @@
 import { ApolloServer } from '@apollo/server';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { type RequestContext, createRequestContext } from '../../src/context/request-context.js';
 import { formatError } from '../../src/graphql/plugins/errors.plugin.js';
+import { klyngePlugins, klyngeValidationRules } from '../../src/graphql/plugins/index.js';
 import { buildKlyngeSchema } from '../../src/graphql/schema.js';
+import { authenticateRequest } from '../../src/server/authorization.js';
 import { type TestDatabase, createTestDatabase } from './database.js';
 
 export interface GraphQLResult<T = Record<string, unknown>> {
@@ -10,28 +12,49 @@ export interface GraphQLResult<T = Record<string, unknown>> {
   errors?: readonly GraphQLFormattedError[];
 }
 
+/** Who sends an operation: an API token, or a raw Authorization header; anonymous when absent. */
+export interface Caller {
+  token?: string;
+  authorization?: string;
+}
+
 export interface TestApi extends TestDatabase {
   /** Runs one operation in-process, in a fresh request context, like an HTTP request would. */
-  query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
+  query<T = any>(query: string, variables?: Record<string, unknown>, caller?: Caller): Promise<GraphQLResult<T>>;
   /** Like query, but fails the test on any error. */
-  data<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  data<T = any>(query: string, variables?: Record<string, unknown>, caller?: Caller): Promise<T>;
 }
 
 /** An in-process API over a fresh, migrated and seeded test database. */
 export async function createTestApi(options: Parameters<typeof createTestDatabase>[0] = {}): Promise<TestApi> {
   const db = await createTestDatabase(options);
-  const apollo = new ApolloServer<RequestContext>({ schema: await buildKlyngeSchema(), formatError });
+  // The same limits and plugins as the HTTP server, so in-process tests see what clients see.
+  const apollo = new ApolloServer<RequestContext>({
+    schema: await buildKlyngeSchema(),
+    formatError,
+    validationRules: klyngeValidationRules(),
+    plugins: klyngePlugins(),
+  });
   await apollo.start();
-  const query = async <T>(query: string, variables?: Record<string, unknown>) => {
-    const response = await apollo.executeOperation({ query, variables }, { contextValue: createRequestContext(db.orm) });
+  const query = async <T>(query: string, variables?: Record<string, unknown>, caller: Caller = {}) => {
+    const authorization = caller.authorization ?? (caller.token === undefined ? undefined : `Bearer ${caller.token}`);
+    let contextValue: RequestContext;
+    try {
+      // The viewer is resolved as the HTTP server does; a bad token fails the request before it runs.
+      contextValue = await authenticateRequest(createRequestContext(db.orm), authorization);
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      return { errors: [{ message: error.message, extensions: { code: error.extensions.code } }] } as GraphQLResult<T>;
+    }
+    const response = await apollo.executeOperation({ query, variables }, { contextValue });
     if (response.body.kind !== 'single') throw new Error('incremental delivery is not expected here');
     return response.body.singleResult as GraphQLResult<T>;
   };
   return {
     ...db,
     query,
-    async data<T>(q: string, variables?: Record<string, unknown>) {
-      const result = await query<T>(q, variables);
+    async data<T>(q: string, variables?: Record<string, unknown>, caller?: Caller) {
+      const result = await query<T>(q, variables, caller);
       if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors, null, 2)}`);
       return result.data as T;
     },

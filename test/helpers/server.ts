@@ -14,8 +14,11 @@ export interface TestServer extends RunningServer {
 /**
  * A real klynge server on a free port, as `npm start` runs it (migrate, seed, serve): on a
  * temporary SQLite file, or on a fresh PostgreSQL schema when DATABASE_URL names PostgreSQL.
+ * `overrides` set what the environment would (MAX_QUERY_COST, CACHE_MAX_AGE).
  */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<Pick<AppConfig, 'maxQueryCost' | 'cacheMaxAge'>> = {},
+): Promise<TestServer> {
   let database: AppConfig['database'];
   let cleanup: () => Promise<void>;
   if (TEST_DIALECT === 'postgresql') {
@@ -38,7 +41,7 @@ export async function startTestServer(): Promise<TestServer> {
     database = { dialect: 'sqlite', url: `file:${file}`, file };
     cleanup = () => rm(dir, { recursive: true, force: true });
   }
-  const config: AppConfig = { port: 0, host: '127.0.0.1', database, logLevel: 'silent' };
+  const config: AppConfig = { port: 0, host: '127.0.0.1', database, logLevel: 'silent', ...overrides };
   const server = await startServer(config, { logger: createLogger('silent') });
   return {
     ...server,

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { RequestContext } from '../../context/request-context.js';
 import { CodedError, ErrorCode } from '../../lib/errors.js';
 
@@ -12,9 +12,20 @@ const DATABASE_DOWN =
   /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|connection terminated|Connection terminated|SQLITE_CANTOPEN|too many clients/i;
 
 /**
+ * Apollo's own refusals of a malformed request (a persisted-query hash that does not match its
+ * query, an unsupported APQ version) carry an HTTP 4xx status but no code: the client's mistake.
+ */
+const isRequestError = (error: unknown): boolean => {
+  if (!(error instanceof GraphQLError) || error.originalError || error.path || error.extensions.code) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+};
+
+/**
  * The one place errors get their public shape: expected failures (CodedError) keep their message
- * and code (plus `field`); an unreachable database is DATABASE_UNAVAILABLE; anything else is an
- * INTERNAL_SERVER_ERROR with no detail, logged in full under the request id the client sees.
+ * and code (plus `field`, and `fields` for every problem of an input); an unreachable database is
+ * DATABASE_UNAVAILABLE; anything else is an INTERNAL_SERVER_ERROR with no detail, logged in full
+ * under the request id the client sees.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
@@ -22,10 +33,21 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return {
       ...formatted,
       message: original.message,
-      extensions: { code: original.code, ...(original.field ? { field: original.field } : {}) },
+      extensions: {
+        code: original.code,
+        ...(original.field ? { field: original.field } : {}),
+        ...(original.fields ? { fields: original.fields } : {}),
+      },
     };
   }
   const code = formatted.extensions?.code;
+  // Apollo labels every validation failure GRAPHQL_VALIDATION_FAILED; klynge's own rules (depth and
+  // alias limits: QUERY_TOO_COMPLEX) put their code on the error Apollo wraps, which wins here.
+  if (code === ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED && error instanceof GraphQLError) {
+    const ruleCode = error.originalError instanceof GraphQLError ? error.originalError.extensions.code : undefined;
+    if (typeof ruleCode === 'string') return { ...formatted, extensions: { ...formatted.extensions, code: ruleCode } };
+  }
+  if (isRequestError(error)) return { ...formatted, extensions: { code: ApolloServerErrorCode.BAD_REQUEST } };
   if (code && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
   const text = original instanceof Error ? `${original.message} ${(original as { code?: string }).code ?? ''}` : '';
   if (DATABASE_DOWN.test(text)) {
@@ -52,7 +74,7 @@ export function errorLoggingPlugin(logger: ErrorLogger): ApolloServerPlugin<Requ
         async didEncounterErrors({ errors, contextValue, operationName }) {
           for (const error of errors) {
             const original = unwrapResolverError(error);
-            if (original instanceof CodedError) continue;
+            if (original instanceof CodedError || isRequestError(error)) continue;
             if (error.extensions?.code && error.extensions.code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
             logger.error(
               { err: original, requestId: contextValue.requestId, operationName, path: error.path },

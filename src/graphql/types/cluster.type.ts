@@ -41,6 +41,12 @@ export class Cluster extends Node {
 
   @Field(() => Provenance, { description: 'Where this record came from (real source or synthetic demo data).' })
   provenance!: Provenance;
+
+  @Field(() => Int, {
+    description:
+      'Goes up with every change; send the version you read with a mutation, which is refused (CONFLICT) if it is stale.',
+  })
+  version!: number;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'A period a cluster spent at one level.' })

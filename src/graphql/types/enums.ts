@@ -8,6 +8,7 @@ import {
   PartnerKind,
   PartnershipRole,
   Provenance,
+  TokenRole,
 } from '../../entities/enums.js';
 
 // Every enum and every value carries a description: GraphiQL's docs are the analysts' manual.
@@ -90,6 +91,16 @@ registerEnumType(Provenance, {
     DEMO: { description: 'Synthetic demo data, loaded so the graph has something to explore. Not real.' },
     IMPORT: { description: 'Loaded by a bulk import.' },
     MANUAL: { description: 'Entered through the API.' },
+  },
+});
+
+registerEnumType(TokenRole, {
+  name: 'Role',
+  description: 'What an API token may do.',
+  valuesConfig: {
+    ADMIN: { description: 'Everything: all clusters, cluster creation, the audit log.' },
+    EDITOR: { description: 'Edit its own clusters: their data, level and end (more of their data in later releases).' },
+    READER: { description: 'Read its own clusters, including (in a later release) their unpublished drafts.' },
   },
 });
 
@@ -198,4 +209,14 @@ registerEnumType(MembershipGroupField, {
   },
 });
 
-export { AnnouncementKind, ClusterLevel, ClusterStatus, Language, MembershipRole, PartnerKind, PartnershipRole, Provenance };
+export {
+  AnnouncementKind,
+  ClusterLevel,
+  ClusterStatus,
+  Language,
+  MembershipRole,
+  PartnerKind,
+  PartnershipRole,
+  Provenance,
+  TokenRole,
+};

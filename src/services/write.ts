@@ -1,0 +1,48 @@
+import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/knex';
+import type { RequestContext } from '../context/request-context.js';
+import { createLoaders } from '../loaders/loaders.js';
+import { type CodedError, conflict } from '../lib/errors.js';
+
+export interface WriteOptions {
+  /**
+   * Names the CONFLICT for a unique constraint a concurrent write won the race for (after the
+   * service's own check passed); gets the database's message, which names the constraint.
+   */
+  uniqueConflict?: (databaseMessage: string) => CodedError | undefined;
+}
+
+/**
+ * Runs one mutation as one transaction on a fresh identity map: everything it writes, its audit
+ * entry included, commits together or not at all. A concurrent write that got in first (version
+ * moved on, unique value taken) is a CONFLICT. Afterwards the request's read caches are replaced,
+ * so the payload (and any later mutation of the same request) reads what was written.
+ */
+export async function inTransaction<T>(
+  ctx: RequestContext,
+  work: (em: EntityManager) => Promise<T>,
+  options: WriteOptions = {},
+): Promise<T> {
+  try {
+    return await ctx.em.transactional((em) => work(em as EntityManager), { clear: true });
+  } catch (error) {
+    if (error instanceof OptimisticLockError) {
+      throw conflict('Another write changed this object at the same time; read it again and retry.', 'input.version');
+    }
+    if (error instanceof UniqueConstraintViolationException) {
+      throw options.uniqueConflict?.(error.message) ?? conflict('A value that must be unique is already taken.');
+    }
+    throw error;
+  } finally {
+    ctx.loaders = createLoaders(ctx.db);
+  }
+}
+
+/**
+ * Marks a versioned entity changed even when only its children changed (sectors, level periods),
+ * so the flush bumps its version and checks the version it was read at. `updatedAt` moves forward
+ * by at least a millisecond, or an update within the same millisecond would look like no change.
+ */
+export function touch(entity: { updatedAt: Date }): void {
+  entity.updatedAt = new Date(Math.max(Date.now(), entity.updatedAt.getTime() + 1));
+}
