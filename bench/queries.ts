@@ -1,0 +1,136 @@
+// Q1–Q5 of the peer harness (../shared/bench-peers/src/queries.mjs), written for klynge's schema
+// with the same meaning, and a mapping of klynge's answers onto the peers' JSON shape so the
+// data can be compared.
+
+export type QueryName = 'Q1' | 'Q2' | 'Q3' | 'Q4' | 'Q5';
+
+export interface BenchQuery {
+  /** Q1 takes a cluster slug. */
+  vars: boolean;
+  graphql: string;
+  /** klynge's `data` in the peers' shape. */
+  toPeerShape(data: any): unknown;
+}
+
+const nodes = <T>(list: T[]) => ({ nodes: list });
+
+export const KLYNGE_QUERIES: Record<QueryName, BenchQuery> = {
+  // cluster page
+  Q1: {
+    vars: true,
+    graphql: `query Q1($slug: String!) {
+  cluster(slug: $slug) {
+    slug name level
+    members(first: 20, orderBy: { field: JOINED_ON, direction: ASC }) {
+      nodes { role organization { name orgNumber city } }
+    }
+    partners(first: 100) { nodes { role partner { name kind } } }
+    announcements(first: 5) { nodes { title publishedAt } }
+  }
+}`,
+    toPeerShape: (d) => ({
+      clusterBySlug: d.cluster && {
+        slug: d.cluster.slug,
+        name: d.cluster.name,
+        level: d.cluster.level,
+        membershipsByClusterSlug: nodes(
+          d.cluster.members.nodes.map((m: any) => ({ role: m.role, organizationByOrgNumber: m.organization })),
+        ),
+        partnershipsByClusterSlug: nodes(
+          d.cluster.partners.nodes.map((p: any) => ({ role: p.role, partnerByPartnerSlug: p.partner })),
+        ),
+        announcements: d.cluster.announcements,
+      },
+    }),
+  },
+  // list page
+  Q2: {
+    vars: false,
+    graphql: `query Q2 {
+  clusters(first: 50, filter: { levels: [NCE] }, orderBy: { field: NAME, direction: ASC }) {
+    nodes {
+      slug name
+      members { totalCount }
+      partners(first: 100) { nodes { partner { name } } }
+    }
+  }
+}`,
+    toPeerShape: (d) => ({
+      allClusters: nodes(
+        d.clusters.nodes.map((c: any) => ({
+          slug: c.slug,
+          name: c.name,
+          membershipsByClusterSlug: { totalCount: c.members.totalCount },
+          partnershipsByClusterSlug: nodes(c.partners.nodes.map((p: any) => ({ partnerByPartnerSlug: p.partner }))),
+        })),
+      ),
+    }),
+  },
+  // nested fan-out
+  Q3: {
+    vars: false,
+    graphql: `query Q3 {
+  clusters(first: 100, orderBy: { field: NAME, direction: ASC }) {
+    nodes {
+      slug name
+      members(first: 10, orderBy: { field: JOINED_ON, direction: ASC }) {
+        nodes {
+          role
+          organization { orgNumber name }
+          otherClusters(first: 3) { nodes { name level } }
+        }
+      }
+    }
+  }
+}`,
+    toPeerShape: (d) => ({
+      allClusters: nodes(
+        d.clusters.nodes.map((c: any) => ({
+          slug: c.slug,
+          name: c.name,
+          membershipsByClusterSlug: nodes(
+            c.members.nodes.map((m: any) => ({
+              role: m.role,
+              organizationByOrgNumber: m.organization,
+              otherClusters: m.otherClusters,
+            })),
+          ),
+        })),
+      ),
+    }),
+  },
+  // feed
+  Q4: {
+    vars: false,
+    graphql: `query Q4 {
+  announcements(first: 20, orderBy: { field: PUBLISHED_AT, direction: DESC }) {
+    nodes {
+      slug title publishedAt
+      clusters { nodes { name level } }
+    }
+  }
+}`,
+    toPeerShape: (d) => ({
+      allAnnouncements: nodes(
+        d.announcements.nodes.map((a: any) => ({
+          slug: a.slug,
+          title: a.title,
+          publishedAt: a.publishedAt,
+          announcementClustersByAnnouncementSlug: nodes(a.clusters.nodes.map((c: any) => ({ clusterByClusterSlug: c }))),
+        })),
+      ),
+    }),
+  },
+  // analytics: membership rows per (cluster level, cluster county)
+  Q5: {
+    vars: false,
+    graphql: `query Q5 {
+  stats { membershipCounts(groupBy: [CLUSTER_LEVEL, CLUSTER_COUNTY]) { keys count } }
+}`,
+    toPeerShape: (d) => ({
+      allClusters: {
+        groupedAggregates: d.stats.membershipCounts.map((g: any) => ({ keys: g.keys, sum: { memberCount: g.count } })),
+      },
+    }),
+  },
+};

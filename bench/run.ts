@@ -1,0 +1,353 @@
+// `npm run bench`: klynge against PostGraphile v5 and the one-SQL ceiling (../shared/bench-peers),
+// side by side in one run, on the peers' PostgreSQL (127.0.0.1:55432), at the given scales.
+//   node dist/bench/run.js [--scales 1,10] [--reps 1] [--seconds 10] [--warmup 3] [--connections 16]
+//                          [--queries Q1,...] [--systems klynge,postgraphile,baseline] [--smoke] [--reimport]
+// --smoke: correctness and statement counts only (no load), for CI.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { KLYNGE_QUERIES, type QueryName } from './queries.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const flag = (name: string) => args.includes(`--${name}`);
+const smoke = flag('smoke');
+const scales = opt('scales', smoke ? '1' : '1,10').split(',');
+const reps = Number(opt('reps', '1'));
+const seconds = opt('seconds', '10');
+const warmup = opt('warmup', '3');
+const connections = opt('connections', '16');
+const queries = opt('queries', 'Q1,Q2,Q3,Q4,Q5').split(',') as QueryName[];
+const systems = opt('systems', 'klynge,postgraphile,baseline').split(',') as System[];
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const PEERS = resolve(process.env.BENCH_PEERS ?? join(ROOT, '../shared/bench-peers'));
+const PG_PORT = process.env.BENCH_PGPORT ?? '55432';
+const PG = `postgres://postgres@127.0.0.1:${PG_PORT}`;
+const OUT = join(ROOT, 'bench/out');
+
+type System = 'klynge' | 'postgraphile' | 'baseline';
+const PORTS: Record<System, number> = { postgraphile: 5101, baseline: 5102, klynge: 5103 };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (msg: string) => console.error(`[bench] ${msg}`);
+const sh = (cmd: string, argv: string[], cwd = PEERS) =>
+  execFileSync(cmd, argv, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+
+/** The peers' queries (Q1 slugs, SQL ceiling) come from their own module. */
+async function peerModule() {
+  return (await import(join(PEERS, 'src/queries.mjs'))) as {
+    QUERIES: Record<QueryName, { vars?: boolean; graphql: string }>;
+    q1Slugs(dataDir: string): string[];
+  };
+}
+
+async function withPg<T>(db: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: `${PG}/${db}` });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Peers installed, their PostgreSQL up, their data loaded; klynge's database imported from the same files. */
+async function prepare(scale: string): Promise<{ dataDir: string; klyngeDb: string }> {
+  if (!existsSync(join(PEERS, 'node_modules'))) sh('npm', ['ci', '--no-audit', '--no-fund']);
+  try {
+    sh('scripts/pg.sh', ['status']);
+  } catch {
+    sh('scripts/pg.sh', ['init']);
+    sh('scripts/pg.sh', ['start']);
+  }
+  const dataDir = join(PEERS, `data/s${scale}`);
+  const peerDbExists = await withPg(
+    'postgres',
+    async (c) => (await c.query('select 1 from pg_database where datname = $1', [`bench_s${scale}`])).rowCount,
+  );
+  if (!peerDbExists || !existsSync(join(dataDir, 'manifest.json'))) sh('scripts/load.sh', [scale]);
+
+  const klyngeDb = `klynge_s${scale}`;
+  const exists = await withPg(
+    'postgres',
+    async (c) => (await c.query('select 1 from pg_database where datname = $1', [klyngeDb])).rowCount,
+  );
+  if (!exists || flag('reimport')) {
+    await withPg('postgres', async (c) => {
+      await c.query(`drop database if exists ${klyngeDb}`);
+      await c.query(`create database ${klyngeDb}`);
+    });
+    await withPg(klyngeDb, (c) => c.query('create extension if not exists pg_stat_statements'));
+    log(`importing ${dataDir} into ${klyngeDb}`);
+    execFileSync(process.execPath, [join(ROOT, 'dist/src/cli/import.js'), dataDir], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: `${PG}/${klyngeDb}`, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+  }
+  return { dataDir, klyngeDb };
+}
+
+function startServer(system: System, db: string): Promise<ChildProcess> {
+  const env = { ...process.env, DATABASE_URL: `${PG}/${db}`, PORT: String(PORTS[system]), LOG_LEVEL: 'warn' };
+  const child =
+    system === 'klynge'
+      ? spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] })
+      : spawn(
+          process.execPath,
+          system === 'postgraphile' ? ['--import', './src/node20-polyfill.mjs', 'src/postgraphile.mjs'] : ['src/baseline.mjs'],
+          {
+            cwd: PEERS,
+            env,
+            stdio: ['ignore', 'pipe', 'inherit'],
+          },
+        );
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${system} did not start`)), 60_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      if (/ready|serving|GraphQL API/.test(String(d))) {
+        clearTimeout(timer);
+        child.stdout?.resume();
+        resolvePromise(child);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`${system} exited ${code}`)));
+  });
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  const done = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([done, sleep(5000).then(() => child.kill('SIGKILL'))]);
+}
+
+/** The request bodies a system gets for a query (Q1: one per slug, round-robin). */
+function requestsFor(system: System, q: QueryName, peerQueries: Awaited<ReturnType<typeof peerModule>>, slugs: string[]) {
+  const vars = KLYNGE_QUERIES[q].vars ? slugs.map((slug) => ({ slug })) : [{}];
+  if (system === 'baseline') return vars.map((v) => ({ path: `/q/${q}`, body: KLYNGE_QUERIES[q].vars ? JSON.stringify(v) : '' }));
+  const query = system === 'klynge' ? KLYNGE_QUERIES[q].graphql : peerQueries.QUERIES[q].graphql;
+  const path = '/graphql';
+  return vars.map((v) => ({ path, body: JSON.stringify({ query, variables: v }) }));
+}
+
+async function send(system: System, r: { path: string; body: string }): Promise<any> {
+  const res = await fetch(`http://127.0.0.1:${PORTS[system]}${r.path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: r.body || undefined,
+  });
+  const json = (await res.json()) as any;
+  if (res.status !== 200 || json.errors) throw new Error(`${system}: HTTP ${res.status} ${JSON.stringify(json.errors)}`);
+  return json;
+}
+
+/**
+ * Same data as the ceiling? Normalises what the peers' check does (timestamps, number strings,
+ * group order) plus lists whose order the queries leave to each system (partners by slug vs by
+ * date, mentions by slug vs by name), and members tied on join date (ordered by id vs org number).
+ */
+function normalise(v: any, key?: string): any {
+  if (Array.isArray(v)) {
+    const items = v.map((x) => normalise(x));
+    const unordered = ['groupedAggregates', 'partnershipsByClusterSlug', 'announcementClustersByAnnouncementSlug'];
+    return key && unordered.includes(key) ? items.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)) : items;
+  }
+  if (v && typeof v === 'object') {
+    if (Array.isArray(v.nodes) && key && ['partnershipsByClusterSlug', 'announcementClustersByAnnouncementSlug'].includes(key)) {
+      return { nodes: normalise(v.nodes, key) };
+    }
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, normalise(v[k], k)]),
+    );
+  }
+  if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v)) return Date.parse(v);
+  if (typeof v === 'string' && /^\d+$/.test(v) && key === 'memberCount') return Number(v);
+  return v;
+}
+
+async function checkSameData(q: QueryName, requests: Record<System, { path: string; body: string }[]>): Promise<string> {
+  let same = 0;
+  for (let i = 0; i < requests.klynge.length; i++) {
+    const [k, b] = await Promise.all([send('klynge', requests.klynge[i]), send('baseline', requests.baseline[i])]);
+    const A = JSON.stringify(normalise(KLYNGE_QUERIES[q].toPeerShape(k.data)));
+    const B = JSON.stringify(normalise(b.data ?? b));
+    if (A === B) same++;
+    else {
+      let at = 0;
+      while (A[at] === B[at]) at++;
+      log(
+        `${q} differs from the ceiling at ${at}:\n  klynge:  ${A.slice(Math.max(0, at - 100), at + 100)}\n  ceiling: ${B.slice(Math.max(0, at - 100), at + 100)}`,
+      );
+    }
+  }
+  return `${same}/${requests.klynge.length}`;
+}
+
+async function statementsPerRequest(system: System, db: string, reqs: { path: string; body: string }[], n = 40): Promise<number> {
+  for (let i = 0; i < 5; i++) await send(system, reqs[i % reqs.length]);
+  return withPg(db, async (c) => {
+    await c.query('select pg_stat_statements_reset()');
+    for (let i = 0; i < n; i++) await send(system, reqs[i % reqs.length]);
+    const { rows } = await c.query(
+      `select coalesce(sum(calls), 0)::int as calls from pg_stat_statements s join pg_database d on d.oid = s.dbid
+       where d.datname = $1 and s.query not ilike '%pg_stat_statements%'`,
+      [db],
+    );
+    return rows[0].calls / n;
+  });
+}
+
+const rssKb = (pid: number) => {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+};
+
+function runLoad(system: System, q: QueryName, reqs: { path: string; body: string }[], pid: number): Promise<any> {
+  const bodiesFile = join(OUT, `bodies-${system}-${q}.json`);
+  writeFileSync(bodiesFile, JSON.stringify(reqs));
+  return new Promise((resolvePromise, reject) => {
+    let peak = 0;
+    const timer = setInterval(() => {
+      peak = Math.max(peak, rssKb(pid));
+    }, 250);
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'dist/bench/load.js'), `http://127.0.0.1:${PORTS[system]}`, bodiesFile, connections, seconds, warmup],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      if (code !== 0) return reject(new Error(`load ${system} ${q} exited ${code}`));
+      resolvePromise({ ...JSON.parse(out.trim().split('\n').pop() as string), rssPeakMB: Math.round(peak / 1024) });
+    });
+  });
+}
+
+interface Row {
+  S: string;
+  rep: number;
+  system: System;
+  query: QueryName;
+  rps?: number;
+  p50?: number;
+  p99?: number;
+  errors?: number;
+  non2xx?: number;
+  stmts: number;
+  rssPeakMB?: number;
+  sameData?: string;
+}
+
+function report(rows: Row[]): string {
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  };
+  const cell = (S: string, q: string, system: string) => rows.filter((r) => r.S === S && r.query === q && r.system === system);
+  const lines = [
+    '| S | query | system | req/s | p50 ms | p99 ms | errors | SQL stmts/req | peak RSS MB | same data as ceiling | klynge/PostGraphile | klynge/ceiling |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const S of scales) {
+    for (const q of queries) {
+      const rpsOf = (system: string) => median(cell(S, q, system).map((r) => r.rps ?? 0));
+      for (const system of systems) {
+        const rs = cell(S, q, system);
+        if (rs.length === 0) continue;
+        const rps = rpsOf(system);
+        const ratio = (other: System) => (system === 'klynge' && cell(S, q, other).length ? (rps / rpsOf(other)).toFixed(2) : '');
+        lines.push(
+          `| ${S} | ${q} | ${system} | ${smoke ? '–' : rps.toFixed(0)} | ${smoke ? '–' : median(rs.map((r) => r.p50 ?? 0))} | ${smoke ? '–' : median(rs.map((r) => r.p99 ?? 0))} | ${rs.reduce((a, r) => a + (r.errors ?? 0) + (r.non2xx ?? 0), 0)} | ${median(rs.map((r) => r.stmts)).toFixed(2)} | ${smoke ? '–' : median(rs.map((r) => r.rssPeakMB ?? 0))} | ${rs[0].sameData ?? ''} | ${smoke ? '' : ratio('postgraphile')} | ${smoke ? '' : ratio('baseline')} |`,
+        );
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
+mkdirSync(OUT, { recursive: true });
+const peerQueries = await peerModule();
+const rows: Row[] = [];
+let failures = 0;
+for (const S of scales) {
+  const { dataDir, klyngeDb } = await prepare(S);
+  const slugs = peerQueries.q1Slugs(dataDir);
+  const dbOf = (system: System) => (system === 'klynge' ? klyngeDb : `bench_s${S}`);
+  const requests = Object.fromEntries(
+    queries.map((q) => [
+      q,
+      Object.fromEntries(
+        (['klynge', 'postgraphile', 'baseline'] as System[]).map((s) => [s, requestsFor(s, q, peerQueries, slugs)]),
+      ),
+    ]),
+  ) as Record<QueryName, Record<System, { path: string; body: string }[]>>;
+
+  // Same data: klynge and the ceiling up together, once per scale.
+  const sameData: Partial<Record<QueryName, string>> = {};
+  if (systems.includes('klynge')) {
+    const [k, b] = await Promise.all([startServer('klynge', klyngeDb), startServer('baseline', `bench_s${S}`)]);
+    try {
+      for (const q of queries) {
+        sameData[q] = await checkSameData(q, requests[q]);
+        const [ok, total] = (sameData[q] as string).split('/');
+        if (ok !== total) failures++;
+        log(`S=${S} ${q}: klynge returns the same data as the ceiling for ${sameData[q]} requests`);
+      }
+    } finally {
+      await Promise.all([stopServer(k), stopServer(b)]);
+    }
+  }
+
+  for (let rep = 1; rep <= reps; rep++) {
+    for (const system of systems) {
+      const child = await startServer(system, dbOf(system));
+      try {
+        for (const q of queries) {
+          const stmts = await statementsPerRequest(system, dbOf(system), requests[q][system]);
+          const load = smoke ? {} : await runLoad(system, q, requests[q][system], child.pid as number);
+          const row: Row = { S, rep, system, query: q, stmts, ...load, sameData: system === 'klynge' ? sameData[q] : undefined };
+          rows.push(row);
+          log(
+            `S=${S} rep=${rep} ${system.padEnd(12)} ${q} ${smoke ? '' : `${row.rps?.toFixed(0)} req/s p50=${row.p50}ms p99=${row.p99}ms rss=${row.rssPeakMB}MB `}stmts/req=${stmts}`,
+          );
+          if ((row.errors ?? 0) + (row.non2xx ?? 0) > 0) failures++;
+        }
+      } finally {
+        await stopServer(child);
+      }
+    }
+  }
+}
+
+const table = report(rows);
+writeFileSync(join(OUT, 'results.json'), JSON.stringify({ node: process.version, seconds, warmup, connections, rows }, null, 1));
+const header = `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\`: ${connections} connections, ${warmup} s warm-up + ${seconds} s per cell, ${reps} repetition(s), median shown; Node ${process.version}; all three systems on the same PostgreSQL (127.0.0.1:${PG_PORT}), one Node process each.`;
+if (!smoke) {
+  const path = join(ROOT, 'bench/results.md');
+  const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const notes = previous.includes('## Optimizations')
+    ? previous.slice(previous.indexOf('## Optimizations'))
+    : '## Optimizations\n';
+  writeFileSync(path, `# Benchmark: klynge vs PostGraphile v5 vs the one-SQL ceiling\n\n${header}\n\n${table}\n\n${notes}`);
+}
+console.log(table);
+if (failures > 0) {
+  console.error(`[bench] ${failures} problem(s): differing data or errors (see above)`);
+  process.exit(1);
+}
