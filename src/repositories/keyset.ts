@@ -104,14 +104,17 @@ export async function fetchNestedPages<R>(
 ): Promise<Map<number, R[]>> {
   const parentExpr = query.parentExpr;
   if (!parentExpr) throw new Error('fetchNestedPages needs a parent column');
-  const inner = query
-    .base()
-    .select(
-      db.knex.raw(
-        `${query.select.join(', ')}, ${parentExpr} as "parentId", row_number() over (partition by ${parentExpr} order by ${orderSql(query.ordering, window)}) as "rowNumber"`,
+  const inner = db.whereKeys(
+    query
+      .base()
+      .select(
+        db.knex.raw(
+          `${query.select.join(', ')}, ${parentExpr} as "parentId", row_number() over (partition by ${parentExpr} order by ${orderSql(query.ordering, window)}) as "rowNumber"`,
+        ),
       ),
-    )
-    .whereIn(db.knex.raw(parentExpr) as unknown as string, [...new Set(parentIds)]);
+    parentExpr,
+    parentIds,
+  );
   applyKeyset(db, inner, query.ordering, window);
   const qb = db.knex
     .select('*')
@@ -133,10 +136,8 @@ export async function fetchNestedPages<R>(
 export async function countNested(db: Db, query: ListQuery, parentIds: readonly number[]): Promise<Map<number, number>> {
   const parentExpr = query.parentExpr;
   if (!parentExpr) throw new Error('countNested needs a parent column');
-  const qb = query
-    .base()
-    .select(db.knex.raw(`${parentExpr} as "parentId", count(*) as "count"`))
-    .whereIn(db.knex.raw(parentExpr) as unknown as string, [...new Set(parentIds)])
+  const qb = db
+    .whereKeys(query.base().select(db.knex.raw(`${parentExpr} as "parentId", count(*) as "count"`)), parentExpr, parentIds)
     .groupByRaw(parentExpr);
   const rows = await db.rows<{ parentId: number; count: number | string }>(qb);
   return new Map(rows.map((r) => [Number(r.parentId), Number(r.count)]));

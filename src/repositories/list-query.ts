@@ -32,10 +32,7 @@ export async function fetchWhereIn<R>(
   keys: readonly (string | number)[],
 ): Promise<R[]> {
   if (keys.length === 0) return [];
-  const qb = db.knex
-    .from(db.knex.raw(from))
-    .select(db.knex.raw(select.join(', ')))
-    .whereIn(db.knex.raw(column) as unknown as string, [...new Set(keys)]);
+  const qb = db.whereKeys(db.knex.from(db.knex.raw(from)).select(db.knex.raw(select.join(', '))), column, keys);
   return db.rows<R>(qb);
 }
 

@@ -2,11 +2,16 @@ import type { RequestContext } from '../context/request-context.js';
 import { type Page, type PageArgs, type PageWindow, type SortDirection, toPage, toPageWindow } from '../lib/pagination.js';
 import { type ListQuery, type Ordering, countRoot, cursorOf, fetchRootPage } from '../repositories/keyset.js';
 
+type MaybePromise<T> = T | Promise<T>;
+
 /**
- * A Relay connection: a page plus a count. `totalCount` is a getter, so the count query runs
- * only when the client selects the field.
+ * A Relay connection. Its parts are getters (or plain values), so each query runs only when the
+ * client selects a field that needs it: the count for `totalCount`, the page for the rest.
  */
-export interface Connection<R> extends Page<R> {
+export interface Connection<R> {
+  readonly edges: MaybePromise<Page<R>['edges']>;
+  readonly nodes: MaybePromise<R[]>;
+  readonly pageInfo: MaybePromise<Page<R>['pageInfo']>;
   readonly totalCount: Promise<number>;
 }
 
@@ -56,10 +61,22 @@ export async function nestedConnection<R>(
 ): Promise<Connection<R>> {
   const window: PageWindow = toPageWindow(args, ordering.name);
   const key = `${relation}:${JSON.stringify([args.first, args.after, args.last, args.before, args.filter, ordering.name])}`;
-  const rows = await ctx.loaders.nestedPage<R>(key, () => ({ query: query(), window, map })).load(parentId);
   const countKey = `${relation}:${JSON.stringify([args.filter])}`;
+  // `members { totalCount }` alone must not fetch the members.
+  const page = once(async () => {
+    const rows = await ctx.loaders.nestedPage<R>(key, () => ({ query: query(), window, map })).load(parentId);
+    return toPage([...rows], window, (row) => cursorOf(ordering, row as Record<string, unknown>));
+  });
   return {
-    ...toPage([...rows], window, (row) => cursorOf(ordering, row as Record<string, unknown>)),
+    get edges() {
+      return page().then((p) => p.edges);
+    },
+    get nodes() {
+      return page().then((p) => p.nodes);
+    },
+    get pageInfo() {
+      return page().then((p) => p.pageInfo);
+    },
     get totalCount() {
       return ctx.loaders.nestedCount(countKey, query).load(parentId);
     },
