@@ -4,10 +4,12 @@ import { Migration20261123024526_initial } from './Migration20261123024526_initi
 import { Migration20261123024600_search } from './Migration20261123024600_search.js';
 import { Migration20261123025753_natural_keys } from './Migration20261123025753_natural_keys.js';
 import { Migration20261123033317_writes } from './Migration20261123033317_writes.js';
+import { Migration20261123034113_announcement_drafts } from './Migration20261123034113_announcement_drafts.js';
 
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
   { name: 'Migration20261123024600_search', class: Migration20261123024600_search },
   { name: 'Migration20261123025753_natural_keys', class: Migration20261123025753_natural_keys },
   { name: 'Migration20261123033317_writes', class: Migration20261123033317_writes },
+  { name: 'Migration20261123034113_announcement_drafts', class: Migration20261123034113_announcement_drafts },
 ];

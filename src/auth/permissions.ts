@@ -1,5 +1,6 @@
 import { TokenRole } from '../entities/enums.js';
 import { CodedError, ErrorCode } from '../lib/errors.js';
+import type { DraftVisibility } from '../repositories/draft-visibility.js';
 import type { Viewer } from './viewer.js';
 
 /** Everything the permission checks know how to decide, `entity.verb`; also the audit trail's actions. */
@@ -8,6 +9,19 @@ export type Action =
   | 'cluster.update'
   | 'cluster.changeLevel'
   | 'cluster.end'
+  | 'organization.create'
+  | 'organization.update'
+  | 'membership.add'
+  | 'membership.update'
+  | 'membership.end'
+  | 'partner.create'
+  | 'partner.update'
+  | 'partnership.add'
+  | 'partnership.end'
+  | 'announcement.create'
+  | 'announcement.update'
+  | 'announcement.publish'
+  | 'announcement.unpublish'
   | 'auditLog.read'
   | 'token.create'
   | 'token.list'
@@ -18,9 +32,30 @@ export interface Scope {
   clusterIds: readonly number[];
 }
 
-/** What an EDITOR may do, to data of its own clusters only (ADMIN may do everything). */
-const EDITOR_ACTIONS: ReadonlySet<Action> = new Set<Action>(['cluster.update', 'cluster.changeLevel', 'cluster.end']);
-/** What a READER may do: nothing yet that anonymous callers may not (drafts of its clusters come later). */
+/**
+ * What an EDITOR may do, to data of its own clusters only (ADMIN may do everything): its clusters,
+ * their memberships and partnerships, and announcements that mention only them.
+ */
+const EDITOR_ACTIONS: ReadonlySet<Action> = new Set<Action>([
+  'cluster.update',
+  'cluster.changeLevel',
+  'cluster.end',
+  'membership.add',
+  'membership.update',
+  'membership.end',
+  'partnership.add',
+  'partnership.end',
+  'announcement.create',
+  'announcement.update',
+  'announcement.publish',
+  'announcement.unpublish',
+]);
+/**
+ * What an EDITOR may do to shared data, whatever its clusters: organizations belong to no cluster
+ * (one organization is a member of several), so any EDITOR may register or correct one.
+ */
+const EDITOR_SHARED_ACTIONS: ReadonlySet<Action> = new Set<Action>(['organization.create', 'organization.update']);
+/** What a READER may do: no writes; it reads the drafts of its clusters (see `draftVisibility`). */
 const READER_ACTIONS: ReadonlySet<Action> = new Set<Action>();
 
 /**
@@ -30,6 +65,7 @@ const READER_ACTIONS: ReadonlySet<Action> = new Set<Action>();
  */
 export function can(viewer: Viewer, action: Action, scope?: Scope): boolean {
   if (viewer.role === TokenRole.ADMIN) return true;
+  if (viewer.role === TokenRole.EDITOR && EDITOR_SHARED_ACTIONS.has(action)) return true;
   const allowed = viewer.role === TokenRole.EDITOR ? EDITOR_ACTIONS : READER_ACTIONS;
   if (!allowed.has(action)) return false;
   if (!scope) return true;
@@ -52,4 +88,21 @@ export function assertCan(viewer: Viewer | null, action: Action, scope?: Scope):
     throw new CodedError(ErrorCode.FORBIDDEN, `The ${who.role} token "${who.name}" may not do ${action}${reach}.`);
   }
   return who;
+}
+
+/**
+ * Which drafts the viewer may read: none anonymously; a READER those mentioning any of its
+ * clusters; an EDITOR those it may edit (mentioning only its clusters); an ADMIN all of them.
+ */
+export function draftVisibility(viewer: Viewer | null): DraftVisibility {
+  switch (viewer?.role) {
+    case TokenRole.ADMIN:
+      return { drafts: 'all' };
+    case TokenRole.EDITOR:
+      return viewer.clusterIds.length ? { drafts: 'mentioningOnly', clusterIds: viewer.clusterIds } : { drafts: 'none' };
+    case TokenRole.READER:
+      return viewer.clusterIds.length ? { drafts: 'mentioningAny', clusterIds: viewer.clusterIds } : { drafts: 'none' };
+    default:
+      return { drafts: 'none' };
+  }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/knex';
 import type { MikroORM } from '@mikro-orm/core';
+import { draftVisibility } from '../auth/permissions.js';
 import type { Viewer } from '../auth/viewer.js';
 import { type Loaders, createLoaders } from '../loaders/loaders.js';
 import { Db } from '../repositories/db.js';
@@ -24,5 +25,14 @@ export function createRequestContext(
 ): RequestContext {
   const em = orm.em.fork() as EntityManager;
   const db = new Db(em);
-  return { requestId, em, db, loaders: createLoaders(db), viewer };
+  const ctx: RequestContext = { requestId, em, db, viewer, loaders: createLoaders(db, () => draftVisibility(ctx.viewer)) };
+  return ctx;
+}
+
+/**
+ * Gives the context new, empty loaders (after a write, so reads see it). They show announcement
+ * drafts by the context's viewer at the time they load, so setting the viewer later is enough.
+ */
+export function resetLoaders(ctx: RequestContext): void {
+  ctx.loaders = createLoaders(ctx.db, () => draftVisibility(ctx.viewer));
 }

@@ -1,13 +1,13 @@
 import { Collection, Entity, Enum, Index, OneToMany, Property, Unique } from '@mikro-orm/core';
 import type { AnnouncementCluster } from './announcement-cluster.entity.js';
 import { BaseEntity } from './base.entity.js';
-import { AnnouncementKind, Language, Provenance } from './enums.js';
+import { AnnouncementKind, AnnouncementStatus, Language, Provenance } from './enums.js';
 
-/** A published text about the programme: an admission, a level change, news or policy. */
+/** A text about the programme (an admission, a level change, news or policy), published or a draft. */
 @Entity()
 @Index({ properties: ['publishedAt', 'id'] })
 @Index({ properties: ['kind', 'publishedAt'] })
-export class Announcement extends BaseEntity<'provenance' | 'mentions'> {
+export class Announcement extends BaseEntity<'provenance' | 'mentions' | 'status' | 'publishedAt'> {
   @Unique()
   @Property({ length: 150 })
   slug!: string;
@@ -21,8 +21,14 @@ export class Announcement extends BaseEntity<'provenance' | 'mentions'> {
   @Enum({ items: () => Language })
   language!: Language;
 
-  @Property({ type: 'datetime' })
-  publishedAt!: Date;
+  // The column default makes rows written without a status (rows from before drafts existed, bulk
+  // imports) published; the API creates drafts explicitly.
+  @Enum({ items: () => AnnouncementStatus, default: AnnouncementStatus.PUBLISHED })
+  status: AnnouncementStatus = AnnouncementStatus.PUBLISHED;
+
+  /** When it was published; null for a draft. */
+  @Property({ type: 'datetime', nullable: true })
+  publishedAt?: Date | null;
 
   @Enum({ items: () => AnnouncementKind })
   kind!: AnnouncementKind;

@@ -42,6 +42,12 @@ export enum AnnouncementKind {
   POLICY = 'POLICY',
 }
 
+/** Whether an announcement is out: drafts are seen only by tokens that may edit them (and READERs of their clusters). */
+export enum AnnouncementStatus {
+  DRAFT = 'DRAFT',
+  PUBLISHED = 'PUBLISHED',
+}
+
 export enum Language {
   nb = 'nb',
   en = 'en',

@@ -1,11 +1,15 @@
 import { writeFile } from 'node:fs/promises';
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { AnnouncementMutationResolver } from './resolvers/announcement-mutation.resolver.js';
 import { AnnouncementResolver } from './resolvers/announcement.resolver.js';
 import { AuditResolver } from './resolvers/audit.resolver.js';
 import { ClusterMutationResolver } from './resolvers/cluster-mutation.resolver.js';
 import { ClusterResolver } from './resolvers/cluster.resolver.js';
+import { MembershipMutationResolver } from './resolvers/membership-mutation.resolver.js';
+import { OrganizationMutationResolver } from './resolvers/organization-mutation.resolver.js';
 import { MembershipResolver, OrganizationResolver } from './resolvers/organization.resolver.js';
+import { PartnerMutationResolver } from './resolvers/partner-mutation.resolver.js';
 import { PartnerInstitutionResolver, PartnershipResolver } from './resolvers/partner.resolver.js';
 import { QueryResolver } from './resolvers/query.resolver.js';
 import { ProgrammeStatsResolver } from './resolvers/stats.resolver.js';
@@ -33,6 +37,10 @@ export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
       ViewerResolver,
       AuditResolver,
       ClusterMutationResolver,
+      OrganizationMutationResolver,
+      MembershipMutationResolver,
+      PartnerMutationResolver,
+      AnnouncementMutationResolver,
     ],
     // Node implementors reachable only through node(id) must still be in the schema.
     orphanedTypes: [Cluster, Organization, Membership, PartnerInstitution, Partnership, Announcement],

@@ -3,16 +3,22 @@ import type { PageWindow } from '../lib/pagination.js';
 import { fetchAnnouncementsById, fetchAnnouncementsBySlug } from '../repositories/announcement.repository.js';
 import { fetchClustersById, fetchClustersBySlug, fetchLevelPeriods, fetchSectors } from '../repositories/cluster.repository.js';
 import type { Db } from '../repositories/db.js';
+import { type DraftVisibility, PUBLISHED_ONLY } from '../repositories/draft-visibility.js';
 import { type ListQuery, countNested, fetchNestedPages } from '../repositories/keyset.js';
 import { fetchMembershipsById } from '../repositories/membership.repository.js';
 import { fetchOrganizationsById, fetchOrganizationsByOrgNumber } from '../repositories/organization.repository.js';
 import { fetchPartnershipsById, fetchPartnersById, fetchPartnersBySlug } from '../repositories/partner.repository.js';
 import type { ClusterLevelPeriodRecord } from '../repositories/records.js';
 
+const MAX_ID = 2 ** 31 - 1;
+
 /** A loader that fetches rows by a key column and answers each key with its row or null. */
 function keyedLoader<K extends string | number, R>(fetch: (keys: readonly K[]) => Promise<R[]>, keyOf: (row: R) => K) {
   return new DataLoader<K, R | null>(async (keys) => {
-    const rows = await fetch(keys);
+    // Ids are 32-bit integer columns: a larger (well-formed) id cannot exist, and must not reach
+    // PostgreSQL as an out-of-range parameter.
+    const possible = keys.filter((key) => typeof key !== 'number' || key <= MAX_ID);
+    const rows = possible.length > 0 ? await fetch(possible) : [];
     const byKey = new Map(rows.map((row) => [keyOf(row), row]));
     return keys.map((key) => byKey.get(key) ?? null);
   });
@@ -42,8 +48,10 @@ export interface NestedPageSpec<R> {
 /**
  * Every per-request DataLoader. Created for each request (HTTP or WebSocket operation), so
  * caches never leak between callers, and all loads of one tick become one statement.
+ * `drafts` says which announcement drafts the caller may see; it is asked when a batch runs, so a
+ * viewer set after the loaders were made (authentication) counts. Without it, only published ones.
  */
-export function createLoaders(db: Db) {
+export function createLoaders(db: Db, drafts: () => DraftVisibility = () => PUBLISHED_ONLY) {
   const pageLoaders = new Map<string, DataLoader<number, unknown[]>>();
   const countLoaders = new Map<string, DataLoader<number, number>>();
   const idOf = (row: { id: number }) => Number(row.id);
@@ -66,9 +74,9 @@ export function createLoaders(db: Db) {
       (p) => p.slug,
     ),
     partnershipById: keyedLoader((ids: readonly number[]) => fetchPartnershipsById(db, ids), idOf),
-    announcementById: keyedLoader((ids: readonly number[]) => fetchAnnouncementsById(db, ids), idOf),
+    announcementById: keyedLoader((ids: readonly number[]) => fetchAnnouncementsById(db, ids, drafts()), idOf),
     announcementBySlug: keyedLoader(
-      (slugs: readonly string[]) => fetchAnnouncementsBySlug(db, slugs),
+      (slugs: readonly string[]) => fetchAnnouncementsBySlug(db, slugs, drafts()),
       (a) => a.slug,
     ),
     sectorsByCluster: groupedLoader(

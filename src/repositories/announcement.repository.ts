@@ -3,8 +3,9 @@ import type { AnnouncementKind, Language } from '../entities/enums.js';
 import type { SortDirection } from '../lib/pagination.js';
 import type { Db } from './db.js';
 import { parseDateTime } from './db.js';
+import { type DraftVisibility, visibleAnnouncementSql } from './draft-visibility.js';
 import type { ListQuery, OrderColumn } from './keyset.js';
-import { type DateRange, fetchWhereIn, listQuery, ordering, whereDateTimeRange, whereInSet } from './list-query.js';
+import { type DateRange, listQuery, ordering, whereDateTimeRange, whereInSet } from './list-query.js';
 import type { AnnouncementRecord } from './records.js';
 import { matchingIds } from './search.repository.js';
 
@@ -19,12 +20,31 @@ export interface AnnouncementFilterParams {
   textTerms?: string[] | null;
 }
 
-const ORDER_COLUMNS: Record<AnnouncementOrderField, OrderColumn> = {
-  PUBLISHED_AT: { expr: 'a.published_at', kind: 'datetime', property: 'publishedAt' },
-  TITLE: { expr: 'a.title', kind: 'text', property: 'title' },
-};
+/**
+ * Drafts have no publication time; for a total keyset they sort as if published at the end of
+ * time: first newest-first, last oldest-first (as open memberships do by LEFT_ON). SQLite keeps
+ * datetimes as epoch milliseconds, PostgreSQL as timestamptz.
+ */
+const publishedAtOrDraft = (db: Db) =>
+  db.dialect === 'sqlite'
+    ? 'coalesce(a.published_at, 253402300799999)'
+    : "coalesce(a.published_at, timestamptz '9999-12-31 23:59:59.999+00')";
 
-export const ANNOUNCEMENT_SELECT = [
+/**
+ * A reader who sees no drafts orders by the column itself, which the (published_at, id) index
+ * serves (coalesce would sort every row). On published rows both keys are equal, so a cursor from
+ * either ordering means the same position in the other.
+ */
+const orderColumns = (db: Db, visibility: DraftVisibility): Record<AnnouncementOrderField, OrderColumn> => ({
+  PUBLISHED_AT: {
+    expr: visibility.drafts === 'none' ? 'a.published_at' : publishedAtOrDraft(db),
+    kind: 'datetime',
+    property: 'publishedAtOrDraft',
+  },
+  TITLE: { expr: 'a.title', kind: 'text', property: 'title' },
+});
+
+const BASE_SELECT = [
   `'Announcement' as "__typename"`,
   'a.id as "id"',
   'a.slug as "slug"',
@@ -35,19 +55,34 @@ export const ANNOUNCEMENT_SELECT = [
   'a.kind as "kind"',
   'a.source_url as "sourceUrl"',
   'a.provenance as "provenance"',
+  'a.status as "status"',
+  'a.version as "version"',
 ];
 
-export const announcementOrdering = (field: AnnouncementOrderField, direction: SortDirection) =>
-  ordering('Announcement', ORDER_COLUMNS, field, direction, 'a.id');
+/** The columns of an announcement record, with the sort key of PUBLISHED_AT. */
+export const announcementSelect = (db: Db) => [...BASE_SELECT, `${publishedAtOrDraft(db)} as "publishedAtOrDraft"`];
+
+export const announcementOrdering = (
+  db: Db,
+  field: AnnouncementOrderField,
+  direction: SortDirection,
+  visibility: DraftVisibility,
+) => ordering('Announcement', orderColumns(db, visibility), field, direction, 'a.id');
 
 /** Datetimes come back as the driver stores them; records carry Dates. */
 export function toAnnouncementRecord(row: AnnouncementRecord): AnnouncementRecord {
-  row.publishedAt = parseDateTime(row.publishedAt);
+  row.publishedAt = row.publishedAt == null ? null : parseDateTime(row.publishedAt);
   return row;
 }
 
-function applyFilter(db: Db, filter: AnnouncementFilterParams | null | undefined) {
+function whereVisible(qb: Knex.QueryBuilder, db: Db, visibility: DraftVisibility): void {
+  const condition = visibleAnnouncementSql(db, visibility);
+  if (condition) qb.whereRaw(condition);
+}
+
+function applyFilter(db: Db, filter: AnnouncementFilterParams | null | undefined, visibility: DraftVisibility) {
   return (qb: Knex.QueryBuilder) => {
+    whereVisible(qb, db, visibility);
     if (!filter) return;
     whereInSet(qb, db, 'a.kind', filter.kinds);
     if (filter.language) qb.where('a.language', filter.language);
@@ -67,32 +102,53 @@ function applyFilter(db: Db, filter: AnnouncementFilterParams | null | undefined
   };
 }
 
-/** All announcements (root list). */
+/** All announcements the reader may see (root list). */
 export function announcementListQuery(
   db: Db,
   filter: AnnouncementFilterParams | null | undefined,
   order: ReturnType<typeof announcementOrdering>,
+  visibility: DraftVisibility,
 ): ListQuery {
-  return listQuery(db, 'announcement as a', { select: ANNOUNCEMENT_SELECT, ordering: order, where: applyFilter(db, filter) });
+  return listQuery(db, 'announcement as a', {
+    select: announcementSelect(db),
+    ordering: order,
+    where: applyFilter(db, filter, visibility),
+  });
 }
 
-/** The announcements mentioning a cluster, per cluster. */
+/** The announcements mentioning a cluster that the reader may see, per cluster. */
 export function clusterAnnouncementsQuery(
   db: Db,
   filter: AnnouncementFilterParams | null | undefined,
   order: ReturnType<typeof announcementOrdering>,
+  visibility: DraftVisibility,
 ): ListQuery {
   return listQuery(db, 'announcement_cluster as ac join announcement as a on a.id = ac.announcement_id', {
-    select: ANNOUNCEMENT_SELECT,
+    select: announcementSelect(db),
     ordering: order,
     parentExpr: 'ac.cluster_id',
-    where: applyFilter(db, filter),
+    where: applyFilter(db, filter, visibility),
   });
 }
 
-export const fetchAnnouncementsById = async (db: Db, ids: readonly number[]) =>
-  (await fetchWhereIn<AnnouncementRecord>(db, 'announcement as a', ANNOUNCEMENT_SELECT, 'a.id', ids)).map(toAnnouncementRecord);
-export const fetchAnnouncementsBySlug = async (db: Db, slugs: readonly string[]) =>
-  (await fetchWhereIn<AnnouncementRecord>(db, 'announcement as a', ANNOUNCEMENT_SELECT, 'a.slug', slugs)).map(
-    toAnnouncementRecord,
+/** Announcements whose `column` is one of `keys`, those the reader may see. */
+async function fetchVisibleWhereIn(
+  db: Db,
+  column: 'a.id' | 'a.slug',
+  keys: readonly (string | number)[],
+  visibility: DraftVisibility,
+): Promise<AnnouncementRecord[]> {
+  if (keys.length === 0) return [];
+  const qb = db.whereKeys(
+    db.knex.from(db.knex.raw('announcement as a')).select(db.knex.raw(announcementSelect(db).join(', '))),
+    column,
+    keys,
   );
+  whereVisible(qb, db, visibility);
+  return (await db.rows<AnnouncementRecord>(qb)).map(toAnnouncementRecord);
+}
+
+export const fetchAnnouncementsById = (db: Db, ids: readonly number[], visibility: DraftVisibility) =>
+  fetchVisibleWhereIn(db, 'a.id', ids, visibility);
+export const fetchAnnouncementsBySlug = (db: Db, slugs: readonly string[], visibility: DraftVisibility) =>
+  fetchVisibleWhereIn(db, 'a.slug', slugs, visibility);

@@ -119,20 +119,35 @@ export const fetchClustersBySlug = (db: Db, slugs: readonly string[]) =>
 
 /** Sectors per cluster, in their given order. */
 export async function fetchSectors(db: Db, clusterIds: readonly number[]): Promise<{ clusterId: number; sector: string }[]> {
-  const qb = db.knex
-    .from('cluster_sector as s')
+  const qb = db
+    .whereKeys(db.knex.from('cluster_sector as s'), 's.cluster_id', clusterIds)
     .select(db.knex.raw('s.cluster_id as "clusterId", s.sector as "sector"'))
-    .whereIn('s.cluster_id', [...new Set(clusterIds)])
     .orderBy(['s.cluster_id', 's.position']);
   return db.rows(qb);
 }
 
 /** Level periods per cluster, oldest first. */
 export async function fetchLevelPeriods(db: Db, clusterIds: readonly number[]): Promise<ClusterLevelPeriodRecord[]> {
-  const qb = db.knex
-    .from('cluster_level_period as p')
+  const qb = db
+    .whereKeys(db.knex.from('cluster_level_period as p'), 'p.cluster_id', clusterIds)
     .select(db.knex.raw('p.cluster_id as "clusterId", p.level as "level", p.from_date as "fromDate", p.to_date as "toDate"'))
-    .whereIn('p.cluster_id', [...new Set(clusterIds)])
     .orderBy(['p.cluster_id', 'p.from_date', 'p.id']);
   return db.rows(qb);
+}
+
+/**
+ * One cluster by slug or id, and on PostgreSQL a lock on its row until the transaction ends
+ * (`for no key update`: it queues writers that lock or update the cluster, not inserts that only
+ * refer to it). Writers of a cluster's memberships and partnerships take it first, so a rule they
+ * check by reading (no second current membership, one HOST) cannot be raced past. SQLite runs one
+ * write transaction at a time, so there it only reads.
+ */
+export async function lockCluster(db: Db, where: { slug: string } | { id: number }): Promise<ClusterRecord | null> {
+  const qb = db.knex
+    .from(db.knex.raw('cluster as c'))
+    .select(db.knex.raw(CLUSTER_SELECT.join(', ')))
+    .where(db.knex.raw('slug' in where ? 'c.slug' : 'c.id') as unknown as string, 'slug' in where ? where.slug : where.id);
+  if (db.dialect === 'postgresql') qb.forNoKeyUpdate();
+  const rows = await db.rows<ClusterRecord>(qb);
+  return rows[0] ?? null;
 }

@@ -1,5 +1,5 @@
 import type { Knex } from '@mikro-orm/knex';
-import type { MembershipRole } from '../entities/enums.js';
+import { MembershipRole } from '../entities/enums.js';
 import type { SortDirection } from '../lib/pagination.js';
 import type { Db } from './db.js';
 import type { ListQuery, OrderColumn } from './keyset.js';
@@ -29,6 +29,7 @@ export const MEMBERSHIP_SELECT = [
   'm.joined_on as "joinedOn"',
   'm.left_on as "leftOn"',
   `coalesce(m.left_on, '9999-12-31') as "leftOnOrOpen"`,
+  'm.version as "version"',
 ];
 
 export const membershipOrdering = (field: MembershipOrderField, direction: SortDirection) =>
@@ -56,3 +57,35 @@ export function membershipListQuery(
 
 export const fetchMembershipsById = (db: Db, ids: readonly number[]) =>
   fetchWhereIn<MembershipRecord>(db, 'membership as m', MEMBERSHIP_SELECT, 'm.id', ids);
+
+/** A stay of an organization in a cluster, or of a partner with a cluster: when it began and ended. */
+export interface StayRow {
+  id: number;
+  from: string;
+  /** The first day after it; null while it lasts. */
+  to: string | null;
+}
+
+/** Every membership (current and ended) of one organization in one cluster, oldest first. */
+export const fetchMembershipStays = (db: Db, clusterId: number, organizationId: number) =>
+  db.rows<StayRow>(
+    db.knex
+      .from(db.knex.raw('membership as m'))
+      .select(db.knex.raw('m.id as "id", m.joined_on as "from", m.left_on as "to"'))
+      .where({ 'm.cluster_id': clusterId, 'm.organization_id': organizationId })
+      .orderBy(['m.joined_on', 'm.id']),
+  );
+
+/** The cluster's current HOST membership (id and organization), if it has one. */
+export async function fetchCurrentHost(db: Db, clusterId: number): Promise<{ id: number; organizationId: number } | null> {
+  const rows = await db.rows<{ id: number; organizationId: number }>(
+    db.knex
+      .from(db.knex.raw('membership as m'))
+      .select(db.knex.raw('m.id as "id", m.organization_id as "organizationId"'))
+      .where({ 'm.cluster_id': clusterId, 'm.role': MembershipRole.HOST })
+      .whereNull('m.left_on')
+      .orderBy('m.id')
+      .limit(1),
+  );
+  return rows[0] ?? null;
+}

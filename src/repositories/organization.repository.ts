@@ -36,6 +36,7 @@ export const ORGANIZATION_SELECT = [
   'coalesce(o.employees, 0) as "employeesOrZero"',
   'o.website as "website"',
   'o.provenance as "provenance"',
+  'o.version as "version"',
 ];
 
 export const organizationOrdering = (field: OrganizationOrderField, direction: SortDirection) =>

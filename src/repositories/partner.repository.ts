@@ -2,6 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import type { PartnerKind, PartnershipRole } from '../entities/enums.js';
 import type { SortDirection } from '../lib/pagination.js';
 import type { Db } from './db.js';
+import type { StayRow } from './membership.repository.js';
 import type { ListQuery, OrderColumn } from './keyset.js';
 import { fetchWhereIn, listQuery, ordering, whereInSet } from './list-query.js';
 import type { PartnerRecord, PartnershipRecord } from './records.js';
@@ -38,6 +39,7 @@ export const PARTNER_SELECT = [
   'p.city as "city"',
   'p.website as "website"',
   'p.provenance as "provenance"',
+  'p.version as "version"',
 ];
 
 export const PARTNERSHIP_SELECT = [
@@ -48,6 +50,7 @@ export const PARTNERSHIP_SELECT = [
   'ps.role as "role"',
   'ps.since as "since"',
   'ps.until as "until"',
+  'ps.version as "version"',
 ];
 
 export const partnerOrdering = (field: PartnerOrderField, direction: SortDirection) =>
@@ -97,3 +100,13 @@ export const fetchPartnersBySlug = (db: Db, slugs: readonly string[]) =>
   fetchWhereIn<PartnerRecord>(db, 'partner_institution as p', PARTNER_SELECT, 'p.slug', slugs);
 export const fetchPartnershipsById = (db: Db, ids: readonly number[]) =>
   fetchWhereIn<PartnershipRecord>(db, 'partnership as ps', PARTNERSHIP_SELECT, 'ps.id', ids);
+
+/** Every partnership (current and ended) of one partner with one cluster, oldest first. */
+export const fetchPartnershipStays = (db: Db, clusterId: number, partnerId: number) =>
+  db.rows<StayRow>(
+    db.knex
+      .from(db.knex.raw('partnership as ps'))
+      .select(db.knex.raw('ps.id as "id", ps.since as "from", ps.until as "to"'))
+      .where({ 'ps.cluster_id': clusterId, 'ps.partner_id': partnerId })
+      .orderBy(['ps.since', 'ps.id']),
+  );

@@ -1,6 +1,7 @@
 // Plain rows the read side works with: camelCase, no ORM identity, cheap to batch and serialize.
 import type {
   AnnouncementKind,
+  AnnouncementStatus,
   ClusterLevel,
   ClusterStatus,
   Language,
@@ -48,6 +49,8 @@ export interface OrganizationRecord {
   employees: number | null;
   website: string | null;
   provenance: Provenance;
+  /** Optimistic-locking version; a write must name the version it read. */
+  version: number;
 }
 
 export interface MembershipRecord {
@@ -58,6 +61,8 @@ export interface MembershipRecord {
   role: MembershipRole;
   joinedOn: string;
   leftOn: string | null;
+  /** Optimistic-locking version; a write must name the version it read. */
+  version: number;
 }
 
 export interface PartnerRecord {
@@ -70,6 +75,8 @@ export interface PartnerRecord {
   city: string | null;
   website: string | null;
   provenance: Provenance;
+  /** Optimistic-locking version; a write must name the version it read. */
+  version: number;
 }
 
 export interface PartnershipRecord {
@@ -80,6 +87,8 @@ export interface PartnershipRecord {
   role: PartnershipRole;
   since: string;
   until: string | null;
+  /** Optimistic-locking version; a write must name the version it read. */
+  version: number;
 }
 
 export interface AnnouncementRecord {
@@ -89,8 +98,12 @@ export interface AnnouncementRecord {
   title: string;
   body: string;
   language: Language;
-  publishedAt: Date;
+  /** Null for a draft. */
+  publishedAt: Date | null;
   kind: AnnouncementKind;
   sourceUrl: string | null;
   provenance: Provenance;
+  status: AnnouncementStatus;
+  /** Optimistic-locking version; a write must name the version it read. */
+  version: number;
 }

@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/knex';
+import { type DraftVisibility, visibleAnnouncementSql } from './draft-visibility.js';
 import type { Db } from './db.js';
 
 /** Document kinds in search_document (doc id = row id * 8 + kind). */
@@ -37,24 +38,44 @@ export function matchingIds(db: Db, kind: SearchKindName, terms: string[]): Knex
   return db.knex.raw(`select ref_id from search_document where kind = ${code} and document @@ ?`, [tsQuery(db, terms)]);
 }
 
-/** The best matches across all kinds, best first (bm25 on SQLite, ts_rank on PostgreSQL). */
-export async function searchDocuments(db: Db, terms: string[], limit: number): Promise<SearchHitRow[]> {
+/**
+ * The index holds drafts too: the condition (over the search table's `kind` and `id` expressions)
+ * that leaves out the announcements the reader may not see, or null when it may see all.
+ */
+function hiddenDraftsExcluded(db: Db, kindExpr: string, idExpr: string, visibility: DraftVisibility): Knex.Raw | null {
+  const visible = visibleAnnouncementSql(db, visibility);
+  if (!visible) return null;
+  return db.knex.raw(
+    `(${kindExpr} <> ${SearchKind.Announcement} or ${idExpr} not in (select a.id from announcement a where not ?))`,
+    [visible],
+  );
+}
+
+/** The best matches across all kinds the reader may see, best first (bm25 on SQLite, ts_rank on PostgreSQL). */
+export async function searchDocuments(
+  db: Db,
+  terms: string[],
+  limit: number,
+  visibility: DraftVisibility,
+): Promise<SearchHitRow[]> {
   if (db.dialect === 'sqlite') {
+    const hidden = hiddenDraftsExcluded(db, 'rowid % 8', 'rowid / 8', visibility);
     const rows = await db.rows<{ docId: number; rank: number }>(
       db.knex.raw(
         `select rowid as "docId", bm25(search_document, 10.0, 1.0) as "rank" from search_document
-         where search_document match ? order by "rank", rowid limit ?`,
-        [ftsMatch(terms), limit],
+         where search_document match ?${hidden ? ' and ?' : ''} order by "rank", rowid limit ?`,
+        hidden ? [ftsMatch(terms), hidden, limit] : [ftsMatch(terms), limit],
       ),
     );
     return rows.map((r) => ({ kind: KIND_NAMES[Number(r.docId) % 8], id: Math.floor(Number(r.docId) / 8), rank: -r.rank }));
   }
+  const hidden = hiddenDraftsExcluded(db, 'kind', 'ref_id', visibility);
   const rows = await db.rows<{ kind: number; id: number; rank: number }>(
     db.knex.raw(
       `select kind, ref_id as id, ts_rank(document, q) as rank
        from search_document, ${'(select ? as q) as query'}
-       where document @@ q order by rank desc, doc_id limit ?`,
-      [tsQuery(db, terms), limit],
+       where document @@ q${hidden ? ' and ?' : ''} order by rank desc, doc_id limit ?`,
+      hidden ? [tsQuery(db, terms), hidden, limit] : [tsQuery(db, terms), limit],
     ),
   );
   return rows.map((r) => ({ kind: KIND_NAMES[Number(r.kind)], id: Number(r.id), rank: Number(r.rank) }));

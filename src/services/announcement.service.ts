@@ -1,3 +1,4 @@
+import { draftVisibility } from '../auth/permissions.js';
 import type { RequestContext } from '../context/request-context.js';
 import type { AnnouncementKind, Language } from '../entities/enums.js';
 import type { PageArgs } from '../lib/pagination.js';
@@ -34,17 +35,18 @@ export function announcementFilterParams(filter: AnnouncementFilterInput | null 
   };
 }
 
-/** One announcement by slug (null when unknown). */
+/** One announcement by slug (null when unknown, or a draft the viewer may not see). */
 export const findAnnouncement = (ctx: RequestContext, slug: string): Promise<AnnouncementRecord | null> =>
   ctx.loaders.announcementBySlug.load(slug);
 
-/** Announcements, newest first unless ordered otherwise, one page. */
+/** Announcements the viewer may see (drafts by its token), newest first unless ordered otherwise, one page. */
 export function listAnnouncements(
   ctx: RequestContext,
   args: PageArgs & { filter?: AnnouncementFilterInput | null; orderBy?: OrderInput<AnnouncementOrderField> | null },
 ): Promise<Connection<AnnouncementRecord>> {
   const order = args.orderBy ?? DEFAULT_ANNOUNCEMENT_ORDER;
-  const ordering = announcementOrdering(order.field, order.direction);
-  const query = announcementListQuery(ctx.db, announcementFilterParams(args.filter), ordering);
+  const visibility = draftVisibility(ctx.viewer);
+  const ordering = announcementOrdering(ctx.db, order.field, order.direction, visibility);
+  const query = announcementListQuery(ctx.db, announcementFilterParams(args.filter), ordering, visibility);
   return rootConnection(ctx, args, ordering, query, toAnnouncementRecord);
 }

@@ -8,17 +8,13 @@ import { ClusterLevel, ClusterStatus, Provenance } from '../entities/enums.js';
 import { Cluster, ClusterLevelPeriod, ClusterSector } from '../entities/index.js';
 import { addDays } from '../lib/dates.js';
 import { conflict, notFound } from '../lib/errors.js';
-import { fromGlobalIdOf } from '../lib/global-id.js';
 import type { ClusterRecord } from '../repositories/records.js';
 import { diffFields, recordAudit } from './audit.service.js';
-import { InputCheck } from './validation.js';
-import { inTransaction, touch } from './write.js';
+import { InputCheck, type KeyWhere, type SlugOrIdKey, describeKey } from './validation.js';
+import { assertVersion, forgetLoaded, inTransaction, touch } from './write.js';
 
 /** Names one cluster: by slug or by global id, exactly one of them. */
-export interface ClusterKeyInput {
-  id?: string | null;
-  slug?: string | null;
-}
+export type ClusterKeyInput = SlugOrIdKey;
 
 /** The cluster's own data: what createCluster takes and updateCluster may change. */
 export interface ClusterFieldsInput {
@@ -122,21 +118,8 @@ function checkFields(check: InputCheck, input: ClusterFieldsInput, required: boo
 }
 
 /** The `where` of a cluster key, or a problem when it names none or both. */
-function checkKey(check: InputCheck, key: ClusterKeyInput | null | undefined): { slug: string } | { id: number } {
-  if (!key || (key.slug == null) === (key.id == null)) {
-    check.add('cluster', 'must give exactly one of "slug" and "id"');
-    return { id: 0 };
-  }
-  if (key.slug != null) return { slug: key.slug };
-  try {
-    return { id: fromGlobalIdOf('Cluster', key.id as string) };
-  } catch {
-    check.add('cluster.id', `must be the global id of a cluster ("${key.id}" is not)`);
-    return { id: 0 };
-  }
-}
-
-const describeKey = (where: { slug: string } | { id: number }) => ('slug' in where ? `slug "${where.slug}"` : `id ${where.id}`);
+export const checkClusterKey = (check: InputCheck, key: ClusterKeyInput | null | undefined): KeyWhere =>
+  check.slugOrId('cluster', key, 'Cluster', 'a cluster');
 
 /**
  * Loads the cluster a mutation targets and checks, in this order: it exists (NOT_FOUND), the viewer
@@ -147,18 +130,13 @@ async function loadForWrite(
   em: EntityManager,
   viewer: Viewer,
   action: Action,
-  where: { slug: string } | { id: number },
+  where: KeyWhere,
   version: number,
 ): Promise<Cluster> {
   const cluster = await em.findOne(Cluster, where);
   if (!cluster) throw notFound(`No cluster with ${describeKey(where)}.`, 'input.cluster');
   assertCan(viewer, action, { clusterIds: [cluster.id] });
-  if (cluster.version !== version) {
-    throw conflict(
-      `Cluster "${cluster.slug}" is at version ${cluster.version}, not ${version}: it changed since you read it. Read it again and reapply your change.`,
-      'input.version',
-    );
-  }
+  assertVersion(cluster, version, `Cluster "${cluster.slug}"`);
   return cluster;
 }
 
@@ -230,7 +208,7 @@ export async function createCluster(ctx: RequestContext, input: CreateClusterInp
 export async function updateCluster(ctx: RequestContext, input: UpdateClusterInput): Promise<ClusterPayload> {
   const viewer = assertCan(ctx.viewer, 'cluster.update');
   const check = new InputCheck('input');
-  const where = checkKey(check, input.cluster);
+  const where = checkClusterKey(check, input.cluster);
   const version = check.version('version', input.version);
   const patch = checkFields(check, input, false);
   check.done();
@@ -244,9 +222,8 @@ export async function updateCluster(ctx: RequestContext, input: UpdateClusterInp
       const before = snapshot(cluster, sectorNames);
       const changes = diffFields({ ...before }, { ...before, ...patch });
       if (Object.keys(changes).length === 0) {
-        // Nothing to write. Forget what was loaded: on SQLite, MikroORM (6.6) takes a loaded entity's
-        // datetimes for changes and would rewrite it, bumping the version for nothing.
-        em.clear();
+        // Nothing to write: forget what was loaded, or the flush would rewrite it (see forgetLoaded).
+        forgetLoaded(em);
         return cluster.id;
       }
 
@@ -284,7 +261,7 @@ export async function updateCluster(ctx: RequestContext, input: UpdateClusterInp
 export async function changeClusterLevel(ctx: RequestContext, input: ChangeClusterLevelInput): Promise<ClusterPayload> {
   const viewer = assertCan(ctx.viewer, 'cluster.changeLevel');
   const check = new InputCheck('input');
-  const where = checkKey(check, input.cluster);
+  const where = checkClusterKey(check, input.cluster);
   const version = check.version('version', input.version);
   const level = check.oneOf('level', input.level, ClusterLevel);
   const on = check.date('on', input.on);
@@ -321,7 +298,7 @@ export async function changeClusterLevel(ctx: RequestContext, input: ChangeClust
 export async function endCluster(ctx: RequestContext, input: EndClusterInput): Promise<ClusterPayload> {
   const viewer = assertCan(ctx.viewer, 'cluster.end');
   const check = new InputCheck('input');
-  const where = checkKey(check, input.cluster);
+  const where = checkClusterKey(check, input.cluster);
   const version = check.version('version', input.version);
   const on = check.date('on', input.on);
   check.done();

@@ -1,5 +1,6 @@
 // The nested lists of the graph (cluster members, partners, announcements; organization
 // memberships; partner partnerships; announcement clusters). Each batches across parents.
+import { draftVisibility } from '../auth/permissions.js';
 import type { RequestContext } from '../context/request-context.js';
 import type { MembershipRole, PartnershipRole } from '../entities/enums.js';
 import type { PageArgs } from '../lib/pagination.js';
@@ -61,14 +62,15 @@ export function partnerships(
   );
 }
 
-/** Announcements that mention a cluster, newest first by default. */
+/** Announcements that mention a cluster and the viewer may see, newest first by default. */
 export function clusterAnnouncements(
   ctx: RequestContext,
   clusterId: number,
   args: Args<AnnouncementFilterInput, AnnouncementOrderField>,
 ): Promise<Connection<AnnouncementRecord>> {
   const order = args.orderBy ?? DEFAULT_ANNOUNCEMENT_ORDER;
-  const ordering = announcementOrdering(order.field, order.direction);
+  const visibility = draftVisibility(ctx.viewer);
+  const ordering = announcementOrdering(ctx.db, order.field, order.direction, visibility);
   const filter = announcementFilterParams(args.filter);
   return nestedConnection(
     ctx,
@@ -76,7 +78,7 @@ export function clusterAnnouncements(
     clusterId,
     args,
     ordering,
-    () => clusterAnnouncementsQuery(ctx.db, filter, ordering),
+    () => clusterAnnouncementsQuery(ctx.db, filter, ordering, visibility),
     toAnnouncementRecord,
   );
 }

@@ -2,9 +2,24 @@
 // every problem of an input; `done()` throws them as a single BAD_USER_INPUT.
 import { isIsoDate } from '../lib/dates.js';
 import { type FieldProblem, invalidInput } from '../lib/errors.js';
+import { type NodeType, fromGlobalIdOf } from '../lib/global-id.js';
 import { isValidOrgNumber } from '../lib/org-number.js';
 
 export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+/** A NACE (SN2007) industry code as the register writes it, e.g. `62.010`. */
+export const NACE_CODE_PATTERN = /^\d{2}\.\d{3}$/;
+
+/** Names one object by its slug or its global id: exactly one of them. */
+export interface SlugOrIdKey {
+  id?: string | null;
+  slug?: string | null;
+}
+
+/** The `where` of a slug-or-id key. */
+export type KeyWhere = { slug: string } | { id: number };
+
+/** A key as messages name it: `slug "gce-subsea"` or `id 12`. */
+export const describeKey = (where: KeyWhere) => ('slug' in where ? `slug "${where.slug}"` : `id ${where.id}`);
 
 /** Collects the problems of one input; field names are paths from `prefix` (e.g. `input.sectors[2]`). */
 export class InputCheck {
@@ -81,6 +96,70 @@ export class InputCheck {
     if (digits.length === 0) return null;
     if (!isValidOrgNumber(digits)) this.add(name, 'must be a 9-digit organisation number with a valid check digit');
     return digits;
+  }
+
+  /** A required organisation number (see `orgNumber`). */
+  requiredOrgNumber(name: string, value: string | null | undefined): string {
+    const digits = this.orgNumber(name, value);
+    if (digits === null) this.add(name, 'is required');
+    return digits ?? '';
+  }
+
+  /** An optional NACE industry code, `NN.NNN`; blank means none. */
+  naceCode(name: string, value: string | null | undefined): string | null {
+    const trimmed = value?.trim() || null;
+    if (trimmed !== null && !NACE_CODE_PATTERN.test(trimmed))
+      this.add(name, 'must be a NACE code, two digits, a dot and three digits (e.g. 62.010)');
+    return trimmed;
+  }
+
+  /** A list of distinct slugs, `min` to `max` of them. */
+  slugs(name: string, values: readonly string[] | null | undefined, min: number, max: number): string[] {
+    if (values == null) {
+      this.add(name, 'is required');
+      return [];
+    }
+    if (values.length < min || values.length > max) this.add(name, `must hold ${min} to ${max} values (it has ${values.length})`);
+    const seen = new Set<string>();
+    return values.map((value, i) => {
+      const problems = this.problems.length;
+      this.slug(`${name}[${i}]`, value);
+      if (this.problems.length === problems && seen.has(value)) this.add(`${name}[${i}]`, `repeats "${value}"`);
+      seen.add(value);
+      return value;
+    });
+  }
+
+  /** The database id in a required global id of `type`; a problem when it is none (`noun` names the type). */
+  globalId(name: string, value: string | null | undefined, type: NodeType, noun: string): number {
+    if (value == null) {
+      this.add(name, 'is required');
+      return 0;
+    }
+    try {
+      return fromGlobalIdOf(type, value);
+    } catch {
+      this.add(name, `must be the global id of ${noun} ("${value}" is not)`);
+      return 0;
+    }
+  }
+
+  /** The `where` of a key that names one object by slug or by global id, or a problem when it names none or both. */
+  slugOrId(name: string, key: SlugOrIdKey | null | undefined, type: NodeType, noun: string): KeyWhere {
+    if (!key || (key.slug == null) === (key.id == null)) {
+      this.add(name, 'must give exactly one of "slug" and "id"');
+      return { id: 0 };
+    }
+    if (key.slug != null) return { slug: key.slug };
+    return { id: this.globalId(`${name}.id`, key.id, type, noun) };
+  }
+
+  /** An optional instant, not in the future (a client clock a little ahead is forgiven). */
+  pastInstant(name: string, value: Date | null | undefined, now: Date, skewMs = 60_000): Date | null {
+    if (value == null) return null;
+    if (!(value instanceof Date) || Number.isNaN(value.getTime())) this.add(name, 'must be a date and time');
+    else if (value.getTime() > now.getTime() + skewMs) this.add(name, 'must not be in the future');
+    return value;
   }
 
   /** An optional integer within [min, max]. */

@@ -1,8 +1,8 @@
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
-import type { RequestContext } from '../context/request-context.js';
-import { createLoaders } from '../loaders/loaders.js';
+import { type RequestContext, resetLoaders } from '../context/request-context.js';
 import { type CodedError, conflict } from '../lib/errors.js';
+import { Db } from '../repositories/db.js';
 
 export interface WriteOptions {
   /**
@@ -34,7 +34,7 @@ export async function inTransaction<T>(
     }
     throw error;
   } finally {
-    ctx.loaders = createLoaders(ctx.db);
+    resetLoaders(ctx);
   }
 }
 
@@ -46,3 +46,27 @@ export async function inTransaction<T>(
 export function touch(entity: { updatedAt: Date }): void {
   entity.updatedAt = new Date(Math.max(Date.now(), entity.updatedAt.getTime() + 1));
 }
+
+/**
+ * The version check every update makes after NOT_FOUND and FORBIDDEN: the client must have read
+ * the current version (the UPDATE checks it again, for a write that gets in between).
+ */
+export function assertVersion(entity: { version: number }, version: number, what: string): void {
+  if (entity.version !== version) {
+    throw conflict(
+      `${what} is at version ${entity.version}, not ${version}: it changed since you read it. Read it again and reapply your change.`,
+      'input.version',
+    );
+  }
+}
+
+/**
+ * Ends a write that turned out to change nothing: forgets what it loaded. On SQLite, MikroORM (6.6)
+ * takes a loaded entity's datetimes for changes and would rewrite it, bumping the version for nothing.
+ */
+export function forgetLoaded(em: EntityManager): void {
+  em.clear();
+}
+
+/** Plain-row reads inside the write's transaction (they see its own writes, and take its locks). */
+export const transactionDb = (em: EntityManager): Db => new Db(em);

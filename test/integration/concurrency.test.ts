@@ -2,14 +2,28 @@
 // the UPDATE itself. Runs on PostgreSQL, where writers really run in parallel; SQLite runs one
 // write transaction at a time, so there is nothing to race there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orgNumberCheckDigit } from '../../src/lib/org-number.js';
 import { type TestApi, createTestApi, errorCodes } from '../helpers/api.js';
 import { TEST_DIALECT } from '../helpers/database.js';
+import { addDays, insertOrganizations } from '../helpers/fixtures.js';
 import { TokenRole, issueToken } from '../helpers/tokens.js';
 
 const WRITERS = 100;
 const onPostgres = TEST_DIALECT === 'postgresql';
 const SKIPPED = 'skipped on SQLite, which runs one write transaction at a time: run with DATABASE_URL=postgres://…';
 if (!onPostgres) console.info(`concurrent writers: ${SKIPPED}`);
+
+let nextNumber = 77_700_000;
+/** Valid organisation numbers of a block of their own. */
+function organizationNumbers(count: number): string[] {
+  const numbers: string[] = [];
+  while (numbers.length < count) {
+    const firstEight = String(nextNumber++);
+    const check = orgNumberCheckDigit(firstEight);
+    if (check !== null) numbers.push(`${firstEight}${check}`);
+  }
+  return numbers;
+}
 
 interface ClusterState {
   version: number;
@@ -124,3 +138,78 @@ describe.skipIf(!onPostgres)(
     }, 180_000);
   },
 );
+
+// addMember checks "not a member already" by reading, then inserts: a race two writers could both
+// win. They lock the cluster's row first (PostgreSQL; SQLite runs one writer at a time), so the
+// second reads what the first wrote. Runs on both databases: on SQLite it shows the rule holds
+// when writers queue, on PostgreSQL that the lock really makes them queue.
+describe(`${WRITERS} concurrent addMember calls (${TEST_DIALECT})`, () => {
+  let api: TestApi;
+  let admin: string;
+  const ADD = `mutation ($input: AddMemberInput!) { addMember(input: $input) { membership { id organization { orgNumber } } } }`;
+  const MEMBERS = `query ($slug: String!) { cluster(slug: $slug) { members(first: 100, filter: { activeOn: "2025-06-01" }) {
+    totalCount nodes { organization { orgNumber } } } } }`;
+
+  beforeAll(async () => {
+    api = await createTestApi({ demo: false });
+    admin = await issueToken(api, TokenRole.ADMIN);
+  });
+  afterAll(() => api?.dispose());
+
+  const members = async (slug: string) =>
+    (
+      await api.data<{ cluster: { members: { totalCount: number; nodes: { organization: { orgNumber: string } }[] } } }>(
+        MEMBERS,
+        {
+          slug,
+        },
+      )
+    ).cluster.members;
+
+  it('adding the same organization to the same cluster: exactly one succeeds, the others get CONFLICT', async () => {
+    const [orgNumber] = organizationNumbers(1);
+    await insertOrganizations(api, [{ name: 'Racing member AS', orgNumber }]);
+    const slug = 'gce-subsea';
+    const results = await Promise.all(
+      Array.from({ length: WRITERS }, (_, i) =>
+        api.query(
+          ADD,
+          // different days, so the unique (cluster, organization, joinedOn) index cannot be what decides
+          { input: { cluster: { slug }, organization: orgNumber, role: 'MEMBER', joinedOn: addDays('2025-01-01', i % 60) } },
+          { token: admin },
+        ),
+      ),
+    );
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    const refused = results.filter((r) => r.errors);
+    expect(refused.map((r) => [errorCodes(r).join(), r.errors?.[0].extensions?.field])).toEqual(
+      refused.map(() => ['CONFLICT', 'input.organization']),
+    );
+    const { nodes } = await members(slug);
+    expect(nodes.filter((n) => n.organization.orgNumber === orgNumber)).toHaveLength(1);
+  }, 120_000);
+
+  it('adding 100 different organizations to one cluster at once: all of them are members', async () => {
+    const numbers = organizationNumbers(WRITERS).slice(0);
+    await insertOrganizations(
+      api,
+      numbers.map((orgNumber, i) => ({ name: `Crowd member ${i} AS`, orgNumber })),
+    );
+    const slug = 'nce-eyde';
+    const before = (await members(slug)).totalCount;
+    const results = await Promise.all(
+      numbers.map((orgNumber) =>
+        api.query(
+          ADD,
+          { input: { cluster: { slug }, organization: orgNumber, role: 'MEMBER', joinedOn: '2025-01-01' } },
+          { token: admin },
+        ),
+      ),
+    );
+    expect(results.filter((r) => r.errors).map((r) => r.errors)).toEqual([]);
+    const after = await members(slug);
+    expect(after.totalCount).toBe(before + WRITERS);
+    const present = new Set(after.nodes.map((n) => n.organization.orgNumber));
+    expect(numbers.filter((n) => !present.has(n))).toEqual([]);
+  }, 120_000);
+});

@@ -6,6 +6,7 @@ import { POSTGRESQL_MIGRATIONS } from '../../migrations/postgresql/index.js';
 import { SQLITE_MIGRATIONS } from '../../migrations/sqlite/index.js';
 import { Cluster, ClusterSector } from '../../src/entities/index.js';
 import { ClusterLevel, Provenance } from '../../src/entities/enums.js';
+import { parseDateTime } from '../../src/repositories/db.js';
 import { type TestApi, createTestApi } from '../helpers/api.js';
 import { TEST_DIALECT, type TestDatabase, createTestDatabase } from '../helpers/database.js';
 
@@ -161,5 +162,87 @@ describe('search triggers', () => {
     expect(await search('polarlys')).toEqual([]);
     expect(await search('romfart')).toEqual([]);
     expect(await searchDocuments()).toBe(0);
+  });
+});
+
+describe('the announcement drafts migration, on existing data', () => {
+  let db: TestDatabase;
+  const DRAFTS_MIGRATION = 'Migration20261123034113_announcement_drafts';
+  const BEFORE = MIGRATIONS[MIGRATIONS.indexOf(DRAFTS_MIGRATION) - 1];
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ seed: false, migrate: false });
+    await db.orm.migrator.up({ to: BEFORE });
+  });
+  afterAll(() => db?.dispose());
+
+  /** A datetime as the driver stores it (epoch ms on SQLite). */
+  const at = (iso: string) => (db.dialect === 'sqlite' ? Date.parse(iso) : iso);
+  const exec = (query: string, params: unknown[] = []) => db.orm.em.fork().getConnection().execute(query, params);
+
+  it('keeps every announcement (now PUBLISHED), its mentions, its search entry and the id counter', async () => {
+    const now = at('2024-01-01T00:00:00Z');
+    await exec(
+      `insert into cluster (created_at, updated_at, version, slug, name, level, status, county, city, admitted_on, provenance)
+       values (?, ?, 1, 'fjordklyngen', 'Fjordklyngen', 'ARENA', 'ACTIVE', 'Vestland', 'Bergen', '2020-01-01', 'MANUAL')`,
+      [now, now],
+    );
+    for (const [slug, title] of [
+      ['fjordklyngen-tatt-opp', 'Fjordklyngen tatt opp'],
+      ['slettes', 'Slettes igjen'],
+    ]) {
+      await exec(
+        `insert into announcement (created_at, updated_at, version, slug, title, body, language, published_at, kind, provenance)
+         values (?, ?, 1, ?, ?, 'Tekst om fjorder.', 'nb', ?, 'ADMISSION', 'SOURCE')`,
+        [now, now, slug, title, at('2020-01-02T10:00:00Z')],
+      );
+    }
+    await exec(
+      `insert into announcement_cluster (announcement_id, cluster_id, position)
+       select a.id, c.id, 0 from announcement a, cluster c where a.slug = 'fjordklyngen-tatt-opp'`,
+    );
+    await exec(`delete from announcement where slug = 'slettes'`);
+
+    await db.orm.migrator.up();
+    const rows = await exec(
+      `select a.id, a.status, a.published_at as "publishedAt", (select count(*) from announcement_cluster ac where ac.announcement_id = a.id) as "mentions"
+       from announcement a`,
+    );
+    expect(
+      rows.map((r: Record<string, unknown>) => [
+        Number(r.id),
+        r.status,
+        parseDateTime(r.publishedAt).toISOString(),
+        Number(r.mentions),
+      ]),
+    ).toEqual([[1, 'PUBLISHED', '2020-01-02T10:00:00.000Z', 1]]);
+    expect(await pendingSchemaChanges(db)).toBe('');
+
+    // drafts fit now, and ids go on where they were (2 was taken by the deleted row)
+    await exec(
+      `insert into announcement (created_at, updated_at, version, slug, title, body, language, published_at, kind, provenance, status)
+       values (?, ?, 1, 'utkast', 'Et utkast', 'Tekst.', 'nb', null, 'NEWS', 'MANUAL', 'DRAFT')`,
+      [now, now],
+    );
+    expect(await exec(`select id from announcement where slug = 'utkast'`)).toEqual([{ id: 3 }]);
+
+    // the search triggers were made again: the index follows a new title
+    await exec(`update announcement set title = 'Fjordklyngen ble tatt opp i programmet' where slug = 'fjordklyngen-tatt-opp'`);
+    const hits =
+      db.dialect === 'sqlite'
+        ? await exec(`select rowid / 8 as id from search_document where search_document match '"programmet"*' and rowid % 8 = 4`)
+        : await exec(
+            `select ref_id as id from search_document where kind = 4 and document @@ to_tsquery('simple', 'programmet:*')`,
+          );
+    expect(hits.map((h: { id: number | string }) => Number(h.id))).toEqual([1]);
+  });
+
+  it('goes down only when no drafts are left', async () => {
+    await expect(db.orm.migrator.down()).rejects.toThrow();
+    expect((await db.orm.migrator.getExecutedMigrations()).map((m) => m.name).at(-1)).toBe(DRAFTS_MIGRATION);
+    await exec(`delete from announcement where status = 'DRAFT'`);
+    await db.orm.migrator.down();
+    expect((await db.orm.migrator.getExecutedMigrations()).map((m) => m.name).at(-1)).toBe(BEFORE);
+    expect(Number((await exec('select count(*) as n from announcement_cluster'))[0].n)).toBe(1);
   });
 });

@@ -1,13 +1,14 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { ConnectionType } from './connection.js';
-import { AnnouncementKind, Language, Provenance } from './enums.js';
+import { AnnouncementKind, AnnouncementStatus, Language, Provenance } from './enums.js';
 import { Node } from './node.interface.js';
 import { DateTime } from './scalars.js';
 
 @ObjectType({
   simpleResolvers: true,
   implements: Node,
-  description: 'A published text about the programme: admissions, level changes, news, policy.',
+  description:
+    'A text about the programme: admissions, level changes, news, policy. Published ones are public; a draft is seen only by tokens that may edit it and READER tokens of a cluster it mentions.',
 })
 export class Announcement extends Node {
   @Field({ description: 'URL-friendly unique name.' })
@@ -22,8 +23,11 @@ export class Announcement extends Node {
   @Field(() => Language, { description: 'Language of title and body.' })
   language!: Language;
 
-  @Field(() => DateTime, { description: 'When it was published.' })
-  publishedAt!: Date;
+  @Field(() => DateTime, { nullable: true, description: 'When it was published; null for a draft.' })
+  publishedAt!: Date | null;
+
+  @Field(() => AnnouncementStatus, { description: 'Whether it is published or still a draft.' })
+  status!: AnnouncementStatus;
 
   @Field(() => AnnouncementKind, { description: 'What it is about.' })
   kind!: AnnouncementKind;
@@ -33,6 +37,12 @@ export class Announcement extends Node {
 
   @Field(() => Provenance, { description: 'Where this record came from.' })
   provenance!: Provenance;
+
+  @Field(() => Int, {
+    description:
+      'Goes up with every change; send the version you read with a mutation, which is refused (CONFLICT) if it is stale.',
+  })
+  version!: number;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'A page of announcements.' })

@@ -1,6 +1,7 @@
 import { registerEnumType } from 'type-graphql';
 import {
   AnnouncementKind,
+  AnnouncementStatus,
   ClusterLevel,
   ClusterStatus,
   Language,
@@ -77,6 +78,18 @@ registerEnumType(AnnouncementKind, {
   },
 });
 
+registerEnumType(AnnouncementStatus, {
+  name: 'AnnouncementStatus',
+  description: 'Whether an announcement is out.',
+  valuesConfig: {
+    DRAFT: {
+      description:
+        'Not published: seen only by ADMIN tokens, EDITOR tokens that may edit it (it mentions only their clusters) and READER tokens of a cluster it mentions.',
+    },
+    PUBLISHED: { description: 'Published: seen by everyone.' },
+  },
+});
+
 registerEnumType(Language, {
   name: 'Language',
   description: 'The language a text is written in (ISO 639-1).',
@@ -98,9 +111,12 @@ registerEnumType(TokenRole, {
   name: 'Role',
   description: 'What an API token may do.',
   valuesConfig: {
-    ADMIN: { description: 'Everything: all clusters, cluster creation, the audit log.' },
-    EDITOR: { description: 'Edit its own clusters: their data, level and end (more of their data in later releases).' },
-    READER: { description: 'Read its own clusters, including (in a later release) their unpublished drafts.' },
+    ADMIN: { description: 'Everything: all clusters, cluster creation, partner institutions, every draft, the audit log.' },
+    EDITOR: {
+      description:
+        'Edit its own clusters: their data, level and end, their memberships and partnerships, and announcements that mention only them (drafts included); register and correct organizations.',
+    },
+    READER: { description: 'Read, plus the drafts of announcements that mention any of its clusters.' },
   },
 });
 
@@ -185,7 +201,12 @@ export enum AnnouncementOrderField {
 registerEnumType(AnnouncementOrderField, {
   name: 'AnnouncementOrderField',
   description: 'Fields announcements can be ordered by (ties are broken by id).',
-  valuesConfig: { PUBLISHED_AT: { description: 'By publication time.' }, TITLE: { description: 'By title.' } },
+  valuesConfig: {
+    PUBLISHED_AT: {
+      description: 'By publication time; drafts (not yet published) count as the latest, so they come first newest-first.',
+    },
+    TITLE: { description: 'By title.' },
+  },
 });
 
 export enum MembershipGroupField {
@@ -211,6 +232,7 @@ registerEnumType(MembershipGroupField, {
 
 export {
   AnnouncementKind,
+  AnnouncementStatus,
   ClusterLevel,
   ClusterStatus,
   Language,

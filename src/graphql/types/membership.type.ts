@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { ConnectionType } from './connection.js';
 import { MembershipRole } from './enums.js';
 import { Node } from './node.interface.js';
@@ -21,6 +21,12 @@ export class Membership extends Node {
     description: 'Date the organization left (its first day as a non-member); null while it is a member.',
   })
   leftOn!: string | null;
+
+  @Field(() => Int, {
+    description:
+      'Goes up with every change; send the version you read with a mutation, which is refused (CONFLICT) if it is stale.',
+  })
+  version!: number;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'A page of memberships.' })

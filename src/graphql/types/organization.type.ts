@@ -32,6 +32,12 @@ export class Organization extends Node {
 
   @Field(() => Provenance, { description: 'Where this record came from; DEMO marks synthetic demo organizations.' })
   provenance!: Provenance;
+
+  @Field(() => Int, {
+    description:
+      'Goes up with every change; send the version you read with a mutation, which is refused (CONFLICT) if it is stale.',
+  })
+  version!: number;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'A page of organizations.' })

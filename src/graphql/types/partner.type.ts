@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { ConnectionType } from './connection.js';
 import { PartnerKind, PartnershipRole, Provenance } from './enums.js';
 import { Node } from './node.interface.js';
@@ -30,6 +30,12 @@ export class PartnerInstitution extends Node {
 
   @Field(() => Provenance, { description: 'Where this record came from.' })
   provenance!: Provenance;
+
+  @Field(() => Int, {
+    description:
+      'Goes up with every change; send the version you read with a mutation, which is refused (CONFLICT) if it is stale.',
+  })
+  version!: number;
 }
 
 @ObjectType({ simpleResolvers: true, implements: Node, description: "A partner institution's role in a cluster over a period." })
@@ -45,6 +51,12 @@ export class Partnership extends Node {
     description: 'Date the partnership ended (its first day without it); null while it lasts.',
   })
   until!: string | null;
+
+  @Field(() => Int, {
+    description:
+      'Goes up with every change; send the version you read with a mutation, which is refused (CONFLICT) if it is stale.',
+  })
+  version!: number;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'A page of partner institutions.' })

@@ -251,7 +251,17 @@ export const UPSERTS: UpsertSpec[] = [
     stage: 'announcements',
     from: '"import_announcement" s',
     key: [c('slug')],
-    columns: [c('title'), c('body'), c('language'), c('published_at'), c('kind'), c('source_url'), c('provenance', `'IMPORT'`)],
+    // Imported announcements are published ones (a re-import publishes a draft of the same slug).
+    columns: [
+      c('title'),
+      c('body'),
+      c('language'),
+      c('published_at'),
+      c('kind'),
+      c('source_url'),
+      c('provenance', `'IMPORT'`),
+      c('status', `'PUBLISHED'`),
+    ],
     searchKind: SEARCH_KIND.announcement,
   },
 ];
