@@ -76,3 +76,17 @@ export function listQuery(
     parentExpr: parts.parentExpr,
   };
 }
+
+/**
+ * The select list of a joined table (entries `expr as "name"`) under a prefix, so a page statement
+ * can carry the rows its items point to (a membership's organization) and save a statement.
+ */
+export const prefixedSelect = (select: readonly string[], prefix: string): string[] =>
+  select.map((column) => column.replace(/ as "([^"]+)"$/, (_all, name: string) => ` as "${prefix}${name}"`));
+
+/** The record a row carries under a prefix (see prefixedSelect). */
+export function joinedRecord<T>(row: object, prefix: string): T {
+  const record: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) if (key.startsWith(prefix)) record[key.slice(prefix.length)] = value;
+  return record as T;
+}

@@ -3,7 +3,9 @@ import { MembershipRole } from '../entities/enums.js';
 import type { SortDirection } from '../lib/pagination.js';
 import type { Db } from './db.js';
 import type { ListQuery, OrderColumn } from './keyset.js';
-import { fetchWhereIn, listQuery, ordering, whereInSet } from './list-query.js';
+import { CLUSTER_SELECT } from './cluster.repository.js';
+import { fetchWhereIn, listQuery, ordering, prefixedSelect, whereInSet } from './list-query.js';
+import { ORGANIZATION_SELECT } from './organization.repository.js';
 import type { MembershipRecord } from './records.js';
 
 export type MembershipOrderField = 'JOINED_ON' | 'LEFT_ON';
@@ -35,15 +37,25 @@ export const MEMBERSHIP_SELECT = [
 export const membershipOrdering = (field: MembershipOrderField, direction: SortDirection) =>
   ordering('Membership', ORDER_COLUMNS, field, direction, 'm.id');
 
-/** Memberships per cluster or per organization. */
+/** Prefix of the joined row in a membership page: the organization under a cluster, and vice versa. */
+export const JOINED = 'j__';
+
+/**
+ * Memberships per cluster (each with its organization under JOINED) or per organization (each with
+ * its cluster): the side a client follows next comes in the same statement.
+ */
 export function membershipListQuery(
   db: Db,
   parent: 'cluster' | 'organization',
   filter: MembershipFilterParams | null | undefined,
   order: ReturnType<typeof membershipOrdering>,
 ): ListQuery {
-  return listQuery(db, 'membership as m', {
-    select: MEMBERSHIP_SELECT,
+  const from =
+    parent === 'cluster'
+      ? 'membership as m join organization as o on o.id = m.organization_id'
+      : 'membership as m join cluster as c on c.id = m.cluster_id';
+  return listQuery(db, from, {
+    select: [...MEMBERSHIP_SELECT, ...prefixedSelect(parent === 'cluster' ? ORGANIZATION_SELECT : CLUSTER_SELECT, JOINED)],
     ordering: order,
     parentExpr: parent === 'cluster' ? 'm.cluster_id' : 'm.organization_id',
     where: (qb: Knex.QueryBuilder) => {

@@ -2,9 +2,10 @@ import type { Knex } from '@mikro-orm/knex';
 import type { PartnerKind, PartnershipRole } from '../entities/enums.js';
 import type { SortDirection } from '../lib/pagination.js';
 import type { Db } from './db.js';
-import type { StayRow } from './membership.repository.js';
+import { JOINED, type StayRow } from './membership.repository.js';
 import type { ListQuery, OrderColumn } from './keyset.js';
-import { fetchWhereIn, listQuery, ordering, whereInSet } from './list-query.js';
+import { CLUSTER_SELECT } from './cluster.repository.js';
+import { fetchWhereIn, listQuery, ordering, prefixedSelect, whereInSet } from './list-query.js';
 import type { PartnerRecord, PartnershipRecord } from './records.js';
 import { matchingIds } from './search.repository.js';
 
@@ -80,8 +81,13 @@ export function partnershipListQuery(
   filter: PartnershipFilterParams | null | undefined,
   order: ReturnType<typeof partnershipOrdering>,
 ): ListQuery {
-  return listQuery(db, 'partnership as ps', {
-    select: PARTNERSHIP_SELECT,
+  // Each partnership carries its partner (under a cluster) or its cluster (under a partner).
+  const from =
+    parent === 'cluster'
+      ? 'partnership as ps join partner_institution as p on p.id = ps.partner_id'
+      : 'partnership as ps join cluster as c on c.id = ps.cluster_id';
+  return listQuery(db, from, {
+    select: [...PARTNERSHIP_SELECT, ...prefixedSelect(parent === 'cluster' ? PARTNER_SELECT : CLUSTER_SELECT, JOINED)],
     ordering: order,
     parentExpr: parent === 'cluster' ? 'ps.cluster_id' : 'ps.partner_id',
     where: (qb: Knex.QueryBuilder) => {

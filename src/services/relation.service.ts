@@ -1,6 +1,7 @@
 // The nested lists of the graph (cluster members, partners, announcements; organization
 // memberships; partner partnerships; announcement clusters). Each batches across parents.
 import { draftVisibility } from '../auth/permissions.js';
+import type DataLoader from 'dataloader';
 import type { RequestContext } from '../context/request-context.js';
 import type { MembershipRole, PartnershipRole } from '../entities/enums.js';
 import type { PageArgs } from '../lib/pagination.js';
@@ -16,7 +17,13 @@ import {
   clusterOrdering,
   membershipOtherClustersQuery,
 } from '../repositories/cluster.repository.js';
-import { type MembershipOrderField, membershipListQuery, membershipOrdering } from '../repositories/membership.repository.js';
+import {
+  JOINED,
+  type MembershipOrderField,
+  membershipListQuery,
+  membershipOrdering,
+} from '../repositories/membership.repository.js';
+import { joinedRecord } from '../repositories/list-query.js';
 import { type PartnershipOrderField, partnershipListQuery, partnershipOrdering } from '../repositories/partner.repository.js';
 import type { AnnouncementRecord, ClusterRecord, MembershipRecord, PartnershipRecord } from '../repositories/records.js';
 import { type AnnouncementFilterInput, DEFAULT_ANNOUNCEMENT_ORDER, announcementFilterParams } from './announcement.service.js';
@@ -43,8 +50,19 @@ export function memberships(
 ): Promise<Connection<MembershipRecord>> {
   const order = args.orderBy ?? { field: 'JOINED_ON', direction: 'ASC' };
   const ordering = membershipOrdering(order.field, order.direction);
-  return nestedConnection(ctx, `memberships.${parent}`, parentId, args, ordering, () =>
-    membershipListQuery(ctx.db, parent, args.filter, ordering),
+  // The page carries each membership's other side; priming its loader saves that statement.
+  const prime =
+    parent === 'cluster'
+      ? (row: MembershipRecord) => primeJoined(ctx.loaders.organizationById, row)
+      : (row: MembershipRecord) => primeJoined(ctx.loaders.clusterById, row);
+  return nestedConnection(
+    ctx,
+    `memberships.${parent}`,
+    parentId,
+    args,
+    ordering,
+    () => membershipListQuery(ctx.db, parent, args.filter, ordering),
+    prime,
   );
 }
 
@@ -57,8 +75,18 @@ export function partnerships(
 ): Promise<Connection<PartnershipRecord>> {
   const order = args.orderBy ?? { field: 'SINCE', direction: 'ASC' };
   const ordering = partnershipOrdering(order.field, order.direction);
-  return nestedConnection(ctx, `partnerships.${parent}`, parentId, args, ordering, () =>
-    partnershipListQuery(ctx.db, parent, args.filter, ordering),
+  const prime =
+    parent === 'cluster'
+      ? (row: PartnershipRecord) => primeJoined(ctx.loaders.partnerById, row)
+      : (row: PartnershipRecord) => primeJoined(ctx.loaders.clusterById, row);
+  return nestedConnection(
+    ctx,
+    `partnerships.${parent}`,
+    parentId,
+    args,
+    ordering,
+    () => partnershipListQuery(ctx.db, parent, args.filter, ordering),
+    prime,
   );
 }
 
@@ -109,4 +137,11 @@ export function membershipOtherClusters(
   return nestedConnection(ctx, 'membership.otherClusters', membershipId, args, ordering, () =>
     membershipOtherClustersQuery(ctx.db, filter, ordering),
   );
+}
+
+/** Puts the record a page row carries (see membershipListQuery) into its by-id loader; returns the row. */
+function primeJoined<R extends { id: number }, T extends object>(loader: DataLoader<number, R | null>, row: T): T {
+  const joined = joinedRecord<R>(row, JOINED);
+  loader.prime(Number(joined.id), joined);
+  return row;
 }
