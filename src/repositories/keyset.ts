@@ -23,8 +23,11 @@ export interface Ordering {
 
 /** A relation page query: the rows of one list, or of the same list under many parents at once. */
 export interface ListQuery {
-  /** Base query with its joins and filters applied; selects are added by the caller. */
-  base: () => Knex.QueryBuilder;
+  /**
+   * Base query with its joins and filters applied; selects are added by the caller. `forPage`
+   * adds the joins only the page's rows need (what they carry along), which counts must not pay for.
+   */
+  base: (forPage?: boolean) => Knex.QueryBuilder;
   /** Selected columns (`expr as alias`). */
   select: string[];
   ordering: Ordering;
@@ -86,7 +89,7 @@ function orderSql(ordering: Ordering, window: PageWindow): string {
 
 /** One page (limit + 1 rows) of a root list. */
 export async function fetchRootPage<R>(db: Db, query: ListQuery, window: PageWindow): Promise<R[]> {
-  const qb = query.base().select(db.knex.raw(query.select.join(', ')));
+  const qb = query.base(true).select(db.knex.raw(query.select.join(', ')));
   applyKeyset(db, qb, query.ordering, window);
   qb.orderByRaw(orderSql(query.ordering, window)).limit(window.limit + 1);
   return db.rows<R>(qb);
@@ -106,7 +109,7 @@ export async function fetchNestedPages<R>(
   if (!parentExpr) throw new Error('fetchNestedPages needs a parent column');
   const inner = db.whereKeys(
     query
-      .base()
+      .base(true)
       .select(
         db.knex.raw(
           `${query.select.join(', ')}, ${parentExpr} as "parentId", row_number() over (partition by ${parentExpr} order by ${orderSql(query.ordering, window)}) as "rowNumber"`,

@@ -63,11 +63,15 @@ export function whereDateTimeRange(qb: Knex.QueryBuilder, db: Db, expr: string, 
 export function listQuery(
   db: Db,
   from: string,
-  parts: Omit<ListQuery, 'base'> & { where: (qb: Knex.QueryBuilder) => void },
+  parts: Omit<ListQuery, 'base'> & {
+    where: (qb: Knex.QueryBuilder) => void;
+    /** Joins for what the page's rows carry along (not for filtering): left out of counts. */
+    pageJoin?: string;
+  },
 ): ListQuery {
   return {
-    base: () => {
-      const qb = db.knex.from(db.knex.raw(from));
+    base: (forPage = false) => {
+      const qb = db.knex.from(db.knex.raw(forPage && parts.pageJoin ? `${from} ${parts.pageJoin}` : from));
       parts.where(qb);
       return qb;
     },

@@ -50,11 +50,9 @@ export function membershipListQuery(
   filter: MembershipFilterParams | null | undefined,
   order: ReturnType<typeof membershipOrdering>,
 ): ListQuery {
-  const from =
-    parent === 'cluster'
-      ? 'membership as m join organization as o on o.id = m.organization_id'
-      : 'membership as m join cluster as c on c.id = m.cluster_id';
-  return listQuery(db, from, {
+  return listQuery(db, 'membership as m', {
+    pageJoin:
+      parent === 'cluster' ? 'join organization as o on o.id = m.organization_id' : 'join cluster as c on c.id = m.cluster_id',
     select: [...MEMBERSHIP_SELECT, ...prefixedSelect(parent === 'cluster' ? ORGANIZATION_SELECT : CLUSTER_SELECT, JOINED)],
     ordering: order,
     parentExpr: parent === 'cluster' ? 'm.cluster_id' : 'm.organization_id',

@@ -82,11 +82,11 @@ export function partnershipListQuery(
   order: ReturnType<typeof partnershipOrdering>,
 ): ListQuery {
   // Each partnership carries its partner (under a cluster) or its cluster (under a partner).
-  const from =
-    parent === 'cluster'
-      ? 'partnership as ps join partner_institution as p on p.id = ps.partner_id'
-      : 'partnership as ps join cluster as c on c.id = ps.cluster_id';
-  return listQuery(db, from, {
+  return listQuery(db, 'partnership as ps', {
+    pageJoin:
+      parent === 'cluster'
+        ? 'join partner_institution as p on p.id = ps.partner_id'
+        : 'join cluster as c on c.id = ps.cluster_id',
     select: [...PARTNERSHIP_SELECT, ...prefixedSelect(parent === 'cluster' ? PARTNER_SELECT : CLUSTER_SELECT, JOINED)],
     ordering: order,
     parentExpr: parent === 'cluster' ? 'ps.cluster_id' : 'ps.partner_id',
