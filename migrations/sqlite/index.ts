@@ -5,6 +5,7 @@ import { Migration20261123024600_search } from './Migration20261123024600_search
 import { Migration20261123025753_natural_keys } from './Migration20261123025753_natural_keys.js';
 import { Migration20261123033317_writes } from './Migration20261123033317_writes.js';
 import { Migration20261123034113_announcement_drafts } from './Migration20261123034113_announcement_drafts.js';
+import { Migration20261123045551_membership_organization_cluster } from './Migration20261123045551_membership_organization_cluster.js';
 
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
@@ -12,4 +13,8 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123025753_natural_keys', class: Migration20261123025753_natural_keys },
   { name: 'Migration20261123033317_writes', class: Migration20261123033317_writes },
   { name: 'Migration20261123034113_announcement_drafts', class: Migration20261123034113_announcement_drafts },
+  {
+    name: 'Migration20261123045551_membership_organization_cluster',
+    class: Migration20261123045551_membership_organization_cluster,
+  },
 ];

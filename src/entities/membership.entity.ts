@@ -10,6 +10,8 @@ import type { Organization } from './organization.entity.js';
 @Unique({ properties: ['cluster', 'organization', 'joinedOn'] })
 @Index({ properties: ['cluster', 'joinedOn', 'id'] })
 @Index({ properties: ['organization', 'joinedOn', 'id'] })
+// An organization's other clusters (Membership.otherClusters) read from the index alone.
+@Index({ properties: ['organization', 'cluster'] })
 @Index({ properties: ['cluster', 'role'] })
 export class Membership extends BaseEntity {
   @ManyToOne('Cluster')
