@@ -33,7 +33,7 @@ export class Db {
     const client = this.knex.client;
     const connection = await client.acquireConnection();
     try {
-      const name = `k${createHash('sha1').update(sql).digest('base64url')}`;
+      const name = statementName(sql);
       const result = await connection.query({ name, text: sql, values: bindings });
       return result.rows as T[];
     } finally {
@@ -63,6 +63,19 @@ export class Db {
   dateTimeParam(value: Date): Date | number | string {
     return this.dialect === 'sqlite' ? value.getTime() : value.toISOString();
   }
+}
+
+/** Prepared-statement names by SQL text, so the hash is computed once per query shape, not per query. */
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    // Shapes are few (one per list, filter and ordering combination); the bound is a safety net.
+    if (statementNames.size >= 5000) statementNames.clear();
+    name = `k${createHash('sha1').update(sql).digest('base64url')}`;
+    statementNames.set(sql, name);
+  }
+  return name;
 }
 
 /** Reads a datetime column back into a Date (epoch ms on SQLite, text on PostgreSQL). */

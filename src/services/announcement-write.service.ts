@@ -13,7 +13,7 @@ import { fetchAnnouncementsById } from '../repositories/announcement.repository.
 import { fetchClustersById, fetchClustersBySlug } from '../repositories/cluster.repository.js';
 import type { Db } from '../repositories/db.js';
 import type { AnnouncementRecord } from '../repositories/records.js';
-import { diffFields, recordAudit } from './audit.service.js';
+import { diffFields, recordAudit, recordCreation } from './audit.service.js';
 import { InputCheck } from './validation.js';
 import { assertVersion, forgetLoaded, inTransaction, touch, transactionDb } from './write.js';
 
@@ -153,12 +153,12 @@ export async function createAnnouncement(ctx: RequestContext, input: Announcemen
       });
       replaceMentions(em, announcement, [], clusterIds);
       await em.flush();
-      recordAudit(em, viewer, {
-        action: 'announcement.create',
-        entityType: 'Announcement',
-        entityId: announcement.id,
-        changes: diffFields({}, { ...snapshot(announcement, clusters) }),
-      });
+      recordCreation(
+        em,
+        viewer,
+        { action: 'announcement.create', entityType: 'Announcement', entityId: announcement.id },
+        snapshot(announcement, clusters),
+      );
       return announcement.id;
     },
     { uniqueConflict: slugRace(fields.slug) },

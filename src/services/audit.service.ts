@@ -121,3 +121,13 @@ export function listAuditEntries(
     Connection<AuditEntryRecord>
   >;
 }
+
+/** Records the creation of an entity: every field it was created with, as changed from nothing. */
+export function recordCreation(
+  em: EntityManager,
+  viewer: Viewer,
+  entry: { action: string; entityType: string; entityId: number },
+  fields: object,
+): void {
+  recordAudit(em, viewer, { ...entry, changes: diffFields({}, { ...fields }) });
+}

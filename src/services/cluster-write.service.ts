@@ -9,7 +9,7 @@ import { Cluster, ClusterLevelPeriod, ClusterSector } from '../entities/index.js
 import { addDays } from '../lib/dates.js';
 import { conflict, notFound } from '../lib/errors.js';
 import type { ClusterRecord } from '../repositories/records.js';
-import { diffFields, recordAudit } from './audit.service.js';
+import { diffFields, recordAudit, recordCreation } from './audit.service.js';
 import { InputCheck, type KeyWhere, type SlugOrIdKey, describeKey } from './validation.js';
 import { assertVersion, forgetLoaded, inTransaction, touch } from './write.js';
 
@@ -191,12 +191,12 @@ export async function createCluster(ctx: RequestContext, input: CreateClusterInp
       replaceSectors(em, cluster, [], sectors);
       em.create(ClusterLevelPeriod, { cluster, level, fromDate: fields.admittedOn, toDate: null });
       await em.flush();
-      recordAudit(em, viewer, {
-        action: 'cluster.create',
-        entityType: 'Cluster',
-        entityId: cluster.id,
-        changes: diffFields({}, { ...snapshot(cluster, sectors) }),
-      });
+      recordCreation(
+        em,
+        viewer,
+        { action: 'cluster.create', entityType: 'Cluster', entityId: cluster.id },
+        snapshot(cluster, sectors),
+      );
       return cluster.id;
     },
     { uniqueConflict: slugRace(fields.slug) },

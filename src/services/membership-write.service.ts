@@ -13,7 +13,7 @@ import type { Db } from '../repositories/db.js';
 import { fetchCurrentHost, fetchMembershipStays } from '../repositories/membership.repository.js';
 import { fetchOrganizationsById, fetchOrganizationsByOrgNumber } from '../repositories/organization.repository.js';
 import type { MembershipRecord } from '../repositories/records.js';
-import { diffFields, recordAudit } from './audit.service.js';
+import { diffFields, recordAudit, recordCreation } from './audit.service.js';
 import { type ClusterKeyInput, checkClusterKey } from './cluster-write.service.js';
 import { InputCheck, describeKey } from './validation.js';
 import { assertVersion, forgetLoaded, inTransaction, touch, transactionDb } from './write.js';
@@ -110,12 +110,7 @@ export async function addMember(ctx: RequestContext, input: AddMemberInput): Pro
         leftOn: null,
       });
       await em.flush();
-      recordAudit(em, viewer, {
-        action: 'membership.add',
-        entityType: 'Membership',
-        entityId: membership.id,
-        changes: diffFields({}, { ...snapshot }),
-      });
+      recordCreation(em, viewer, { action: 'membership.add', entityType: 'Membership', entityId: membership.id }, snapshot);
       return membership.id;
     },
     {

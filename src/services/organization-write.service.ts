@@ -6,7 +6,7 @@ import { Provenance } from '../entities/enums.js';
 import { Organization } from '../entities/index.js';
 import { conflict, notFound } from '../lib/errors.js';
 import type { OrganizationRecord } from '../repositories/records.js';
-import { diffFields, recordAudit } from './audit.service.js';
+import { diffFields, recordAudit, recordCreation } from './audit.service.js';
 import { InputCheck } from './validation.js';
 import { assertVersion, forgetLoaded, inTransaction, touch } from './write.js';
 
@@ -91,12 +91,12 @@ export async function upsertOrganization(ctx: RequestContext, input: UpsertOrgan
           provenance: Provenance.MANUAL,
         });
         await em.flush();
-        recordAudit(em, viewer, {
-          action: 'organization.create',
-          entityType: 'Organization',
-          entityId: organization.id,
-          changes: diffFields({}, { orgNumber, ...fieldsOf(organization) }),
-        });
+        recordCreation(
+          em,
+          viewer,
+          { action: 'organization.create', entityType: 'Organization', entityId: organization.id },
+          { orgNumber, ...fieldsOf(organization) },
+        );
         return organization.id;
       }
 

@@ -10,7 +10,7 @@ import { conflict, notFound } from '../lib/errors.js';
 import { lockCluster } from '../repositories/cluster.repository.js';
 import { fetchPartnershipStays, fetchPartnersById, fetchPartnersBySlug } from '../repositories/partner.repository.js';
 import type { PartnerRecord, PartnershipRecord } from '../repositories/records.js';
-import { diffFields, recordAudit } from './audit.service.js';
+import { diffFields, recordAudit, recordCreation } from './audit.service.js';
 import { type ClusterKeyInput, checkClusterKey } from './cluster-write.service.js';
 import { InputCheck, type KeyWhere, type SlugOrIdKey, describeKey } from './validation.js';
 import { assertVersion, forgetLoaded, inTransaction, touch, transactionDb } from './write.js';
@@ -119,12 +119,12 @@ export async function createPartner(ctx: RequestContext, input: PartnerFieldsInp
       await assertSlugFree(em, fields.slug);
       const partner = em.create(PartnerInstitution, { ...fields, provenance: Provenance.MANUAL });
       await em.flush();
-      recordAudit(em, viewer, {
-        action: 'partner.create',
-        entityType: 'PartnerInstitution',
-        entityId: partner.id,
-        changes: diffFields({}, { ...fieldsOf(partner) }),
-      });
+      recordCreation(
+        em,
+        viewer,
+        { action: 'partner.create', entityType: 'PartnerInstitution', entityId: partner.id },
+        fieldsOf(partner),
+      );
       return partner.id;
     },
     { uniqueConflict: slugRace(fields.slug) },
@@ -219,12 +219,12 @@ export async function addPartnership(ctx: RequestContext, input: AddPartnershipI
         until: null,
       });
       await em.flush();
-      recordAudit(em, viewer, {
-        action: 'partnership.add',
-        entityType: 'Partnership',
-        entityId: partnership.id,
-        changes: diffFields({}, { cluster: cluster.slug, partner: partner.slug, role, since, until: null }),
-      });
+      recordCreation(
+        em,
+        viewer,
+        { action: 'partnership.add', entityType: 'Partnership', entityId: partnership.id },
+        { cluster: cluster.slug, partner: partner.slug, role, since, until: null },
+      );
       return partnership.id;
     },
     { uniqueConflict: () => conflict('The partner already has a partnership with this cluster from that day.', 'input.since') },

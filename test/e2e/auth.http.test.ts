@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTokenCommand } from '../../src/cli/token-command.js';
 import { AuditLogDocument, UpdateClusterDocument, ViewerDocument } from '../generated/graphql.js';
 import { request } from '../helpers/http-client.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
+import { bearer, issueTokenWithCli } from '../helpers/tokens.js';
 
 // API tokens over real HTTP: a token made with the command line works as `Authorization: Bearer`,
 // a bad one is a 401, and answers to token holders are never cached publicly.
@@ -11,12 +11,7 @@ describe('Authorization: Bearer over HTTP', () => {
   let admin: string;
   let editor: string;
 
-  const issue = async (...args: string[]) => {
-    const lines: string[] = [];
-    await runTokenCommand(server.orm, ['create', ...args], (line) => lines.push(line));
-    return /klynge_[A-Za-z0-9_-]{43}/.exec(lines.join('\n'))![0];
-  };
-  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  const issue = (...args: string[]) => issueTokenWithCli(server.orm, ...args);
 
   beforeAll(async () => {
     server = await startTestServer();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTokenCommand } from '../../src/cli/token-command.js';
 import { AnnouncementDocument, CreateAnnouncementDocument, PublishAnnouncementDocument } from '../generated/graphql.js';
 import { request } from '../helpers/http-client.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
+import { bearer, issueTokenWithCli } from '../helpers/tokens.js';
 
 // Announcement drafts over real HTTP, with codegen-typed operations: a draft reaches only the tokens
 // that may see it, and never a response shared caches may keep.
@@ -11,12 +11,7 @@ describe('announcement drafts over HTTP', () => {
   let editor: string;
   let otherReader: string;
 
-  const issue = async (...args: string[]) => {
-    const lines: string[] = [];
-    await runTokenCommand(server.orm, ['create', ...args], (line) => lines.push(line));
-    return /klynge_[A-Za-z0-9_-]{43}/.exec(lines.join('\n'))![0];
-  };
-  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  const issue = (...args: string[]) => issueTokenWithCli(server.orm, ...args);
 
   beforeAll(async () => {
     server = await startTestServer();

@@ -16,3 +16,16 @@ export async function issueToken(
 }
 
 export { TokenRole };
+
+/** Issues a token with the command line (`token create ...args`); returns it as printed. */
+export async function issueTokenWithCli(orm: MikroORM, ...args: string[]): Promise<string> {
+  const { runTokenCommand } = await import('../../src/cli/token-command.js');
+  const lines: string[] = [];
+  await runTokenCommand(orm, ['create', ...args], (line) => lines.push(line));
+  const token = /klynge_[A-Za-z0-9_-]{43}/.exec(lines.join('\n'))?.[0];
+  if (!token) throw new Error(`token create printed no token:\n${lines.join('\n')}`);
+  return token;
+}
+
+/** The header that presents a token. */
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
