@@ -51,12 +51,18 @@ export class Db {
    */
   whereKeys(qb: Knex.QueryBuilder, expr: string, keys: readonly (string | number)[]): Knex.QueryBuilder {
     const unique = [...new Set(keys)];
-    // Only the prepared-statement path passes an array as one parameter; knex (used inside
-    // transactions) would spread it into a list.
-    if (this.dialect === 'postgresql' && !this.em.getTransactionContext()) {
+    if (this.takesArrayParameters) {
       return qb.whereRaw(`${expr} = any(?)`, [unique as unknown as Knex.Value]);
     }
     return qb.whereIn(this.knex.raw(expr) as unknown as string, unique);
+  }
+
+  /**
+   * Whether a statement may take an array as one parameter: only the prepared-statement path does
+   * (PostgreSQL outside transactions); knex, used inside transactions, would spread it into a list.
+   */
+  get takesArrayParameters(): boolean {
+    return this.dialect === 'postgresql' && !this.em.getTransactionContext();
   }
 
   /** A datetime as the driver stores it (SQLite keeps epoch milliseconds). */

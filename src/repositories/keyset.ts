@@ -96,8 +96,11 @@ export async function fetchRootPage<R>(db: Db, query: ListQuery, window: PageWin
 }
 
 /**
- * One page (limit + 1 rows) per parent, for all parents in a single statement: rows are numbered
- * per parent with a window function and cut at limit + 1.
+ * One page (limit + 1 rows) per parent, for all parents in a single statement. On PostgreSQL each
+ * parent's page is a `lateral` subquery with its own `order by … limit`, which walks the
+ * (parent, order, id) index and stops after limit + 1 rows, however long the list. Elsewhere rows
+ * are numbered per parent with a window function and cut at limit + 1 (this reads every row of
+ * each parent's list).
  */
 export async function fetchNestedPages<R>(
   db: Db,
@@ -107,6 +110,50 @@ export async function fetchNestedPages<R>(
 ): Promise<Map<number, R[]>> {
   const parentExpr = query.parentExpr;
   if (!parentExpr) throw new Error('fetchNestedPages needs a parent column');
+  const rows = await db.rows<R & { parentId: number }>(
+    db.takesArrayParameters
+      ? lateralPages(db, query, parentExpr, window, parentIds)
+      : numberedPages(db, query, parentExpr, window, parentIds),
+  );
+  const byParent = new Map<number, R[]>();
+  for (const row of rows) {
+    const parent = Number(row.parentId);
+    const list = byParent.get(parent);
+    if (list) list.push(row);
+    else byParent.set(parent, [row]);
+  }
+  return byParent;
+}
+
+function lateralPages(
+  db: Db,
+  query: ListQuery,
+  parentExpr: string,
+  window: PageWindow,
+  parentIds: readonly number[],
+): Knex.QueryBuilder {
+  const page = query
+    .base(true)
+    .select(db.knex.raw(query.select.join(', ')))
+    .whereRaw(`${parentExpr} = parent.id`);
+  applyKeyset(db, page, query.ordering, window);
+  page.orderByRaw(orderSql(query.ordering, window)).limit(window.limit + 1);
+  // The outer order restates each page's own, so the result does not rest on the join's row order.
+  const dir = (query.ordering.direction === 'ASC') === window.forward ? 'asc' : 'desc';
+  return db.knex
+    .select(db.knex.raw('parent.id as "parentId", page.*'))
+    .from(db.knex.raw('unnest(cast(? as integer[])) as parent(id)', [[...new Set(parentIds)] as unknown as Knex.Value]))
+    .joinRaw('cross join lateral ? as page', [page as unknown as Knex.Value])
+    .orderByRaw(`parent.id, page."${query.ordering.column.property}" ${dir}, page."id" ${dir}`);
+}
+
+function numberedPages(
+  db: Db,
+  query: ListQuery,
+  parentExpr: string,
+  window: PageWindow,
+  parentIds: readonly number[],
+): Knex.QueryBuilder {
   const inner = db.whereKeys(
     query
       .base(true)
@@ -119,20 +166,11 @@ export async function fetchNestedPages<R>(
     parentIds,
   );
   applyKeyset(db, inner, query.ordering, window);
-  const qb = db.knex
+  return db.knex
     .select('*')
     .from(inner.as('numbered'))
     .where('rowNumber', '<=', window.limit + 1)
     .orderBy([{ column: 'parentId' }, { column: 'rowNumber' }]);
-  const rows = await db.rows<R & { parentId: number; rowNumber: number }>(qb);
-  const byParent = new Map<number, R[]>();
-  for (const row of rows) {
-    const parent = Number(row.parentId);
-    const list = byParent.get(parent);
-    if (list) list.push(row);
-    else byParent.set(parent, [row]);
-  }
-  return byParent;
 }
 
 /** Row counts per parent (one grouped statement), or of the root list. */

@@ -86,6 +86,19 @@ describe('query cost', () => {
     expect(errorCodes(await api.query(deeper, { n: 100 }))).toEqual([QUERY_TOO_COMPLEX]);
   });
 
+  it('prices a document sent again by the values of its cost variables (@include, defaults, null)', async () => {
+    const nested = (page: string, extra = '') =>
+      `{ clusters(first: 100) { nodes { members(first: 50) { nodes { organization { memberships(first: ${page}) @include(if: $deep) { nodes { role } } } } } } } ${extra} }`;
+    const included = `query ($deep: Boolean!, $slug: String) ${nested('100', 'cluster(slug: $slug) { name }')}`;
+    expect(errorCodes(await api.query(included, { deep: false, slug: 'a' }))).toEqual([]);
+    expect(errorCodes(await api.query(included, { deep: true, slug: 'a' }))).toEqual([QUERY_TOO_COMPLEX]);
+    expect(errorCodes(await api.query(included, { deep: false, slug: 'b' }))).toEqual([]);
+    // Left out, $n takes its default of 100; sent as null, the page size falls back to 20.
+    const defaulted = `query ($deep: Boolean! = true, $n: Int = 100) ${nested('$n')}`;
+    expect(errorCodes(await api.query(defaulted, {}))).toEqual([QUERY_TOO_COMPLEX]);
+    expect(errorCodes(await api.query(defaulted, { n: null }))).toEqual([]);
+  });
+
   it('prices edges { node } like nodes, and totalCount and pageInfo once per connection', () => {
     expect(cost('{ clusters(first: 10) { edges { node { name } } } }')).toBe(cost('{ clusters(first: 10) { nodes { name } } }'));
     expect(cost('{ clusters(first: 10) { edges { cursor node { name } } } }')).toBe(1 + 10 * 2);

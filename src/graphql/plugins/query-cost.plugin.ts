@@ -9,6 +9,7 @@ import {
   getNamedType,
   getNullableType,
   isListType,
+  visit,
 } from 'graphql';
 import { type ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../lib/pagination.js';
@@ -115,15 +116,62 @@ export function queryCost(input: {
   }
 }
 
+/** Arguments whose values the cost model reads (page sizes, `ids`, and `if` of @skip/@include). */
+const COST_ARGUMENTS = new Set(['first', 'last', 'ids', 'if']);
+
+/** Names of the variables a document passes to cost arguments: only their values can change its cost. */
+function costVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(node) {
+      if (!COST_ARGUMENTS.has(node.name.value)) return;
+      visit(node.value, {
+        Variable(variable) {
+          names.add(variable.name.value);
+        },
+      });
+    },
+  });
+  return [...names].sort();
+}
+
+/** Costs per document and per the values of its cost variables, at most this many per document. */
+const COSTS_PER_DOCUMENT = 64;
+
+/**
+ * Remembers the cost of each operation of a document for the values of the variables that can
+ * change it; Apollo hands the same parsed document to every request with the same text, so a
+ * query sent again (with another slug, say) is not walked again.
+ */
+function costCache() {
+  const byDocument = new WeakMap<DocumentNode, { variables: string[]; costs: Map<string, number | undefined> }>();
+  return (input: Parameters<typeof queryCost>[0]): number | undefined => {
+    let entry = byDocument.get(input.document);
+    if (!entry) {
+      entry = { variables: costVariables(input.document), costs: new Map() };
+      byDocument.set(input.document, entry);
+    }
+    // A variable left out (its default applies) and one sent as null can cost differently.
+    const values = entry.variables.map((name) => (input.variables && name in input.variables ? [input.variables[name]] : []));
+    const key = JSON.stringify([input.operationName ?? null, values]);
+    if (entry.costs.has(key)) return entry.costs.get(key);
+    const cost = queryCost(input);
+    if (entry.costs.size >= COSTS_PER_DOCUMENT) entry.costs.clear();
+    entry.costs.set(key, cost);
+    return cost;
+  };
+}
+
 /** Refuses operations whose estimated cost exceeds `maxCost`, before anything is resolved (QUERY_TOO_COMPLEX). */
 export function queryCostPlugin(options: QueryCostOptions = {}): ApolloServerPlugin<any> {
   const maxCost = options.maxCost ?? DEFAULT_MAX_QUERY_COST;
+  const cachedCost = costCache();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return; // no operation to run: execution reports that
-          const cost = queryCost({ schema, document, operationName: operation.name?.value, variables: request.variables });
+          const cost = cachedCost({ schema, document, operationName: operation.name?.value, variables: request.variables });
           if (cost === undefined || cost <= maxCost) return;
           const shown = Number.isFinite(cost) ? cost.toLocaleString('en') : 'too high to compute';
           throw new GraphQLError(
