@@ -93,7 +93,15 @@ async function prepare(scale: string): Promise<{ dataDir: string; klyngeDb: stri
 }
 
 function startServer(system: System, db: string): Promise<ChildProcess> {
-  const env = { ...process.env, DATABASE_URL: `${PG}/${db}`, PORT: String(PORTS[system]), LOG_LEVEL: 'warn' };
+  // Every system runs as it would in production (graphql-js, Apollo, express and grafast skip their
+  // development-time checks).
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: `${PG}/${db}`,
+    PORT: String(PORTS[system]),
+    LOG_LEVEL: 'warn',
+  };
   const child =
     system === 'klynge'
       ? spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] })

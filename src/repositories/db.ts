@@ -25,24 +25,33 @@ export class Db {
    * connection instead of on every request (planning cost more than executing these queries).
    */
   async rows<T>(query: Knex.QueryBuilder | Knex.Raw): Promise<T[]> {
-    if (this.dialect !== 'postgresql' || this.em.getTransactionContext()) {
-      return (await this.em.execute(query as Knex.QueryBuilder)) as T[];
-    }
+    if (!this.preparesStatements) return (await this.em.execute(query as Knex.QueryBuilder)) as T[];
     const { sql, bindings } = query.toSQL().toNative();
+    return this.prepared<T>(sql, bindings as unknown[]);
+  }
+
+  /** Rows of `sql` with its `$n` parameters, as a named prepared statement (see rows). */
+  async prepared<T>(sql: string, values: readonly unknown[]): Promise<T[]> {
     const started = Date.now();
     const client = this.knex.client;
     const connection = await client.acquireConnection();
     try {
-      const name = statementName(sql);
-      const result = await connection.query({ name, text: sql, values: bindings });
+      const result = await connection.query({ name: statementName(sql), text: sql, values });
       return result.rows as T[];
     } finally {
       await client.releaseConnection(connection);
       // Keep the ORM's query log (debug output, statement counts in tests) complete.
-      this.em.config
-        .getLogger()
-        .logQuery({ query: sql, params: bindings as unknown[], took: Date.now() - started, level: 'info' });
+      this.em.config.getLogger().logQuery({ query: sql, params: values as unknown[], took: Date.now() - started, level: 'info' });
     }
+  }
+
+  /**
+   * Whether reads run as named prepared statements, which also take an array as one parameter:
+   * PostgreSQL outside transactions. (Inside one, statements go through knex, which would spread an
+   * array into a list.)
+   */
+  get preparesStatements(): boolean {
+    return this.dialect === 'postgresql' && !this.em.getTransactionContext();
   }
 
   /**
@@ -51,18 +60,10 @@ export class Db {
    */
   whereKeys(qb: Knex.QueryBuilder, expr: string, keys: readonly (string | number)[]): Knex.QueryBuilder {
     const unique = [...new Set(keys)];
-    if (this.takesArrayParameters) {
+    if (this.preparesStatements) {
       return qb.whereRaw(`${expr} = any(?)`, [unique as unknown as Knex.Value]);
     }
     return qb.whereIn(this.knex.raw(expr) as unknown as string, unique);
-  }
-
-  /**
-   * Whether a statement may take an array as one parameter: only the prepared-statement path does
-   * (PostgreSQL outside transactions); knex, used inside transactions, would spread it into a list.
-   */
-  get takesArrayParameters(): boolean {
-    return this.dialect === 'postgresql' && !this.em.getTransactionContext();
   }
 
   /** A datetime as the driver stores it (SQLite keeps epoch milliseconds). */

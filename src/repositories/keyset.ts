@@ -111,7 +111,7 @@ export async function fetchNestedPages<R>(
   const parentExpr = query.parentExpr;
   if (!parentExpr) throw new Error('fetchNestedPages needs a parent column');
   const rows = await db.rows<R & { parentId: number }>(
-    db.takesArrayParameters
+    db.preparesStatements
       ? lateralPages(db, query, parentExpr, window, parentIds)
       : numberedPages(db, query, parentExpr, window, parentIds),
   );
