@@ -108,15 +108,25 @@ export function toPage<T>(rows: T[], window: PageWindow, cursorOf: (row: T) => C
   const hasMore = rows.length > window.limit;
   const kept = hasMore ? rows.slice(0, window.limit) : rows;
   if (!window.forward) kept.reverse();
-  const edges = kept.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
+  // Cursors are encoded only when a client asks for them (edges, start/end cursor): most nested
+  // pages are read through `nodes`, and a fan-out query has thousands of rows.
+  const cursor = (node: T | undefined) => (node === undefined ? null : encodeCursor(cursorOf(node)));
+  let edges: Page<T>['edges'] | undefined;
   return {
-    edges,
+    get edges() {
+      edges ??= kept.map((node) => ({ cursor: cursor(node) as string, node }));
+      return edges;
+    },
     nodes: kept,
     pageInfo: {
       hasNextPage: window.forward ? hasMore : window.cursor !== undefined,
       hasPreviousPage: window.forward ? window.cursor !== undefined : hasMore,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return cursor(kept[0]);
+      },
+      get endCursor() {
+        return cursor(kept.at(-1));
+      },
     },
   };
 }

@@ -105,6 +105,8 @@ export const prefixedSelect = (select: readonly string[], prefix: string): strin
 /** The record a row carries under a prefix (see prefixedSelect). */
 export function joinedRecord<T>(row: object, prefix: string): T {
   const record: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) if (key.startsWith(prefix)) record[key.slice(prefix.length)] = value;
+  const values = row as Record<string, unknown>;
+  // for…in rather than Object.entries: no [key, value] pair per column of every row.
+  for (const key in values) if (key.startsWith(prefix)) record[key.slice(prefix.length)] = values[key];
   return record as T;
 }

@@ -38,8 +38,13 @@ export async function rootConnection<R>(
   const rows = await fetchRootPage<R>(ctx.db, query, window);
   const mapped = map ? rows.map(map) : rows;
   const count = once(() => countRoot(ctx.db, query));
+  const page = toPage(mapped, window, (row) => cursorOf(ordering, row as Record<string, unknown>));
   return {
-    ...toPage(mapped, window, (row) => cursorOf(ordering, row as Record<string, unknown>)),
+    get edges() {
+      return page.edges;
+    },
+    nodes: page.nodes,
+    pageInfo: page.pageInfo,
     get totalCount() {
       return count();
     },
