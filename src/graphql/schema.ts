@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { type GraphQLSchema, isAbstractType, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AnnouncementMutationResolver } from './resolvers/announcement-mutation.resolver.js';
 import { AnnouncementResolver } from './resolvers/announcement.resolver.js';
@@ -21,6 +21,8 @@ import { Organization } from './types/organization.type.js';
 import { PartnerInstitution, Partnership } from './types/partner.type.js';
 
 export const SCHEMA_FILE = 'schema/schema.graphql';
+
+const typeNameOfRecord = (value: unknown): string | undefined => (value as { __typename?: string }).__typename;
 
 /** Builds the executable schema from the resolvers (no class-validator: services validate). */
 export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
@@ -47,6 +49,12 @@ export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
     validate: false,
     emitSchemaFile: false,
   });
+  // Every record carries its GraphQL type name from the statement that read it. type-graphql wraps
+  // a resolveType in an async function; graphql-jit needs the type name synchronously, so abstract
+  // types read `__typename` directly.
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isAbstractType(type) && !type.name.startsWith('__')) type.resolveType = typeNameOfRecord;
+  }
   // type-graphql has no option for the root type's description; GraphiQL shows it first.
   const query = schema.getQueryType();
   if (query)

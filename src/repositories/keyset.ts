@@ -56,13 +56,20 @@ function fitsColumn(column: OrderColumn, value: CursorValue): boolean {
   return true;
 }
 
-/** The cursor's ordering value as a SQL parameter; a value that does not fit the column is a BAD_CURSOR. */
-function sqlParamOf(db: Db, column: OrderColumn, window: PageWindow, value: CursorValue): unknown {
-  if (!fitsColumn(column, value)) {
-    const field = window.forward ? 'after' : 'before';
-    throw new CodedError(ErrorCode.BAD_CURSOR, `Invalid cursor in "${field}": not a cursor this API issued.`, field);
-  }
-  return column.kind === 'datetime' ? db.dateTimeParam(new Date(value)) : value;
+/**
+ * Refuses (BAD_CURSOR) a page whose cursor carries a value that cannot belong to its ordering's
+ * column. Connections check it before anything runs, so the error belongs to the list field itself.
+ */
+export function assertCursorFits(ordering: Ordering, window: PageWindow): void {
+  if (!window.cursor || fitsColumn(ordering.column, window.cursor.value)) return;
+  const field = window.forward ? 'after' : 'before';
+  throw new CodedError(ErrorCode.BAD_CURSOR, `Invalid cursor in "${field}": not a cursor this API issued.`, field);
+}
+
+/** The cursor's ordering value as a SQL parameter (checked by assertCursorFits; checked again here). */
+function sqlParamOf(db: Db, ordering: Ordering, window: PageWindow, value: CursorValue): unknown {
+  assertCursorFits(ordering, window);
+  return ordering.column.kind === 'datetime' ? db.dateTimeParam(new Date(value)) : value;
 }
 
 /** The cursor of a row under an ordering. */
@@ -76,7 +83,7 @@ function applyKeyset(db: Db, qb: Knex.QueryBuilder, ordering: Ordering, window: 
   const ascending = (ordering.direction === 'ASC') === window.forward;
   const op = ascending ? '>' : '<';
   qb.whereRaw(`(${ordering.column.expr}, ${ordering.idExpr}) ${op} (?, ?)`, [
-    sqlParamOf(db, ordering.column, window, window.cursor.value) as Knex.Value,
+    sqlParamOf(db, ordering, window, window.cursor.value) as Knex.Value,
     window.cursor.id,
   ]);
 }

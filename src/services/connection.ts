@@ -1,6 +1,6 @@
 import type { RequestContext } from '../context/request-context.js';
 import { type Page, type PageArgs, type PageWindow, type SortDirection, toPage, toPageWindow } from '../lib/pagination.js';
-import { type ListQuery, type Ordering, countRoot, cursorOf, fetchRootPage } from '../repositories/keyset.js';
+import { type ListQuery, type Ordering, assertCursorFits, countRoot, cursorOf, fetchRootPage } from '../repositories/keyset.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -35,6 +35,7 @@ export async function rootConnection<R>(
   map?: (row: R) => R,
 ): Promise<Connection<R>> {
   const window = toPageWindow(args, ordering.name);
+  assertCursorFits(ordering, window);
   const rows = await fetchRootPage<R>(ctx.db, query, window);
   const mapped = map ? rows.map(map) : rows;
   const count = once(() => countRoot(ctx.db, query));
@@ -65,6 +66,7 @@ export async function nestedConnection<R>(
   map?: (row: R) => R,
 ): Promise<Connection<R>> {
   const window: PageWindow = toPageWindow(args, ordering.name);
+  assertCursorFits(ordering, window);
   const key = `${relation}:${JSON.stringify([args.first, args.after, args.last, args.before, args.filter, ordering.name])}`;
   const countKey = `${relation}:${JSON.stringify([args.filter])}`;
   // `members { totalCount }` alone must not fetch the members.

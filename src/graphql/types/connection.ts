@@ -31,7 +31,10 @@ export function ConnectionType<T extends object>(nodeType: ClassType<T>, typeNam
     node!: T;
   }
 
-  @ObjectType({ simpleResolvers: true })
+  // Not simpleResolvers: a connection's parts are getters that may return promises (a page is
+  // fetched only when asked for), so each field needs a resolver for every executor to await them
+  // (graphql-jit reads fields without one synchronously).
+  @ObjectType()
   abstract class Connection {
     @Field(() => [Edge], { description: 'The items of this page with their cursors.' })
     edges!: Edge[];

@@ -24,8 +24,9 @@ export class GroupCount {
   count!: number;
 }
 
+// Not simpleResolvers: each list is a getter returning a promise (run only when selected), and
+// fields without a resolver are read synchronously by graphql-jit.
 @ObjectType({
-  simpleResolvers: true,
   description:
     'Programme statistics over the clusters a filter selects. Each list is one grouped query, run only when asked for.',
 })
