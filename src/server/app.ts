@@ -7,6 +7,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { type RequestContext, createRequestContext } from '../context/request-context.js';
+import { compiledExecution } from '../graphql/compiled-execution.js';
 import { errorLoggingPlugin, formatError } from '../graphql/plugins/errors.plugin.js';
 import { type KlyngePluginOptions, klyngePlugins, klyngeValidationRules } from '../graphql/plugins/index.js';
 import { authenticateRequest } from './authorization.js';
@@ -37,7 +38,7 @@ export function createApp(deps: {
   const httpServer = createServer(app);
 
   const apollo = new ApolloServer<RequestContext>({
-    schema,
+    gateway: compiledExecution(schema),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,

@@ -1,6 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { type RequestContext, createRequestContext } from '../../src/context/request-context.js';
+import { compiledExecution } from '../../src/graphql/compiled-execution.js';
 import { formatError } from '../../src/graphql/plugins/errors.plugin.js';
 import { klyngePlugins, klyngeValidationRules } from '../../src/graphql/plugins/index.js';
 import { buildKlyngeSchema } from '../../src/graphql/schema.js';
@@ -28,9 +29,9 @@ export interface TestApi extends TestDatabase {
 /** An in-process API over a fresh, migrated and seeded test database. */
 export async function createTestApi(options: Parameters<typeof createTestDatabase>[0] = {}): Promise<TestApi> {
   const db = await createTestDatabase(options);
-  // The same limits and plugins as the HTTP server, so in-process tests see what clients see.
+  // The same executor, limits and plugins as the HTTP server, so in-process tests see what clients see.
   const apollo = new ApolloServer<RequestContext>({
-    schema: await buildKlyngeSchema(),
+    gateway: compiledExecution(await buildKlyngeSchema()),
     formatError,
     validationRules: klyngeValidationRules(),
     plugins: klyngePlugins(),
