@@ -95,6 +95,30 @@ export function listQuery(
   };
 }
 
+/** Prefix of the row a page carries along (a membership's organization under a cluster, and vice versa). */
+export const JOINED = 'j__';
+
+/** The alias of a select entry (`expr as "alias"`). */
+const aliasOf = (column: string): string => /as "([^"]+)"$/.exec(column)?.[1] ?? column;
+
+/**
+ * The query with only the columns a page's items need: those of the fields asked for, plus what
+ * every record keeps: its type name, id and foreign keys (relations and global ids follow them),
+ * the ordering's value (cursors), and the rows it carries for another loader (`prefix…`, whole,
+ * since they fill that loader's cache). Without `fields`, every column.
+ */
+export function selectOnly(query: ListQuery, fields: ReadonlySet<string> | undefined): ListQuery {
+  if (!fields) return query;
+  const keep = (alias: string) =>
+    fields.has(alias) ||
+    alias === '__typename' ||
+    alias === 'id' ||
+    alias.endsWith('Id') ||
+    alias === query.ordering.column.property ||
+    alias.startsWith(JOINED);
+  return { ...query, select: query.select.filter((column) => keep(aliasOf(column))) };
+}
+
 /**
  * The select list of a joined table (entries `expr as "name"`) under a prefix, so a page statement
  * can carry the rows its items point to (a membership's organization) and save a statement.

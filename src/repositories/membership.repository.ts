@@ -4,7 +4,7 @@ import type { SortDirection } from '../lib/pagination.js';
 import type { Db } from './db.js';
 import type { ListQuery, OrderColumn } from './keyset.js';
 import { CLUSTER_SELECT } from './cluster.repository.js';
-import { fetchWhereIn, listQuery, ordering, prefixedSelect, whereInSet } from './list-query.js';
+import { JOINED, fetchWhereIn, listQuery, ordering, prefixedSelect, whereInSet } from './list-query.js';
 import { ORGANIZATION_SELECT } from './organization.repository.js';
 import type { MembershipRecord } from './records.js';
 
@@ -36,9 +36,6 @@ export const MEMBERSHIP_SELECT = [
 
 export const membershipOrdering = (field: MembershipOrderField, direction: SortDirection) =>
   ordering('Membership', ORDER_COLUMNS, field, direction, 'm.id');
-
-/** Prefix of the joined row in a membership page: the organization under a cluster, and vice versa. */
-export const JOINED = 'j__';
 
 /**
  * Memberships per cluster (each with its organization under JOINED) or per organization (each with

@@ -2,10 +2,10 @@ import type { Knex } from '@mikro-orm/knex';
 import type { PartnerKind, PartnershipRole } from '../entities/enums.js';
 import type { SortDirection } from '../lib/pagination.js';
 import type { Db } from './db.js';
-import { JOINED, type StayRow } from './membership.repository.js';
+import type { StayRow } from './membership.repository.js';
 import type { ListQuery, OrderColumn } from './keyset.js';
 import { CLUSTER_SELECT } from './cluster.repository.js';
-import { fetchWhereIn, listQuery, ordering, prefixedSelect, whereInSet } from './list-query.js';
+import { JOINED, fetchWhereIn, listQuery, ordering, prefixedSelect, whereInSet } from './list-query.js';
 import type { PartnerRecord, PartnershipRecord } from './records.js';
 import { matchingIds } from './search.repository.js';
 

@@ -117,9 +117,10 @@ export function listAuditEntries(
     { ...entityFilter(filter), actorName: filter.actor, actorTokenId: filter.actorTokenId, from: filter.from, to: filter.to },
     order,
   );
-  return rootConnection<AuditRow | AuditEntryRecord>(ctx, args, order, query, (row) => toRecord(row as AuditRow)) as Promise<
-    Connection<AuditEntryRecord>
-  >;
+  // Every column: an entry's record is built from all of them.
+  return rootConnection<AuditRow | AuditEntryRecord>(ctx, args, order, query, undefined, (row) =>
+    toRecord(row as AuditRow),
+  ) as Promise<Connection<AuditEntryRecord>>;
 }
 
 /** Records the creation of an entity: every field it was created with, as changed from nothing. */

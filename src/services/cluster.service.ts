@@ -6,7 +6,7 @@ import type { PageArgs } from '../lib/pagination.js';
 import { type ClusterOrderField, clusterListQuery, clusterOrdering } from '../repositories/cluster.repository.js';
 import type { DateRange } from '../repositories/list-query.js';
 import type { ClusterLevelPeriodRecord, ClusterRecord } from '../repositories/records.js';
-import { type Connection, type OrderInput, rootConnection } from './connection.js';
+import { type Connection, type ItemFields, type OrderInput, rootConnection } from './connection.js';
 import { checkRange, textTerms } from './filters.js';
 
 export interface ClusterFilterInput {
@@ -48,10 +48,11 @@ export async function findCluster(
 export function listClusters(
   ctx: RequestContext,
   args: PageArgs & { filter?: ClusterFilterInput | null; orderBy?: OrderInput<ClusterOrderField> | null },
+  fields?: ItemFields,
 ): Promise<Connection<ClusterRecord>> {
   const order = args.orderBy ?? DEFAULT_CLUSTER_ORDER;
   const ordering = clusterOrdering(order.field, order.direction);
-  return rootConnection(ctx, args, ordering, clusterListQuery(ctx.db, clusterFilterParams(args.filter), ordering));
+  return rootConnection(ctx, args, ordering, clusterListQuery(ctx.db, clusterFilterParams(args.filter), ordering), fields);
 }
 
 /** A cluster's sectors, in their given order. */

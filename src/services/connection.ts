@@ -1,6 +1,7 @@
 import type { RequestContext } from '../context/request-context.js';
 import { type Page, type PageArgs, type PageWindow, type SortDirection, toPage, toPageWindow } from '../lib/pagination.js';
 import { type ListQuery, type Ordering, assertCursorFits, countRoot, cursorOf, fetchRootPage } from '../repositories/keyset.js';
+import { selectOnly } from '../repositories/list-query.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -26,17 +27,24 @@ const once = <T>(fn: () => Promise<T>) => {
   return () => (result ??= fn());
 };
 
+/**
+ * The fields a client asks of a list's items (see pageFields in the schema layer): the page
+ * statement selects only their columns. Absent, it selects every column.
+ */
+export type ItemFields = ReadonlySet<string> | undefined;
+
 /** A page of a root list (one statement; totalCount is a second one, when selected). */
 export async function rootConnection<R>(
   ctx: RequestContext,
   args: PageArgs,
   ordering: Ordering,
   query: ListQuery,
+  fields: ItemFields,
   map?: (row: R) => R,
 ): Promise<Connection<R>> {
   const window = toPageWindow(args, ordering.name);
   assertCursorFits(ordering, window);
-  const rows = await fetchRootPage<R>(ctx.db, query, window);
+  const rows = await fetchRootPage<R>(ctx.db, selectOnly(query, fields), window);
   const mapped = map ? rows.map(map) : rows;
   const count = once(() => countRoot(ctx.db, query));
   const page = toPage(mapped, window, (row) => cursorOf(ordering, row as Record<string, unknown>));
@@ -63,15 +71,18 @@ export async function nestedConnection<R>(
   args: PageArgs & { filter?: unknown; orderBy?: unknown },
   ordering: Ordering,
   query: () => ListQuery,
+  fields: ItemFields,
   map?: (row: R) => R,
 ): Promise<Connection<R>> {
   const window: PageWindow = toPageWindow(args, ordering.name);
   assertCursorFits(ordering, window);
-  const key = `${relation}:${JSON.stringify([args.first, args.after, args.last, args.before, args.filter, ordering.name])}`;
+  // Parents asking for different fields of the same list get separate statements.
+  const columns = fields ? [...fields].sort().join(',') : '*';
+  const key = `${relation}:${JSON.stringify([args.first, args.after, args.last, args.before, args.filter, ordering.name, columns])}`;
   const countKey = `${relation}:${JSON.stringify([args.filter])}`;
   // `members { totalCount }` alone must not fetch the members.
   const page = once(async () => {
-    const rows = await ctx.loaders.nestedPage<R>(key, () => ({ query: query(), window, map })).load(parentId);
+    const rows = await ctx.loaders.nestedPage<R>(key, () => ({ query: selectOnly(query(), fields), window, map })).load(parentId);
     return toPage([...rows], window, (row) => cursorOf(ordering, row as Record<string, unknown>));
   });
   return {

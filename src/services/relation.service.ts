@@ -17,18 +17,13 @@ import {
   clusterOrdering,
   membershipOtherClustersQuery,
 } from '../repositories/cluster.repository.js';
-import {
-  JOINED,
-  type MembershipOrderField,
-  membershipListQuery,
-  membershipOrdering,
-} from '../repositories/membership.repository.js';
-import { joinedRecord } from '../repositories/list-query.js';
+import { type MembershipOrderField, membershipListQuery, membershipOrdering } from '../repositories/membership.repository.js';
+import { JOINED, joinedRecord } from '../repositories/list-query.js';
 import { type PartnershipOrderField, partnershipListQuery, partnershipOrdering } from '../repositories/partner.repository.js';
 import type { AnnouncementRecord, ClusterRecord, MembershipRecord, PartnershipRecord } from '../repositories/records.js';
 import { type AnnouncementFilterInput, DEFAULT_ANNOUNCEMENT_ORDER, announcementFilterParams } from './announcement.service.js';
 import { type ClusterFilterInput, DEFAULT_CLUSTER_ORDER, clusterFilterParams } from './cluster.service.js';
-import { type Connection, type OrderInput, nestedConnection } from './connection.js';
+import { type Connection, type ItemFields, type OrderInput, nestedConnection } from './connection.js';
 
 export interface MembershipFilterInput {
   roles?: MembershipRole[] | null;
@@ -47,6 +42,7 @@ export function memberships(
   parent: 'cluster' | 'organization',
   parentId: number,
   args: Args<MembershipFilterInput, MembershipOrderField>,
+  fields?: ItemFields,
 ): Promise<Connection<MembershipRecord>> {
   const order = args.orderBy ?? { field: 'JOINED_ON', direction: 'ASC' };
   const ordering = membershipOrdering(order.field, order.direction);
@@ -62,6 +58,7 @@ export function memberships(
     args,
     ordering,
     () => membershipListQuery(ctx.db, parent, args.filter, ordering),
+    fields,
     prime,
   );
 }
@@ -72,6 +69,7 @@ export function partnerships(
   parent: 'cluster' | 'partner',
   parentId: number,
   args: Args<PartnershipFilterInput, PartnershipOrderField>,
+  fields?: ItemFields,
 ): Promise<Connection<PartnershipRecord>> {
   const order = args.orderBy ?? { field: 'SINCE', direction: 'ASC' };
   const ordering = partnershipOrdering(order.field, order.direction);
@@ -86,6 +84,7 @@ export function partnerships(
     args,
     ordering,
     () => partnershipListQuery(ctx.db, parent, args.filter, ordering),
+    fields,
     prime,
   );
 }
@@ -95,6 +94,7 @@ export function clusterAnnouncements(
   ctx: RequestContext,
   clusterId: number,
   args: Args<AnnouncementFilterInput, AnnouncementOrderField>,
+  fields?: ItemFields,
 ): Promise<Connection<AnnouncementRecord>> {
   const order = args.orderBy ?? DEFAULT_ANNOUNCEMENT_ORDER;
   const visibility = draftVisibility(ctx.viewer);
@@ -107,6 +107,7 @@ export function clusterAnnouncements(
     args,
     ordering,
     () => clusterAnnouncementsQuery(ctx.db, filter, ordering, visibility),
+    fields,
     toAnnouncementRecord,
   );
 }
@@ -116,12 +117,19 @@ export function announcementClusters(
   ctx: RequestContext,
   announcementId: number,
   args: Args<ClusterFilterInput, ClusterOrderField>,
+  fields?: ItemFields,
 ): Promise<Connection<ClusterRecord>> {
   const order = args.orderBy ?? DEFAULT_CLUSTER_ORDER;
   const ordering = clusterOrdering(order.field, order.direction);
   const filter = clusterFilterParams(args.filter);
-  return nestedConnection(ctx, 'announcement.clusters', announcementId, args, ordering, () =>
-    announcementClustersQuery(ctx.db, filter, ordering),
+  return nestedConnection(
+    ctx,
+    'announcement.clusters',
+    announcementId,
+    args,
+    ordering,
+    () => announcementClustersQuery(ctx.db, filter, ordering),
+    fields,
   );
 }
 
@@ -130,12 +138,19 @@ export function membershipOtherClusters(
   ctx: RequestContext,
   membershipId: number,
   args: Args<ClusterFilterInput, ClusterOrderField>,
+  fields?: ItemFields,
 ): Promise<Connection<ClusterRecord>> {
   const order = args.orderBy ?? DEFAULT_CLUSTER_ORDER;
   const ordering = clusterOrdering(order.field, order.direction);
   const filter = clusterFilterParams(args.filter);
-  return nestedConnection(ctx, 'membership.otherClusters', membershipId, args, ordering, () =>
-    membershipOtherClustersQuery(ctx.db, filter, ordering),
+  return nestedConnection(
+    ctx,
+    'membership.otherClusters',
+    membershipId,
+    args,
+    ordering,
+    () => membershipOtherClustersQuery(ctx.db, filter, ordering),
+    fields,
   );
 }
 

@@ -6,6 +6,7 @@ import { Announcement } from '../types/announcement.type.js';
 import { ClustersArgs } from '../types/args.js';
 import { ClusterConnection } from '../types/cluster.type.js';
 import { globalIdOf } from './global-id.js';
+import { PageFields } from '../page-fields.js';
 
 @Resolver(() => Announcement)
 export class AnnouncementResolver {
@@ -15,7 +16,12 @@ export class AnnouncementResolver {
   }
 
   @FieldResolver(() => ClusterConnection, { description: 'Clusters the announcement mentions.' })
-  clusters(@Root() announcement: AnnouncementRecord, @Args(() => ClustersArgs) args: ClustersArgs, @Ctx() ctx: RequestContext) {
-    return announcementClusters(ctx, announcement.id, args);
+  clusters(
+    @Root() announcement: AnnouncementRecord,
+    @Args(() => ClustersArgs) args: ClustersArgs,
+    @Ctx() ctx: RequestContext,
+    @PageFields() fields: ReadonlySet<string>,
+  ) {
+    return announcementClusters(ctx, announcement.id, args, fields);
   }
 }

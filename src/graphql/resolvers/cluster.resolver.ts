@@ -9,6 +9,7 @@ import { Cluster, ClusterLevelPeriod } from '../types/cluster.type.js';
 import { MembershipConnection } from '../types/membership.type.js';
 import { PartnershipConnection } from '../types/partner.type.js';
 import { globalIdOf } from './global-id.js';
+import { PageFields } from '../page-fields.js';
 
 @Resolver(() => Cluster)
 export class ClusterResolver {
@@ -32,13 +33,23 @@ export class ClusterResolver {
   @FieldResolver(() => MembershipConnection, {
     description: 'Member organizations (current and past), oldest membership first by default.',
   })
-  members(@Root() cluster: ClusterRecord, @Args(() => MembershipsArgs) args: MembershipsArgs, @Ctx() ctx: RequestContext) {
-    return memberships(ctx, 'cluster', cluster.id, args);
+  members(
+    @Root() cluster: ClusterRecord,
+    @Args(() => MembershipsArgs) args: MembershipsArgs,
+    @Ctx() ctx: RequestContext,
+    @PageFields() fields: ReadonlySet<string>,
+  ) {
+    return memberships(ctx, 'cluster', cluster.id, args, fields);
   }
 
   @FieldResolver(() => PartnershipConnection, { description: 'Partner institutions working with the cluster.' })
-  partners(@Root() cluster: ClusterRecord, @Args(() => PartnershipsArgs) args: PartnershipsArgs, @Ctx() ctx: RequestContext) {
-    return partnerships(ctx, 'cluster', cluster.id, args);
+  partners(
+    @Root() cluster: ClusterRecord,
+    @Args(() => PartnershipsArgs) args: PartnershipsArgs,
+    @Ctx() ctx: RequestContext,
+    @PageFields() fields: ReadonlySet<string>,
+  ) {
+    return partnerships(ctx, 'cluster', cluster.id, args, fields);
   }
 
   @FieldResolver(() => AnnouncementConnection, {
@@ -48,7 +59,8 @@ export class ClusterResolver {
     @Root() cluster: ClusterRecord,
     @Args(() => AnnouncementsArgs) args: AnnouncementsArgs,
     @Ctx() ctx: RequestContext,
+    @PageFields() fields: ReadonlySet<string>,
   ) {
-    return clusterAnnouncements(ctx, cluster.id, args);
+    return clusterAnnouncements(ctx, cluster.id, args, fields);
   }
 }

@@ -7,6 +7,7 @@ import { Cluster, ClusterConnection } from '../types/cluster.type.js';
 import { Membership, MembershipConnection } from '../types/membership.type.js';
 import { Organization } from '../types/organization.type.js';
 import { globalIdOf } from './global-id.js';
+import { PageFields } from '../page-fields.js';
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
@@ -20,8 +21,9 @@ export class OrganizationResolver {
     @Root() organization: OrganizationRecord,
     @Args(() => MembershipsArgs) args: MembershipsArgs,
     @Ctx() ctx: RequestContext,
+    @PageFields() fields: ReadonlySet<string>,
   ) {
-    return memberships(ctx, 'organization', organization.id, args);
+    return memberships(ctx, 'organization', organization.id, args, fields);
   }
 }
 
@@ -45,7 +47,12 @@ export class MembershipResolver {
   @FieldResolver(() => ClusterConnection, {
     description: "The member organization's other clusters (current or past memberships), by name unless ordered otherwise.",
   })
-  otherClusters(@Root() membership: MembershipRecord, @Args(() => ClustersArgs) args: ClustersArgs, @Ctx() ctx: RequestContext) {
-    return membershipOtherClusters(ctx, membership.id, args);
+  otherClusters(
+    @Root() membership: MembershipRecord,
+    @Args(() => ClustersArgs) args: ClustersArgs,
+    @Ctx() ctx: RequestContext,
+    @PageFields() fields: ReadonlySet<string>,
+  ) {
+    return membershipOtherClusters(ctx, membership.id, args, fields);
   }
 }

@@ -6,6 +6,7 @@ import { PartnershipsArgs } from '../types/args.js';
 import { Cluster } from '../types/cluster.type.js';
 import { PartnerInstitution, Partnership, PartnershipConnection } from '../types/partner.type.js';
 import { globalIdOf } from './global-id.js';
+import { PageFields } from '../page-fields.js';
 
 @Resolver(() => PartnerInstitution)
 export class PartnerInstitutionResolver {
@@ -15,8 +16,13 @@ export class PartnerInstitutionResolver {
   }
 
   @FieldResolver(() => PartnershipConnection, { description: 'Clusters this institution partners with.' })
-  partnerships(@Root() partner: PartnerRecord, @Args(() => PartnershipsArgs) args: PartnershipsArgs, @Ctx() ctx: RequestContext) {
-    return partnerships(ctx, 'partner', partner.id, args);
+  partnerships(
+    @Root() partner: PartnerRecord,
+    @Args(() => PartnershipsArgs) args: PartnershipsArgs,
+    @Ctx() ctx: RequestContext,
+    @PageFields() fields: ReadonlySet<string>,
+  ) {
+    return partnerships(ctx, 'partner', partner.id, args, fields);
   }
 }
 

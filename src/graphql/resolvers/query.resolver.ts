@@ -14,6 +14,7 @@ import { Node } from '../types/node.interface.js';
 import { Organization, OrganizationConnection } from '../types/organization.type.js';
 import { PartnerInstitution, PartnerInstitutionConnection } from '../types/partner.type.js';
 import { ProgrammeStats, SearchResult } from '../types/stats.type.js';
+import { PageFields } from '../page-fields.js';
 
 // Resolvers stay thin: arguments in, service call, result out. Records returned here are plain
 // rows; the object types' field resolvers turn ids into global ids and follow relations.
@@ -63,25 +64,33 @@ export class QueryResolver {
   }
 
   @Query(() => ClusterConnection, { description: 'Clusters, filtered, ordered and paged.' })
-  clusters(@Args(() => ClustersArgs) args: ClustersArgs, @Ctx() ctx: RequestContext) {
-    return listClusters(ctx, args);
+  clusters(@Args(() => ClustersArgs) args: ClustersArgs, @Ctx() ctx: RequestContext, @PageFields() fields: ReadonlySet<string>) {
+    return listClusters(ctx, args, fields);
   }
 
   @Query(() => OrganizationConnection, { description: 'Member organizations, filtered, ordered and paged.' })
-  organizations(@Args(() => OrganizationsArgs) args: OrganizationsArgs, @Ctx() ctx: RequestContext) {
-    return listOrganizations(ctx, args);
+  organizations(
+    @Args(() => OrganizationsArgs) args: OrganizationsArgs,
+    @Ctx() ctx: RequestContext,
+    @PageFields() fields: ReadonlySet<string>,
+  ) {
+    return listOrganizations(ctx, args, fields);
   }
 
   @Query(() => PartnerInstitutionConnection, { description: 'Partner institutions, filtered, ordered and paged.' })
-  partners(@Args(() => PartnersArgs) args: PartnersArgs, @Ctx() ctx: RequestContext) {
-    return listPartners(ctx, args);
+  partners(@Args(() => PartnersArgs) args: PartnersArgs, @Ctx() ctx: RequestContext, @PageFields() fields: ReadonlySet<string>) {
+    return listPartners(ctx, args, fields);
   }
 
   @Query(() => AnnouncementConnection, {
     description: 'Announcements, newest first unless ordered otherwise, filtered and paged.',
   })
-  announcements(@Args(() => AnnouncementsArgs) args: AnnouncementsArgs, @Ctx() ctx: RequestContext) {
-    return listAnnouncements(ctx, args);
+  announcements(
+    @Args(() => AnnouncementsArgs) args: AnnouncementsArgs,
+    @Ctx() ctx: RequestContext,
+    @PageFields() fields: ReadonlySet<string>,
+  ) {
+    return listAnnouncements(ctx, args, fields);
   }
 
   @Query(() => [SearchResult], {
