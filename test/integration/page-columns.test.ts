@@ -43,8 +43,13 @@ describe('page columns', () => {
       const type = schema.getType(typeName);
       if (!isObjectType(type)) throw new Error(`${typeName} is not an object type`);
       // Fields with a resolver read only the record's id and foreign keys, which are always kept.
-      const plain = Object.values(type.getFields()).filter((field) => !field.resolve).map((field) => field.name);
-      expect(plain.filter((name) => !aliases(select).includes(name)), typeName).toEqual([]);
+      const plain = Object.values(type.getFields())
+        .filter((field) => !field.resolve)
+        .map((field) => field.name);
+      expect(
+        plain.filter((name) => !aliases(select).includes(name)),
+        typeName,
+      ).toEqual([]);
     }
   });
 
