@@ -77,13 +77,12 @@ export async function nestedConnection<R>(
   const window: PageWindow = toPageWindow(args, ordering.name);
   assertCursorFits(ordering, window);
   // Parents asking for different fields of the same list get separate statements.
-  const columns = fields ? [...fields].sort().join(',') : '*';
-  const key = `${relation}:${JSON.stringify([args.first, args.after, args.last, args.before, args.filter, ordering.name, columns])}`;
-  const countKey = `${relation}:${JSON.stringify([args.filter])}`;
+  const key = `${relation}:${JSON.stringify([args.first, args.after, args.last, args.before, args.filter, ordering.name, fieldsKey(fields)])}`;
   // `members { totalCount }` alone must not fetch the members.
   const page = once(async () => {
     const rows = await ctx.loaders.nestedPage<R>(key, () => ({ query: selectOnly(query(), fields), window, map })).load(parentId);
-    return toPage([...rows], window, (row) => cursorOf(ordering, row as Record<string, unknown>));
+    // A backwards page is reversed in place: copy the loader's cached rows first.
+    return toPage(window.forward ? rows : [...rows], window, (row) => cursorOf(ordering, row as Record<string, unknown>));
   });
   return {
     get edges() {
@@ -96,7 +95,19 @@ export async function nestedConnection<R>(
       return page().then((p) => p.pageInfo);
     },
     get totalCount() {
-      return ctx.loaders.nestedCount(countKey, query).load(parentId);
+      return ctx.loaders.nestedCount(`${relation}:${JSON.stringify([args.filter])}`, query).load(parentId);
     },
   };
+}
+
+/** A field set as a key, computed once per set (the schema layer hands out one set per place in a document). */
+const fieldsKeys = new WeakMap<ReadonlySet<string>, string>();
+function fieldsKey(fields: ItemFields): string {
+  if (!fields) return '*';
+  let key = fieldsKeys.get(fields);
+  if (key === undefined) {
+    key = [...fields].sort().join(',');
+    fieldsKeys.set(fields, key);
+  }
+  return key;
 }
