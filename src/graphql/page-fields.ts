@@ -1,35 +1,21 @@
-import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
+import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import { createParameterDecorator } from 'type-graphql';
+import { type FragmentLookup, fieldsOf } from './selections.js';
 
-type Fragments = GraphQLResolveInfo['fragments'];
-
-/** Names (not aliases) of the fields selected in a selection set, through fragments. */
-function fieldNames(set: SelectionSetNode | undefined, fragments: Fragments, into: Set<string>): void {
-  for (const selection of set?.selections ?? []) {
-    if (selection.kind === Kind.FIELD) into.add(selection.name.value);
-    else if (selection.kind === Kind.INLINE_FRAGMENT) fieldNames(selection.selectionSet, fragments, into);
-    else fieldNames(fragments[selection.name.value]?.selectionSet, fragments, into);
-  }
-}
-
-/** Under an edge's selection: the fields asked of its `node`. */
-function edgeNodeFields(set: SelectionSetNode | undefined, fragments: Fragments, into: Set<string>): void {
-  for (const selection of set?.selections ?? []) {
-    if (selection.kind === Kind.FIELD) {
-      if (selection.name.value === 'node') fieldNames(selection.selectionSet, fragments, into);
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) edgeNodeFields(selection.selectionSet, fragments, into);
-    else edgeNodeFields(fragments[selection.name.value]?.selectionSet, fragments, into);
-  }
+/** Names (not aliases) of the fields selected in a selection set. */
+function fieldNames(set: SelectionSetNode | undefined, fragment: FragmentLookup, into: Set<string>): void {
+  for (const field of fieldsOf(set, fragment)) into.add(field.name.value);
 }
 
 /** Under a connection's selection: the fields asked of its items, in `nodes { … }` and `edges { node { … } }`. */
-function itemFields(set: SelectionSetNode | undefined, fragments: Fragments, into: Set<string>): void {
-  for (const selection of set?.selections ?? []) {
-    if (selection.kind === Kind.FIELD) {
-      if (selection.name.value === 'nodes') fieldNames(selection.selectionSet, fragments, into);
-      else if (selection.name.value === 'edges') edgeNodeFields(selection.selectionSet, fragments, into);
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) itemFields(selection.selectionSet, fragments, into);
-    else itemFields(fragments[selection.name.value]?.selectionSet, fragments, into);
+function itemFields(set: SelectionSetNode | undefined, fragment: FragmentLookup, into: Set<string>): void {
+  for (const field of fieldsOf(set, fragment)) {
+    if (field.name.value === 'nodes') fieldNames(field.selectionSet, fragment, into);
+    else if (field.name.value === 'edges') {
+      for (const edgeField of fieldsOf(field.selectionSet, fragment)) {
+        if (edgeField.name.value === 'node') fieldNames(edgeField.selectionSet, fragment, into);
+      }
+    }
   }
 }
 
@@ -44,7 +30,8 @@ export function pageFields(info: GraphQLResolveInfo): ReadonlySet<string> {
   let fields = byFieldNodes.get(info.fieldNodes);
   if (!fields) {
     const names = new Set<string>();
-    for (const node of info.fieldNodes) itemFields(node.selectionSet, info.fragments, names);
+    const fragment = (name: string) => info.fragments[name];
+    for (const node of info.fieldNodes) itemFields(node.selectionSet, fragment, names);
     fields = names;
     byFieldNodes.set(info.fieldNodes, fields);
   }

@@ -49,9 +49,10 @@ export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
     validate: false,
     emitSchemaFile: false,
   });
-  // Every record carries its GraphQL type name from the statement that read it. type-graphql wraps
-  // a resolveType in an async function; graphql-jit needs the type name synchronously, so abstract
-  // types read `__typename` directly.
+  // Every record carries its GraphQL type name from the statement that read it, which is how the
+  // interface (Node) and the union (SearchResult) tell their types apart. Set here rather than in
+  // the decorators: type-graphql wraps a resolveType in an async function, and graphql-jit needs the
+  // type name synchronously.
   for (const type of Object.values(schema.getTypeMap())) {
     if (isAbstractType(type) && !type.name.startsWith('__')) type.resolveType = typeNameOfRecord;
   }

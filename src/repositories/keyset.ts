@@ -1,6 +1,13 @@
 import type { Knex } from '@mikro-orm/knex';
 import { CodedError, ErrorCode } from '../lib/errors.js';
-import type { Cursor, CursorValue, PageWindow, SortDirection } from '../lib/pagination.js';
+import {
+  type Cursor,
+  type CursorValue,
+  type PageArgs,
+  type PageWindow,
+  type SortDirection,
+  toPageWindow,
+} from '../lib/pagination.js';
 import { type Db, parseDateTime } from './db.js';
 
 /** How one orderable field maps to SQL, and how its value travels in a cursor. */
@@ -57,20 +64,22 @@ function fitsColumn(column: OrderColumn, value: CursorValue): boolean {
 }
 
 /**
- * Refuses (BAD_CURSOR) a page whose cursor carries a value that cannot belong to its ordering's
- * column. Connections check it before anything runs, so the error belongs to the list field itself.
+ * The page window a list's arguments ask for under an ordering. A cursor whose value cannot belong
+ * to the ordering's column is a BAD_CURSOR, refused here, before anything runs, so the error
+ * belongs to the list field itself (and a forged value never reaches the SQL).
  */
-export function assertCursorFits(ordering: Ordering, window: PageWindow): void {
-  if (!window.cursor || fitsColumn(ordering.column, window.cursor.value)) return;
-  const field = window.forward ? 'after' : 'before';
-  throw new CodedError(ErrorCode.BAD_CURSOR, `Invalid cursor in "${field}": not a cursor this API issued.`, field);
+export function pageWindowFor(args: PageArgs, ordering: Ordering): PageWindow {
+  const window = toPageWindow(args, ordering.name);
+  if (window.cursor && !fitsColumn(ordering.column, window.cursor.value)) {
+    const field = window.forward ? 'after' : 'before';
+    throw new CodedError(ErrorCode.BAD_CURSOR, `Invalid cursor in "${field}": not a cursor this API issued.`, field);
+  }
+  return window;
 }
 
-/** The cursor's ordering value as a SQL parameter (checked by assertCursorFits; checked again here). */
-function sqlParamOf(db: Db, ordering: Ordering, window: PageWindow, value: CursorValue): unknown {
-  assertCursorFits(ordering, window);
-  return ordering.column.kind === 'datetime' ? db.dateTimeParam(new Date(value)) : value;
-}
+/** The cursor's ordering value as a SQL parameter (pageWindowFor has checked that it fits). */
+const sqlParamOf = (db: Db, column: OrderColumn, value: CursorValue): unknown =>
+  column.kind === 'datetime' ? db.dateTimeParam(new Date(value as string)) : value;
 
 /** The cursor of a row under an ordering. */
 export function cursorOf(ordering: Ordering, row: Record<string, unknown>): Cursor {
@@ -83,7 +92,7 @@ function applyKeyset(db: Db, qb: Knex.QueryBuilder, ordering: Ordering, window: 
   const ascending = (ordering.direction === 'ASC') === window.forward;
   const op = ascending ? '>' : '<';
   qb.whereRaw(`(${ordering.column.expr}, ${ordering.idExpr}) ${op} (?, ?)`, [
-    sqlParamOf(db, ordering, window, window.cursor.value) as Knex.Value,
+    sqlParamOf(db, ordering.column, window.cursor.value) as Knex.Value,
     window.cursor.id,
   ]);
 }

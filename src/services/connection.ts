@@ -1,6 +1,6 @@
 import type { RequestContext } from '../context/request-context.js';
-import { type Page, type PageArgs, type PageWindow, type SortDirection, toPage, toPageWindow } from '../lib/pagination.js';
-import { type ListQuery, type Ordering, assertCursorFits, countRoot, cursorOf, fetchRootPage } from '../repositories/keyset.js';
+import { type Page, type PageArgs, type SortDirection, toPage } from '../lib/pagination.js';
+import { type ListQuery, type Ordering, countRoot, cursorOf, fetchRootPage, pageWindowFor } from '../repositories/keyset.js';
 import { selectOnly } from '../repositories/list-query.js';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -42,8 +42,7 @@ export async function rootConnection<R>(
   fields: ItemFields,
   map?: (row: R) => R,
 ): Promise<Connection<R>> {
-  const window = toPageWindow(args, ordering.name);
-  assertCursorFits(ordering, window);
+  const window = pageWindowFor(args, ordering);
   const rows = await fetchRootPage<R>(ctx.db, selectOnly(query, fields), window);
   const mapped = map ? rows.map(map) : rows;
   const count = once(() => countRoot(ctx.db, query));
@@ -74,8 +73,7 @@ export async function nestedConnection<R>(
   fields: ItemFields,
   map?: (row: R) => R,
 ): Promise<Connection<R>> {
-  const window: PageWindow = toPageWindow(args, ordering.name);
-  assertCursorFits(ordering, window);
+  const window = pageWindowFor(args, ordering);
   // Parents asking for different fields of the same list get separate statements.
   const key = `${relation}:${JSON.stringify([args.first, args.after, args.last, args.before, args.filter, ordering.name, fieldsKey(fields)])}`;
   // `members { totalCount }` alone must not fetch the members.

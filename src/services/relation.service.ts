@@ -113,45 +113,34 @@ export function clusterAnnouncements(
 }
 
 /** Clusters an announcement mentions. */
-export function announcementClusters(
+export const announcementClusters = (
   ctx: RequestContext,
   announcementId: number,
   args: Args<ClusterFilterInput, ClusterOrderField>,
   fields?: ItemFields,
-): Promise<Connection<ClusterRecord>> {
-  const order = args.orderBy ?? DEFAULT_CLUSTER_ORDER;
-  const ordering = clusterOrdering(order.field, order.direction);
-  const filter = clusterFilterParams(args.filter);
-  return nestedConnection(
-    ctx,
-    'announcement.clusters',
-    announcementId,
-    args,
-    ordering,
-    () => announcementClustersQuery(ctx.db, filter, ordering),
-    fields,
-  );
-}
+) => clusterConnection(ctx, 'announcement.clusters', announcementClustersQuery, announcementId, args, fields);
 
 /** The other clusters a membership's organization belongs to (now or before), by name by default. */
-export function membershipOtherClusters(
+export const membershipOtherClusters = (
   ctx: RequestContext,
   membershipId: number,
   args: Args<ClusterFilterInput, ClusterOrderField>,
   fields?: ItemFields,
+) => clusterConnection(ctx, 'membership.otherClusters', membershipOtherClustersQuery, membershipId, args, fields);
+
+/** A nested list of clusters under its filter and ordering (by name by default). */
+function clusterConnection(
+  ctx: RequestContext,
+  relation: string,
+  listQuery: typeof announcementClustersQuery,
+  parentId: number,
+  args: Args<ClusterFilterInput, ClusterOrderField>,
+  fields: ItemFields,
 ): Promise<Connection<ClusterRecord>> {
   const order = args.orderBy ?? DEFAULT_CLUSTER_ORDER;
   const ordering = clusterOrdering(order.field, order.direction);
   const filter = clusterFilterParams(args.filter);
-  return nestedConnection(
-    ctx,
-    'membership.otherClusters',
-    membershipId,
-    args,
-    ordering,
-    () => membershipOtherClustersQuery(ctx.db, filter, ordering),
-    fields,
-  );
+  return nestedConnection(ctx, relation, parentId, args, ordering, () => listQuery(ctx.db, filter, ordering), fields);
 }
 
 /** Puts the record a page row carries (see membershipListQuery) into its by-id loader; returns the row. */

@@ -13,6 +13,7 @@ import {
 } from 'graphql';
 import { type ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../lib/pagination.js';
+import { fieldsOf } from '../selections.js';
 
 /** `extensions.code` of an operation refused for its cost, depth or number of aliases. */
 export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
@@ -42,24 +43,15 @@ type Fragments = ReadonlyMap<string, FragmentDefinitionNode>;
 /** Fields under a selection set, each 1 (fragments inlined; @skip/@include ignored, so an upper bound). */
 function countFields(set: SelectionSetNode | undefined, fragments: Fragments): number {
   let cost = 0;
-  for (const selection of set?.selections ?? []) {
-    if (selection.kind === Kind.FIELD) cost += 1 + countFields(selection.selectionSet, fragments);
-    else if (selection.kind === Kind.INLINE_FRAGMENT) cost += countFields(selection.selectionSet, fragments);
-    else cost += countFields(fragments.get(selection.name.value)?.selectionSet, fragments);
-  }
+  for (const field of fieldsOf(set, (name) => fragments.get(name))) cost += 1 + countFields(field.selectionSet, fragments);
   return cost;
 }
 
 /** The part of a connection's selection paid once per connection (totalCount, pageInfo, __typename), not per item. */
 function oncePerConnection(set: SelectionSetNode | undefined, fragments: Fragments): number {
   let cost = 0;
-  for (const selection of set?.selections ?? []) {
-    if (selection.kind === Kind.FIELD) {
-      if (selection.name.value !== 'nodes' && selection.name.value !== 'edges') {
-        cost += 1 + countFields(selection.selectionSet, fragments);
-      }
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) cost += oncePerConnection(selection.selectionSet, fragments);
-    else cost += oncePerConnection(fragments.get(selection.name.value)?.selectionSet, fragments);
+  for (const field of fieldsOf(set, (name) => fragments.get(name))) {
+    if (field.name.value !== 'nodes' && field.name.value !== 'edges') cost += 1 + countFields(field.selectionSet, fragments);
   }
   return cost;
 }

@@ -55,6 +55,4 @@ export const SearchResult = createUnionType({
   name: 'SearchResult',
   description: 'Anything `search` can find.',
   types: () => [Cluster, Organization, PartnerInstitution, Announcement] as const,
-  // Records carry their GraphQL type name from the query that read them.
-  resolveType: (value) => (value as unknown as { __typename: string }).__typename,
 });
