@@ -22,6 +22,13 @@ function itemFields(set: SelectionSetNode | undefined, fragment: FragmentLookup,
 /** Per list of field nodes (one per place in a parsed document, shared by every item and request). */
 const byFieldNodes = new WeakMap<readonly FieldNode[], ReadonlySet<string>>();
 
+/** The fields asked of the items of a connection selected by `nodes` (one field, merged). */
+export function itemFieldsOf(nodes: readonly FieldNode[], fragment: FragmentLookup): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const node of nodes) itemFields(node.selectionSet, fragment, names);
+  return names;
+}
+
 /**
  * The fields a client asks of the items of the connection being resolved (a superset: @skip and
  * @include are not evaluated), so the page statement can leave out the columns nobody reads.
@@ -29,10 +36,7 @@ const byFieldNodes = new WeakMap<readonly FieldNode[], ReadonlySet<string>>();
 export function pageFields(info: GraphQLResolveInfo): ReadonlySet<string> {
   let fields = byFieldNodes.get(info.fieldNodes);
   if (!fields) {
-    const names = new Set<string>();
-    const fragment = (name: string) => info.fragments[name];
-    for (const node of info.fieldNodes) itemFields(node.selectionSet, fragment, names);
-    fields = names;
+    fields = itemFieldsOf(info.fieldNodes, (name: string) => info.fragments[name]);
     byFieldNodes.set(info.fieldNodes, fields);
   }
   return fields;

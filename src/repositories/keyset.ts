@@ -103,12 +103,94 @@ function orderSql(ordering: Ordering, window: PageWindow): string {
   return `${ordering.column.expr} ${dir}, ${ordering.idExpr} ${dir}`;
 }
 
-/** One page (limit + 1 rows) of a root list. */
-export async function fetchRootPage<R>(db: Db, query: ListQuery, window: PageWindow): Promise<R[]> {
+/** The statement of one page (limit + 1 rows); `parentRef`, for a nested list, names its parent's id. */
+function pageQuery(db: Db, query: ListQuery, window: PageWindow, parentRef?: string): Knex.QueryBuilder {
   const qb = query.base(true).select(db.knex.raw(query.select.join(', ')));
+  if (parentRef) {
+    if (!query.parentExpr) throw new Error('a nested page needs a parent column');
+    qb.whereRaw(`${query.parentExpr} = ${parentRef}`);
+  }
   applyKeyset(db, qb, query.ordering, window);
-  qb.orderByRaw(orderSql(query.ordering, window)).limit(window.limit + 1);
-  return db.rows<R>(qb);
+  // The limit is written into the text: a prepared statement can then use one generic plan
+  // (planned once) instead of planning for every execution, as it must for an unknown limit.
+  return qb.orderByRaw(orderSql(query.ordering, window)).limit(window.limit + 1, { skipBinding: true });
+}
+
+/** A page's order restated over its output columns (`alias."property"`), for a query wrapped around it. */
+function outputOrderSql(alias: string, query: ListQuery, window: PageWindow): string {
+  const dir = (query.ordering.direction === 'ASC') === window.forward ? 'asc' : 'desc';
+  return `${alias}."${query.ordering.column.property}" ${dir}, ${alias}."id" ${dir}`;
+}
+
+/**
+ * A nested list fetched inside its parents' statement, as a JSON column of each parent row: one
+ * page of it (whose items may carry lists of their own the same way), or its row count. Only
+ * where statements are prepared (PostgreSQL outside transactions); elsewhere the loaders fetch
+ * nested lists one statement per list.
+ */
+export type EmbeddedList =
+  | { kind: 'page'; alias: string; query: ListQuery; window: PageWindow; lists: readonly EmbeddedList[] }
+  | { kind: 'count'; alias: string; query: ListQuery };
+
+/**
+ * `rows` with a column per embedded list. Each level's rows are a derived table of its own name,
+ * so a list's statement can refer to its parent's id whatever aliases the inner statements use.
+ */
+function withEmbeddedLists(db: Db, rows: Knex.QueryBuilder, lists: readonly EmbeddedList[], depth: number) {
+  const parent = `embedding_parent_${depth}`;
+  const columns = lists.map((list) => embeddedColumn(db, list, `${parent}.id`, depth));
+  return { query: db.knex.select(db.knex.raw(`${parent}.*`), ...columns).from(rows.as(parent)), alias: parent };
+}
+
+function embeddedColumn(db: Db, list: EmbeddedList, parentRef: string, depth: number): Knex.Raw {
+  if (list.kind === 'count') {
+    const parentExpr = list.query.parentExpr;
+    if (!parentExpr) throw new Error('a nested count needs a parent column');
+    const count = list.query.base().select(db.knex.raw('count(*)')).whereRaw(`${parentExpr} = ${parentRef}`);
+    return db.knex.raw(`? as "${list.alias}"`, [count as unknown as Knex.Value]);
+  }
+  const page = pageQuery(db, list.query, list.window, parentRef);
+  const rows = list.lists.length > 0 ? withEmbeddedLists(db, page, list.lists, depth + 1).query : page;
+  return db.knex.raw(
+    `(select coalesce(json_agg(item order by ${outputOrderSql('item', list.query, list.window)}), '[]') from ? as item) as "${list.alias}"`,
+    [rows as unknown as Knex.Value],
+  );
+}
+
+/** Whether a statement can carry nested lists (see EmbeddedList). */
+export const embedsLists = (db: Db, lists: readonly EmbeddedList[] | undefined): lists is readonly EmbeddedList[] =>
+  db.preparesStatements && lists !== undefined && lists.length > 0;
+
+/** One page (limit + 1 rows) of a root list, with its items' nested lists if given (see EmbeddedList). */
+export async function fetchRootPage<R>(
+  db: Db,
+  query: ListQuery,
+  window: PageWindow,
+  lists?: readonly EmbeddedList[],
+): Promise<R[]> {
+  const page = pageQuery(db, query, window);
+  if (!embedsLists(db, lists)) return db.rows<R>(page);
+  const embedded = withEmbeddedLists(db, page, lists, 0);
+  return db.rows<R>(embedded.query.orderByRaw(outputOrderSql(embedded.alias, query, window)));
+}
+
+/**
+ * The row of `from` whose `column` is `key`, with its nested lists (see EmbeddedList). One key,
+ * compared with `=`, so the statement's generic plan is as good as a custom one and is kept.
+ */
+export function fetchOneWithLists<R>(
+  db: Db,
+  from: string,
+  select: readonly string[],
+  column: string,
+  key: string | number,
+  lists: readonly EmbeddedList[],
+): Promise<R[]> {
+  const row = db.knex
+    .from(db.knex.raw(from))
+    .select(db.knex.raw(select.join(', ')))
+    .whereRaw(`${column} = ?`, [key]);
+  return db.rows<R>(withEmbeddedLists(db, row, lists, 0).query);
 }
 
 /**
@@ -127,9 +209,7 @@ export async function fetchNestedPages<R>(
   const parentExpr = query.parentExpr;
   if (!parentExpr) throw new Error('fetchNestedPages needs a parent column');
   const rows = await db.rows<R & { parentId: number }>(
-    db.preparesStatements
-      ? lateralPages(db, query, parentExpr, window, parentIds)
-      : numberedPages(db, query, parentExpr, window, parentIds),
+    db.preparesStatements ? lateralPages(db, query, window, parentIds) : numberedPages(db, query, parentExpr, window, parentIds),
   );
   const byParent = new Map<number, R[]>();
   for (const row of rows) {
@@ -141,26 +221,14 @@ export async function fetchNestedPages<R>(
   return byParent;
 }
 
-function lateralPages(
-  db: Db,
-  query: ListQuery,
-  parentExpr: string,
-  window: PageWindow,
-  parentIds: readonly number[],
-): Knex.QueryBuilder {
-  const page = query
-    .base(true)
-    .select(db.knex.raw(query.select.join(', ')))
-    .whereRaw(`${parentExpr} = parent.id`);
-  applyKeyset(db, page, query.ordering, window);
-  page.orderByRaw(orderSql(query.ordering, window)).limit(window.limit + 1);
+function lateralPages(db: Db, query: ListQuery, window: PageWindow, parentIds: readonly number[]): Knex.QueryBuilder {
+  const page = pageQuery(db, query, window, 'parent.id');
   // The outer order restates each page's own, so the result does not rest on the join's row order.
-  const dir = (query.ordering.direction === 'ASC') === window.forward ? 'asc' : 'desc';
   return db.knex
     .select(db.knex.raw('parent.id as "parentId", page.*'))
     .from(db.knex.raw('unnest(cast(? as integer[])) as parent(id)', [[...new Set(parentIds)] as unknown as Knex.Value]))
     .joinRaw('cross join lateral ? as page', [page as unknown as Knex.Value])
-    .orderByRaw(`parent.id, page."${query.ordering.column.property}" ${dir}, page."id" ${dir}`);
+    .orderByRaw(`parent.id, ${outputOrderSql('page', query, window)}`);
 }
 
 function numberedPages(

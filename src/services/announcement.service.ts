@@ -10,7 +10,7 @@ import {
 } from '../repositories/announcement.repository.js';
 import type { DateRange } from '../repositories/list-query.js';
 import type { AnnouncementRecord } from '../repositories/records.js';
-import { type Connection, type ItemFields, type OrderInput, rootConnection } from './connection.js';
+import { type Connection, type ItemFields, type OrderInput, type PlannedList, rootConnection } from './connection.js';
 import { checkRange, textTerms } from './filters.js';
 
 export interface AnnouncementFilterInput {
@@ -44,10 +44,11 @@ export function listAnnouncements(
   ctx: RequestContext,
   args: PageArgs & { filter?: AnnouncementFilterInput | null; orderBy?: OrderInput<AnnouncementOrderField> | null },
   fields?: ItemFields,
+  lists?: readonly PlannedList[],
 ): Promise<Connection<AnnouncementRecord>> {
   const order = args.orderBy ?? DEFAULT_ANNOUNCEMENT_ORDER;
   const visibility = draftVisibility(ctx.viewer);
   const ordering = announcementOrdering(ctx.db, order.field, order.direction, visibility);
   const query = announcementListQuery(ctx.db, announcementFilterParams(args.filter), ordering, visibility);
-  return rootConnection(ctx, args, ordering, query, fields, toAnnouncementRecord);
+  return rootConnection(ctx, args, ordering, query, fields, toAnnouncementRecord, lists);
 }

@@ -3,10 +3,22 @@ import type { ClusterLevel, ClusterStatus } from '../entities/enums.js';
 import { badInput } from '../lib/errors.js';
 import { fromGlobalIdOf } from '../lib/global-id.js';
 import type { PageArgs } from '../lib/pagination.js';
-import { type ClusterOrderField, clusterListQuery, clusterOrdering } from '../repositories/cluster.repository.js';
+import {
+  type ClusterOrderField,
+  clusterListQuery,
+  clusterOrdering,
+  fetchClusterWithLists,
+} from '../repositories/cluster.repository.js';
 import type { DateRange } from '../repositories/list-query.js';
 import type { ClusterLevelPeriodRecord, ClusterRecord } from '../repositories/records.js';
-import { type Connection, type ItemFields, type OrderInput, rootConnection } from './connection.js';
+import {
+  type Connection,
+  type ItemFields,
+  type OrderInput,
+  type PlannedList,
+  findWithLists,
+  rootConnection,
+} from './connection.js';
 import { checkRange, textTerms } from './filters.js';
 
 export interface ClusterFilterInput {
@@ -37,11 +49,20 @@ export function clusterFilterParams(filter: ClusterFilterInput | null | undefine
 export async function findCluster(
   ctx: RequestContext,
   by: { slug?: string | null; id?: string | null },
+  lists?: readonly PlannedList[],
 ): Promise<ClusterRecord | null> {
   if ((by.slug == null) === (by.id == null))
     throw badInput('Give exactly one of "slug" and "id".', by.slug == null ? 'slug' : 'id');
-  if (by.slug != null) return ctx.loaders.clusterBySlug.load(by.slug);
-  return ctx.loaders.clusterById.load(fromGlobalIdOf('Cluster', by.id as string));
+  if (by.slug != null) {
+    const slug = by.slug;
+    return findWithLists(ctx, ctx.loaders.clusterBySlug, slug, lists, (embedded) =>
+      fetchClusterWithLists(ctx.db, 'c.slug', slug, embedded),
+    );
+  }
+  const id = fromGlobalIdOf('Cluster', by.id as string);
+  return findWithLists(ctx, ctx.loaders.clusterById, id, lists, (embedded) =>
+    fetchClusterWithLists(ctx.db, 'c.id', id, embedded),
+  );
 }
 
 /** Clusters, filtered and ordered, one page. */
@@ -49,10 +70,19 @@ export function listClusters(
   ctx: RequestContext,
   args: PageArgs & { filter?: ClusterFilterInput | null; orderBy?: OrderInput<ClusterOrderField> | null },
   fields?: ItemFields,
+  lists?: readonly PlannedList[],
 ): Promise<Connection<ClusterRecord>> {
   const order = args.orderBy ?? DEFAULT_CLUSTER_ORDER;
   const ordering = clusterOrdering(order.field, order.direction);
-  return rootConnection(ctx, args, ordering, clusterListQuery(ctx.db, clusterFilterParams(args.filter), ordering), fields);
+  return rootConnection(
+    ctx,
+    args,
+    ordering,
+    clusterListQuery(ctx.db, clusterFilterParams(args.filter), ordering),
+    fields,
+    undefined,
+    lists,
+  );
 }
 
 /** A cluster's sectors, in their given order. */

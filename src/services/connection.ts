@@ -1,6 +1,15 @@
+import type DataLoader from 'dataloader';
 import type { RequestContext } from '../context/request-context.js';
 import { type Page, type PageArgs, type SortDirection, toPage } from '../lib/pagination.js';
-import { type ListQuery, type Ordering, countRoot, cursorOf, fetchRootPage, pageWindowFor } from '../repositories/keyset.js';
+import {
+  type EmbeddedList,
+  type ListQuery,
+  type Ordering,
+  countRoot,
+  cursorOf,
+  fetchRootPage,
+  pageWindowFor,
+} from '../repositories/keyset.js';
 import { selectOnly } from '../repositories/list-query.js';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -33,7 +42,7 @@ const once = <T>(fn: () => Promise<T>) => {
  */
 export type ItemFields = ReadonlySet<string> | undefined;
 
-/** A page of a root list (one statement; totalCount is a second one, when selected). */
+/** A page of a root list (one statement, with the nested lists its items ask for; totalCount is a second one, when selected). */
 export async function rootConnection<R>(
   ctx: RequestContext,
   args: PageArgs,
@@ -41,9 +50,12 @@ export async function rootConnection<R>(
   query: ListQuery,
   fields: ItemFields,
   map?: (row: R) => R,
+  lists?: readonly PlannedList[],
 ): Promise<Connection<R>> {
   const window = pageWindowFor(args, ordering);
-  const rows = await fetchRootPage<R>(ctx.db, selectOnly(query, fields), window);
+  const embedded = lists && ctx.db.preparesStatements ? embeddedLists(lists) : undefined;
+  const rows = await fetchRootPage<R>(ctx.db, selectOnly(query, fields), window, embedded);
+  if (embedded) primeLists(ctx, lists ?? [], rows as object[]);
   const mapped = map ? rows.map(map) : rows;
   const count = once(() => countRoot(ctx.db, query));
   const page = toPage(mapped, window, (row) => cursorOf(ordering, row as Record<string, unknown>));
@@ -60,27 +72,63 @@ export async function rootConnection<R>(
 }
 
 /**
+ * One object by a key, through its loader; or, when the client asks for nested lists under it
+ * (see PlannedList), by `fetch` with those lists brought along in the same statement.
+ */
+export async function findWithLists<K, R extends object>(
+  ctx: RequestContext,
+  loader: DataLoader<K, R | null>,
+  key: K,
+  lists: readonly PlannedList[] | undefined,
+  fetch: (embedded: EmbeddedList[]) => Promise<R[]>,
+): Promise<R | null> {
+  if (!lists || lists.length === 0 || !ctx.db.preparesStatements) return loader.load(key);
+  const [row] = await fetch(embeddedLists(lists));
+  if (!row) return null;
+  primeLists(ctx, lists, [row]);
+  loader.prime(key, row);
+  return row;
+}
+
+/**
+ * A nested list under its arguments (a cluster's members, first 20 by join date): what it takes to
+ * fetch its page or its count for any parent. Made by the services, from the client's arguments.
+ */
+export interface NestedList<R> {
+  /** Names the list (e.g. `memberships.cluster`); with the arguments, it keys the loaders. */
+  relation: string;
+  args: PageArgs & { filter?: unknown };
+  ordering: Ordering;
+  query: () => ListQuery;
+  /**
+   * Applied to each row of a page (record conversion, priming the loaders of what rows carry).
+   * A method, so a list of any record type is also a `NestedList<unknown>`.
+   */
+  map?(row: R): R;
+}
+
+/** The loader key of a list's pages: parents asking for different fields get separate statements. */
+const pageKey = (list: NestedList<unknown>, fields: ItemFields) =>
+  `${list.relation}:${JSON.stringify([list.args.first, list.args.after, list.args.last, list.args.before, list.args.filter, list.ordering.name, fieldsKey(fields)])}`;
+const countKey = (list: NestedList<unknown>) => `${list.relation}:${JSON.stringify([list.args.filter])}`;
+
+/**
  * A page of a nested list for one parent. All parents asking for the same relation with the same
- * arguments in one tick share one statement (and one count statement, if totalCount is selected).
+ * arguments in one tick share one statement (and one count statement, if totalCount is selected),
+ * unless their own statement brought the list along (see PlannedList).
  */
 export async function nestedConnection<R>(
   ctx: RequestContext,
-  relation: string,
+  list: NestedList<R>,
   parentId: number,
-  args: PageArgs & { filter?: unknown; orderBy?: unknown },
-  ordering: Ordering,
-  query: () => ListQuery,
   fields: ItemFields,
-  map?: (row: R) => R,
 ): Promise<Connection<R>> {
-  const window = pageWindowFor(args, ordering);
-  // Parents asking for different fields of the same list get separate statements.
-  const key = `${relation}:${JSON.stringify([args.first, args.after, args.last, args.before, args.filter, ordering.name, fieldsKey(fields)])}`;
+  const window = pageWindowFor(list.args, list.ordering);
   // `members { totalCount }` alone must not fetch the members.
   const page = once(async () => {
-    const rows = await ctx.loaders.nestedPage<R>(key, () => ({ query: selectOnly(query(), fields), window, map })).load(parentId);
+    const rows = await pageLoader(ctx, list, fields).load(parentId);
     // A backwards page is reversed in place: copy the loader's cached rows first.
-    return toPage(window.forward ? rows : [...rows], window, (row) => cursorOf(ordering, row as Record<string, unknown>));
+    return toPage(window.forward ? rows : [...rows], window, (row) => cursorOf(list.ordering, row as Record<string, unknown>));
   });
   return {
     get edges() {
@@ -93,9 +141,95 @@ export async function nestedConnection<R>(
       return page().then((p) => p.pageInfo);
     },
     get totalCount() {
-      return ctx.loaders.nestedCount(`${relation}:${JSON.stringify([args.filter])}`, query).load(parentId);
+      return countLoader(ctx, list).load(parentId);
     },
   };
+}
+
+const pageLoader = <R>(ctx: RequestContext, list: NestedList<R>, fields: ItemFields) =>
+  ctx.loaders.nestedPage<R>(pageKey(list, fields), () => ({
+    query: selectOnly(list.query(), fields),
+    window: pageWindowFor(list.args, list.ordering),
+    map: list.map,
+  }));
+
+const countLoader = (ctx: RequestContext, list: NestedList<unknown>) => ctx.loaders.nestedCount(countKey(list), list.query);
+
+/**
+ * A nested list the schema layer found in the selection under a list's items (or under one
+ * object): the parents' own statement fetches it along, and its loaders are primed with the
+ * result, so resolving it costs no statement. `lists` are those under its own items.
+ */
+export interface PlannedList {
+  list: NestedList<unknown>;
+  fields: ItemFields;
+  /** Whether the page is selected (nodes, edges, pageInfo), and whether totalCount is. */
+  page: boolean;
+  count: boolean;
+  lists: readonly PlannedList[];
+}
+
+/**
+ * A planned list, or undefined when its arguments are refused (a bad cursor, an invalid filter):
+ * such a list is left to its own resolver, so the error belongs to that field.
+ */
+export function plannedList(
+  listOf: () => NestedList<unknown>,
+  fields: ItemFields,
+  page: boolean,
+  count: boolean,
+  lists: readonly PlannedList[],
+): PlannedList | undefined {
+  try {
+    const list = listOf();
+    pageWindowFor(list.args, list.ordering);
+    return { list, fields, page, count, lists };
+  } catch {
+    return undefined;
+  }
+}
+
+const pageAlias = (index: number) => `list:${index}`;
+const countAlias = (index: number) => `count:${index}`;
+
+/** The data layer's description of planned lists (the aliases are their positions). */
+export function embeddedLists(lists: readonly PlannedList[]): EmbeddedList[] {
+  return lists.flatMap((planned, index): EmbeddedList[] => {
+    const embedded: EmbeddedList[] = [];
+    if (planned.page) {
+      embedded.push({
+        kind: 'page',
+        alias: pageAlias(index),
+        query: selectOnly(planned.list.query(), planned.fields),
+        window: pageWindowFor(planned.list.args, planned.list.ordering),
+        lists: embeddedLists(planned.lists),
+      });
+    }
+    if (planned.count) embedded.push({ kind: 'count', alias: countAlias(index), query: planned.list.query() });
+    return embedded;
+  });
+}
+
+/** Hands each row's embedded lists to their loaders (see PlannedList), and drops them from the row. */
+export function primeLists(ctx: RequestContext, lists: readonly PlannedList[], rows: readonly object[]): void {
+  lists.forEach((planned, index) => {
+    const pages = planned.page ? pageLoader(ctx, planned.list, planned.fields) : undefined;
+    const counts = planned.count ? countLoader(ctx, planned.list) : undefined;
+    for (const row of rows as Record<string, unknown>[]) {
+      const parentId = Number(row.id);
+      if (pages) {
+        const items = (row[pageAlias(index)] ?? []) as object[];
+        row[pageAlias(index)] = undefined;
+        primeLists(ctx, planned.lists, items);
+        const map = planned.list.map;
+        pages.prime(parentId, map ? items.map(map) : items);
+      }
+      if (counts) {
+        counts.prime(parentId, Number(row[countAlias(index)]));
+        row[countAlias(index)] = undefined;
+      }
+    }
+  });
 }
 
 /** A field set as a key, computed once per set (the schema layer hands out one set per place in a document). */

@@ -6,7 +6,7 @@ import {
   organizationOrdering,
 } from '../repositories/organization.repository.js';
 import type { OrganizationRecord } from '../repositories/records.js';
-import { type Connection, type ItemFields, type OrderInput, rootConnection } from './connection.js';
+import { type Connection, type ItemFields, type OrderInput, type PlannedList, rootConnection } from './connection.js';
 import { textTerms } from './filters.js';
 
 export interface OrganizationFilterInput {
@@ -25,6 +25,7 @@ export function listOrganizations(
   ctx: RequestContext,
   args: PageArgs & { filter?: OrganizationFilterInput | null; orderBy?: OrderInput<OrganizationOrderField> | null },
   fields?: ItemFields,
+  lists?: readonly PlannedList[],
 ): Promise<Connection<OrganizationRecord>> {
   const order = args.orderBy ?? { field: 'NAME', direction: 'ASC' };
   const ordering = organizationOrdering(order.field, order.direction);
@@ -36,5 +37,5 @@ export function listOrganizations(
         textTerms: textTerms(args.filter.text, 'filter.text'),
       }
     : undefined;
-  return rootConnection(ctx, args, ordering, organizationListQuery(ctx.db, filter, ordering), fields);
+  return rootConnection(ctx, args, ordering, organizationListQuery(ctx.db, filter, ordering), fields, undefined, lists);
 }

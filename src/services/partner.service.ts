@@ -3,7 +3,7 @@ import type { PartnerKind } from '../entities/enums.js';
 import type { PageArgs } from '../lib/pagination.js';
 import { type PartnerOrderField, partnerListQuery, partnerOrdering } from '../repositories/partner.repository.js';
 import type { PartnerRecord } from '../repositories/records.js';
-import { type Connection, type ItemFields, type OrderInput, rootConnection } from './connection.js';
+import { type Connection, type ItemFields, type OrderInput, type PlannedList, rootConnection } from './connection.js';
 import { textTerms } from './filters.js';
 
 export interface PartnerFilterInput {
@@ -20,9 +20,10 @@ export function listPartners(
   ctx: RequestContext,
   args: PageArgs & { filter?: PartnerFilterInput | null; orderBy?: OrderInput<PartnerOrderField> | null },
   fields?: ItemFields,
+  lists?: readonly PlannedList[],
 ): Promise<Connection<PartnerRecord>> {
   const order = args.orderBy ?? { field: 'NAME', direction: 'ASC' };
   const ordering = partnerOrdering(order.field, order.direction);
   const filter = args.filter ? { kinds: args.filter.kinds, textTerms: textTerms(args.filter.text, 'filter.text') } : undefined;
-  return rootConnection(ctx, args, ordering, partnerListQuery(ctx.db, filter, ordering), fields);
+  return rootConnection(ctx, args, ordering, partnerListQuery(ctx.db, filter, ordering), fields, undefined, lists);
 }

@@ -23,7 +23,7 @@ import { type PartnershipOrderField, partnershipListQuery, partnershipOrdering }
 import type { AnnouncementRecord, ClusterRecord, MembershipRecord, PartnershipRecord } from '../repositories/records.js';
 import { type AnnouncementFilterInput, DEFAULT_ANNOUNCEMENT_ORDER, announcementFilterParams } from './announcement.service.js';
 import { type ClusterFilterInput, DEFAULT_CLUSTER_ORDER, clusterFilterParams } from './cluster.service.js';
-import { type Connection, type ItemFields, type OrderInput, nestedConnection } from './connection.js';
+import type { NestedList, OrderInput } from './connection.js';
 
 export interface MembershipFilterInput {
   roles?: MembershipRole[] | null;
@@ -37,110 +37,83 @@ export interface PartnershipFilterInput {
 type Args<F, O extends string> = PageArgs & { filter?: F | null; orderBy?: OrderInput<O> | null };
 
 /** Memberships of a cluster or of an organization, oldest first by default. */
-export function memberships(
+export function membershipList(
   ctx: RequestContext,
   parent: 'cluster' | 'organization',
-  parentId: number,
   args: Args<MembershipFilterInput, MembershipOrderField>,
-  fields?: ItemFields,
-): Promise<Connection<MembershipRecord>> {
+): NestedList<MembershipRecord> {
   const order = args.orderBy ?? { field: 'JOINED_ON', direction: 'ASC' };
   const ordering = membershipOrdering(order.field, order.direction);
-  // The page carries each membership's other side; priming its loader saves that statement.
-  const prime =
-    parent === 'cluster'
-      ? (row: MembershipRecord) => primeJoined(ctx.loaders.organizationById, row)
-      : (row: MembershipRecord) => primeJoined(ctx.loaders.clusterById, row);
-  return nestedConnection(
-    ctx,
-    `memberships.${parent}`,
-    parentId,
+  return {
+    relation: `memberships.${parent}`,
     args,
     ordering,
-    () => membershipListQuery(ctx.db, parent, args.filter, ordering),
-    fields,
-    prime,
-  );
+    query: () => membershipListQuery(ctx.db, parent, args.filter, ordering),
+    // The page carries each membership's other side; priming its loader saves that statement.
+    map:
+      parent === 'cluster'
+        ? (row) => primeJoined(ctx.loaders.organizationById, row)
+        : (row) => primeJoined(ctx.loaders.clusterById, row),
+  };
 }
 
 /** Partnerships of a cluster or of a partner institution. */
-export function partnerships(
+export function partnershipList(
   ctx: RequestContext,
   parent: 'cluster' | 'partner',
-  parentId: number,
   args: Args<PartnershipFilterInput, PartnershipOrderField>,
-  fields?: ItemFields,
-): Promise<Connection<PartnershipRecord>> {
+): NestedList<PartnershipRecord> {
   const order = args.orderBy ?? { field: 'SINCE', direction: 'ASC' };
   const ordering = partnershipOrdering(order.field, order.direction);
-  const prime =
-    parent === 'cluster'
-      ? (row: PartnershipRecord) => primeJoined(ctx.loaders.partnerById, row)
-      : (row: PartnershipRecord) => primeJoined(ctx.loaders.clusterById, row);
-  return nestedConnection(
-    ctx,
-    `partnerships.${parent}`,
-    parentId,
+  return {
+    relation: `partnerships.${parent}`,
     args,
     ordering,
-    () => partnershipListQuery(ctx.db, parent, args.filter, ordering),
-    fields,
-    prime,
-  );
+    query: () => partnershipListQuery(ctx.db, parent, args.filter, ordering),
+    map:
+      parent === 'cluster'
+        ? (row) => primeJoined(ctx.loaders.partnerById, row)
+        : (row) => primeJoined(ctx.loaders.clusterById, row),
+  };
 }
 
 /** Announcements that mention a cluster and the viewer may see, newest first by default. */
-export function clusterAnnouncements(
+export function clusterAnnouncementList(
   ctx: RequestContext,
-  clusterId: number,
   args: Args<AnnouncementFilterInput, AnnouncementOrderField>,
-  fields?: ItemFields,
-): Promise<Connection<AnnouncementRecord>> {
+): NestedList<AnnouncementRecord> {
   const order = args.orderBy ?? DEFAULT_ANNOUNCEMENT_ORDER;
   const visibility = draftVisibility(ctx.viewer);
   const ordering = announcementOrdering(ctx.db, order.field, order.direction, visibility);
   const filter = announcementFilterParams(args.filter);
-  return nestedConnection(
-    ctx,
-    'cluster.announcements',
-    clusterId,
+  return {
+    relation: 'cluster.announcements',
     args,
     ordering,
-    () => clusterAnnouncementsQuery(ctx.db, filter, ordering, visibility),
-    fields,
-    toAnnouncementRecord,
-  );
+    query: () => clusterAnnouncementsQuery(ctx.db, filter, ordering, visibility),
+    map: toAnnouncementRecord,
+  };
 }
 
 /** Clusters an announcement mentions. */
-export const announcementClusters = (
-  ctx: RequestContext,
-  announcementId: number,
-  args: Args<ClusterFilterInput, ClusterOrderField>,
-  fields?: ItemFields,
-) => clusterConnection(ctx, 'announcement.clusters', announcementClustersQuery, announcementId, args, fields);
+export const announcementClusterList = (ctx: RequestContext, args: Args<ClusterFilterInput, ClusterOrderField>) =>
+  clusterList(ctx, 'announcement.clusters', announcementClustersQuery, args);
 
 /** The other clusters a membership's organization belongs to (now or before), by name by default. */
-export const membershipOtherClusters = (
-  ctx: RequestContext,
-  membershipId: number,
-  args: Args<ClusterFilterInput, ClusterOrderField>,
-  fields?: ItemFields,
-) => clusterConnection(ctx, 'membership.otherClusters', membershipOtherClustersQuery, membershipId, args, fields);
+export const membershipOtherClusterList = (ctx: RequestContext, args: Args<ClusterFilterInput, ClusterOrderField>) =>
+  clusterList(ctx, 'membership.otherClusters', membershipOtherClustersQuery, args);
 
 /** A nested list of clusters under its filter and ordering (by name by default). */
-function clusterConnection(
+function clusterList(
   ctx: RequestContext,
   relation: string,
   listQuery: typeof announcementClustersQuery,
-  parentId: number,
   args: Args<ClusterFilterInput, ClusterOrderField>,
-  fields: ItemFields,
-): Promise<Connection<ClusterRecord>> {
+): NestedList<ClusterRecord> {
   const order = args.orderBy ?? DEFAULT_CLUSTER_ORDER;
   const ordering = clusterOrdering(order.field, order.direction);
   const filter = clusterFilterParams(args.filter);
-  return nestedConnection(ctx, relation, parentId, args, ordering, () => listQuery(ctx.db, filter, ordering), fields);
+  return { relation, args, ordering, query: () => listQuery(ctx.db, filter, ordering) };
 }
 
 /** Puts the record a page row carries (see membershipListQuery) into its by-id loader; returns the row. */

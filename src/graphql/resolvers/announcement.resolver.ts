@@ -1,11 +1,12 @@
 import { Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context/request-context.js';
 import type { AnnouncementRecord } from '../../repositories/records.js';
-import { announcementClusters } from '../../services/relation.service.js';
+import { nestedConnection } from '../../services/connection.js';
 import { Announcement } from '../types/announcement.type.js';
 import { ClustersArgs } from '../types/args.js';
 import { ClusterConnection } from '../types/cluster.type.js';
 import { globalIdOf } from './global-id.js';
+import { NESTED_LISTS } from '../nested-lists.js';
 import { PageFields } from '../page-fields.js';
 
 @Resolver(() => Announcement)
@@ -22,6 +23,6 @@ export class AnnouncementResolver {
     @Ctx() ctx: RequestContext,
     @PageFields() fields: ReadonlySet<string>,
   ) {
-    return announcementClusters(ctx, announcement.id, args, fields);
+    return nestedConnection(ctx, NESTED_LISTS.Announcement.clusters(ctx, args), announcement.id, fields);
   }
 }

@@ -2,13 +2,14 @@ import { Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context/request-context.js';
 import type { ClusterRecord } from '../../repositories/records.js';
 import { clusterLevelHistory, clusterSectors } from '../../services/cluster.service.js';
-import { clusterAnnouncements, memberships, partnerships } from '../../services/relation.service.js';
+import { nestedConnection } from '../../services/connection.js';
 import { AnnouncementConnection } from '../types/announcement.type.js';
 import { AnnouncementsArgs, MembershipsArgs, PartnershipsArgs } from '../types/args.js';
 import { Cluster, ClusterLevelPeriod } from '../types/cluster.type.js';
 import { MembershipConnection } from '../types/membership.type.js';
 import { PartnershipConnection } from '../types/partner.type.js';
 import { globalIdOf } from './global-id.js';
+import { NESTED_LISTS } from '../nested-lists.js';
 import { PageFields } from '../page-fields.js';
 
 @Resolver(() => Cluster)
@@ -39,7 +40,7 @@ export class ClusterResolver {
     @Ctx() ctx: RequestContext,
     @PageFields() fields: ReadonlySet<string>,
   ) {
-    return memberships(ctx, 'cluster', cluster.id, args, fields);
+    return nestedConnection(ctx, NESTED_LISTS.Cluster.members(ctx, args), cluster.id, fields);
   }
 
   @FieldResolver(() => PartnershipConnection, { description: 'Partner institutions working with the cluster.' })
@@ -49,7 +50,7 @@ export class ClusterResolver {
     @Ctx() ctx: RequestContext,
     @PageFields() fields: ReadonlySet<string>,
   ) {
-    return partnerships(ctx, 'cluster', cluster.id, args, fields);
+    return nestedConnection(ctx, NESTED_LISTS.Cluster.partners(ctx, args), cluster.id, fields);
   }
 
   @FieldResolver(() => AnnouncementConnection, {
@@ -61,6 +62,6 @@ export class ClusterResolver {
     @Ctx() ctx: RequestContext,
     @PageFields() fields: ReadonlySet<string>,
   ) {
-    return clusterAnnouncements(ctx, cluster.id, args, fields);
+    return nestedConnection(ctx, NESTED_LISTS.Cluster.announcements(ctx, args), cluster.id, fields);
   }
 }

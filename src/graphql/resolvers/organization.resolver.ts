@@ -1,12 +1,13 @@
 import { Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context/request-context.js';
 import type { MembershipRecord, OrganizationRecord } from '../../repositories/records.js';
-import { membershipOtherClusters, memberships } from '../../services/relation.service.js';
+import { nestedConnection } from '../../services/connection.js';
 import { ClustersArgs, MembershipsArgs } from '../types/args.js';
 import { Cluster, ClusterConnection } from '../types/cluster.type.js';
 import { Membership, MembershipConnection } from '../types/membership.type.js';
 import { Organization } from '../types/organization.type.js';
 import { globalIdOf } from './global-id.js';
+import { NESTED_LISTS } from '../nested-lists.js';
 import { PageFields } from '../page-fields.js';
 
 @Resolver(() => Organization)
@@ -23,7 +24,7 @@ export class OrganizationResolver {
     @Ctx() ctx: RequestContext,
     @PageFields() fields: ReadonlySet<string>,
   ) {
-    return memberships(ctx, 'organization', organization.id, args, fields);
+    return nestedConnection(ctx, NESTED_LISTS.Organization.memberships(ctx, args), organization.id, fields);
   }
 }
 
@@ -53,6 +54,6 @@ export class MembershipResolver {
     @Ctx() ctx: RequestContext,
     @PageFields() fields: ReadonlySet<string>,
   ) {
-    return membershipOtherClusters(ctx, membership.id, args, fields);
+    return nestedConnection(ctx, NESTED_LISTS.Membership.otherClusters(ctx, args), membership.id, fields);
   }
 }

@@ -1,11 +1,12 @@
 import { Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context/request-context.js';
 import type { PartnerRecord, PartnershipRecord } from '../../repositories/records.js';
-import { partnerships } from '../../services/relation.service.js';
+import { nestedConnection } from '../../services/connection.js';
 import { PartnershipsArgs } from '../types/args.js';
 import { Cluster } from '../types/cluster.type.js';
 import { PartnerInstitution, Partnership, PartnershipConnection } from '../types/partner.type.js';
 import { globalIdOf } from './global-id.js';
+import { NESTED_LISTS } from '../nested-lists.js';
 import { PageFields } from '../page-fields.js';
 
 @Resolver(() => PartnerInstitution)
@@ -22,7 +23,7 @@ export class PartnerInstitutionResolver {
     @Ctx() ctx: RequestContext,
     @PageFields() fields: ReadonlySet<string>,
   ) {
-    return partnerships(ctx, 'partner', partner.id, args, fields);
+    return nestedConnection(ctx, NESTED_LISTS.PartnerInstitution.partnerships(ctx, args), partner.id, fields);
   }
 }
 

@@ -14,7 +14,9 @@ import { Node } from '../types/node.interface.js';
 import { Organization, OrganizationConnection } from '../types/organization.type.js';
 import { PartnerInstitution, PartnerInstitutionConnection } from '../types/partner.type.js';
 import { ProgrammeStats, SearchResult } from '../types/stats.type.js';
+import { NestedLists } from '../nested-lists.js';
 import { PageFields } from '../page-fields.js';
+import type { PlannedList } from '../../services/connection.js';
 
 // Resolvers stay thin: arguments in, service call, result out. Records returned here are plain
 // rows; the object types' field resolvers turn ids into global ids and follow relations.
@@ -41,8 +43,9 @@ export class QueryResolver {
     @Arg('slug', () => String, { nullable: true, description: 'The cluster slug, e.g. `gce-subsea`.' }) slug: string | null,
     @Arg('id', () => ID, { nullable: true, description: 'The global id of the cluster.' }) id: string | null,
     @Ctx() ctx: RequestContext,
+    @NestedLists() lists: PlannedList[],
   ) {
-    return findCluster(ctx, { slug, id });
+    return findCluster(ctx, { slug, id }, lists);
   }
 
   @Query(() => Organization, { nullable: true, description: 'One organization by organisation number; null if unknown.' })
@@ -64,8 +67,13 @@ export class QueryResolver {
   }
 
   @Query(() => ClusterConnection, { description: 'Clusters, filtered, ordered and paged.' })
-  clusters(@Args(() => ClustersArgs) args: ClustersArgs, @Ctx() ctx: RequestContext, @PageFields() fields: ReadonlySet<string>) {
-    return listClusters(ctx, args, fields);
+  clusters(
+    @Args(() => ClustersArgs) args: ClustersArgs,
+    @Ctx() ctx: RequestContext,
+    @PageFields() fields: ReadonlySet<string>,
+    @NestedLists() lists: PlannedList[],
+  ) {
+    return listClusters(ctx, args, fields, lists);
   }
 
   @Query(() => OrganizationConnection, { description: 'Member organizations, filtered, ordered and paged.' })
@@ -73,13 +81,19 @@ export class QueryResolver {
     @Args(() => OrganizationsArgs) args: OrganizationsArgs,
     @Ctx() ctx: RequestContext,
     @PageFields() fields: ReadonlySet<string>,
+    @NestedLists() lists: PlannedList[],
   ) {
-    return listOrganizations(ctx, args, fields);
+    return listOrganizations(ctx, args, fields, lists);
   }
 
   @Query(() => PartnerInstitutionConnection, { description: 'Partner institutions, filtered, ordered and paged.' })
-  partners(@Args(() => PartnersArgs) args: PartnersArgs, @Ctx() ctx: RequestContext, @PageFields() fields: ReadonlySet<string>) {
-    return listPartners(ctx, args, fields);
+  partners(
+    @Args(() => PartnersArgs) args: PartnersArgs,
+    @Ctx() ctx: RequestContext,
+    @PageFields() fields: ReadonlySet<string>,
+    @NestedLists() lists: PlannedList[],
+  ) {
+    return listPartners(ctx, args, fields, lists);
   }
 
   @Query(() => AnnouncementConnection, {
@@ -89,8 +103,9 @@ export class QueryResolver {
     @Args(() => AnnouncementsArgs) args: AnnouncementsArgs,
     @Ctx() ctx: RequestContext,
     @PageFields() fields: ReadonlySet<string>,
+    @NestedLists() lists: PlannedList[],
   ) {
-    return listAnnouncements(ctx, args, fields);
+    return listAnnouncements(ctx, args, fields, lists);
   }
 
   @Query(() => [SearchResult], {

@@ -1,0 +1,152 @@
+import {
+  type FieldNode,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type SelectionSetNode,
+  getArgumentValues,
+  getNamedType,
+  isObjectType,
+} from 'graphql';
+import { createParameterDecorator } from 'type-graphql';
+import type { RequestContext } from '../context/request-context.js';
+import { type NestedList, type PlannedList, plannedList } from '../services/connection.js';
+import {
+  announcementClusterList,
+  clusterAnnouncementList,
+  membershipList,
+  membershipOtherClusterList,
+  partnershipList,
+} from '../services/relation.service.js';
+import { itemFieldsOf } from './page-fields.js';
+import { type FragmentLookup, fieldsOf } from './selections.js';
+import type { AnnouncementsArgs, ClustersArgs, MembershipsArgs, PartnershipsArgs } from './types/args.js';
+
+/**
+ * The nested lists of the graph, by type and field: the list a field resolver pages, and the one
+ * a parent's statement can bring along when the client asks for it (see nestedLists).
+ */
+export const NESTED_LISTS = {
+  Cluster: {
+    members: (ctx: RequestContext, args: MembershipsArgs) => membershipList(ctx, 'cluster', args),
+    partners: (ctx: RequestContext, args: PartnershipsArgs) => partnershipList(ctx, 'cluster', args),
+    announcements: (ctx: RequestContext, args: AnnouncementsArgs) => clusterAnnouncementList(ctx, args),
+  },
+  Organization: {
+    memberships: (ctx: RequestContext, args: MembershipsArgs) => membershipList(ctx, 'organization', args),
+  },
+  PartnerInstitution: {
+    partnerships: (ctx: RequestContext, args: PartnershipsArgs) => partnershipList(ctx, 'partner', args),
+  },
+  Announcement: {
+    clusters: (ctx: RequestContext, args: ClustersArgs) => announcementClusterList(ctx, args),
+  },
+  Membership: {
+    otherClusters: (ctx: RequestContext, args: ClustersArgs) => membershipOtherClusterList(ctx, args),
+  },
+};
+
+type ListOf = (ctx: RequestContext, args: never) => NestedList<unknown>;
+const listsByType: Record<string, Record<string, ListOf> | undefined> = NESTED_LISTS;
+
+/** The fields of selection sets grouped by response key (alias or name), as execution merges them. */
+function byResponseKey(sets: readonly (SelectionSetNode | undefined)[], fragment: FragmentLookup): FieldNode[][] {
+  const groups = new Map<string, FieldNode[]>();
+  for (const set of sets) {
+    for (const field of fieldsOf(set, fragment)) {
+      const key = field.alias?.value ?? field.name.value;
+      const group = groups.get(key);
+      if (group) group.push(field);
+      else groups.set(key, [field]);
+    }
+  }
+  return [...groups.values()];
+}
+
+/** The selection sets of a connection's items: under `nodes`, and under `edges { node }`. */
+function itemSelections(nodes: readonly FieldNode[], fragment: FragmentLookup) {
+  const direct: (SelectionSetNode | undefined)[] = [];
+  const viaEdges: (SelectionSetNode | undefined)[] = [];
+  let page = false;
+  let count = false;
+  for (const node of nodes) {
+    for (const field of fieldsOf(node.selectionSet, fragment)) {
+      const name = field.name.value;
+      if (name === 'totalCount') count = true;
+      else if (name !== '__typename') page = true;
+      if (name === 'nodes') direct.push(field.selectionSet);
+      else if (name === 'edges') {
+        for (const edgeField of fieldsOf(field.selectionSet, fragment)) {
+          if (edgeField.name.value === 'node') viaEdges.push(edgeField.selectionSet);
+        }
+      }
+    }
+  }
+  return { direct, viaEdges, page, count };
+}
+
+/** The item type of a connection type (the type of its `nodes`). */
+function itemTypeOf(connectionField: GraphQLField<unknown, unknown>): GraphQLObjectType | undefined {
+  const connection = getNamedType(connectionField.type);
+  if (!isObjectType(connection)) return undefined;
+  const items = connection.getFields().nodes;
+  const item = items && getNamedType(items.type);
+  return item && isObjectType(item) ? item : undefined;
+}
+
+/** The nested lists selected under objects of `type` (the given selection sets of them). */
+function listsUnder(
+  ctx: RequestContext,
+  info: GraphQLResolveInfo,
+  type: GraphQLObjectType,
+  sets: readonly (SelectionSetNode | undefined)[],
+): PlannedList[] {
+  const lists = listsByType[type.name];
+  if (!lists || sets.length === 0) return [];
+  const fragment = (name: string) => info.fragments[name];
+  const planned: PlannedList[] = [];
+  for (const nodes of byResponseKey(sets, fragment)) {
+    const name = nodes[0].name.value;
+    const listOf = lists[name];
+    const field = type.getFields()[name];
+    const itemType = field && itemTypeOf(field);
+    if (!listOf || !itemType) continue;
+    const items = itemSelections(nodes, fragment);
+    const under = [...listsUnder(ctx, info, itemType, items.direct), ...listsUnder(ctx, info, itemType, items.viaEdges)];
+    // Arguments the list refuses (a bad cursor, an invalid filter) are left to its own resolver,
+    // so the error belongs to that field.
+    const list = plannedList(
+      () => listOf(ctx, getArgumentValues(field, nodes[0], info.variableValues) as never),
+      itemFieldsOf(nodes, fragment),
+      items.page,
+      items.count,
+      under,
+    );
+    if (list) planned.push(list);
+  }
+  return planned;
+}
+
+/**
+ * The nested lists a client asks for under the field being resolved: under its items if it is a
+ * connection, under itself if it is an object. Its statement brings them along (on PostgreSQL).
+ */
+export function nestedLists(ctx: RequestContext, info: GraphQLResolveInfo): PlannedList[] {
+  const fragment = (name: string) => info.fragments[name];
+  const returned = getNamedType(info.returnType);
+  if (!isObjectType(returned)) return [];
+  const items = returned.getFields().nodes && itemTypeOf(info.parentType.getFields()[info.fieldName]);
+  if (items) {
+    const selections = itemSelections(info.fieldNodes, fragment);
+    return [...listsUnder(ctx, info, items, selections.direct), ...listsUnder(ctx, info, items, selections.viaEdges)];
+  }
+  return listsUnder(
+    ctx,
+    info,
+    returned,
+    info.fieldNodes.map((node) => node.selectionSet),
+  );
+}
+
+/** Resolver parameter: the nested lists to fetch along with the field's own statement (see nestedLists). */
+export const NestedLists = () => createParameterDecorator<RequestContext>(({ context, info }) => nestedLists(context, info));
