@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/core';
 import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -35,7 +34,16 @@ export function createApp(deps: {
   const { orm, schema, logger, limits } = deps;
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = createServer(app);
+  const parseJson = express.json({ limit: '1mb' });
+  // POST /graphql, nearly all of the traffic, goes straight to Apollo (through the same JSON body
+  // parser); express's router and response helpers cost more than the smallest operations.
+  const httpServer = createServer((req, res) => {
+    if (req.method === 'POST' && pathOf(req.url) === GRAPHQL_PATH) {
+      parseJson(req, res, (error?: unknown) => (error ? sendError(res, error) : serveGraphQL(req, res)));
+    } else {
+      app(req, res);
+    }
+  });
 
   const apollo = new ApolloServer<RequestContext>({
     gateway: compiledExecution(schema),
@@ -55,6 +63,54 @@ export function createApp(deps: {
     ],
   });
 
+  /** Hands one request (its body parsed, if JSON) to Apollo and writes Apollo's answer. */
+  const serveGraphQL = (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => {
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const header = (name: string) => headers.get(name);
+    apollo
+      .executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: searchOf(req.url), body: req.body },
+        context: () =>
+          authenticateRequest(createRequestContext(orm, clientRequestId(header('x-request-id'))), header('authorization')),
+      })
+      .then(async (response) => {
+        for (const [key, value] of response.headers) res.setHeader(key, value);
+        res.statusCode = response.status ?? 200;
+        if (response.body.kind === 'complete') {
+          res.end(response.body.string);
+          return;
+        }
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        res.end();
+      })
+      .catch((error: unknown) => sendError(res, error));
+  };
+
+  /** A failed request in GraphQL's shape (express 5 would answer malformed JSON with an HTML stack trace). */
+  const sendError = (res: ServerResponse, error: unknown) => {
+    const status = typeof (error as { status?: unknown })?.status === 'number' ? (error as { status: number }).status : 500;
+    if (status >= 500) logger.error({ err: error }, 'request failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.statusCode = status;
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.end(
+      JSON.stringify({
+        errors: [
+          {
+            message: status < 500 ? `Bad request: ${(error as Error).message}` : 'Internal server error.',
+            extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' },
+          },
+        ],
+      }),
+    );
+  };
+
   return {
     httpServer,
     async start() {
@@ -69,27 +125,9 @@ export function createApp(deps: {
         }
       });
       app.use(graphiqlRouter(GRAPHQL_PATH));
-      app.use(
-        GRAPHQL_PATH,
-        express.json({ limit: '1mb' }),
-        expressMiddleware(apollo, {
-          context: async ({ req }) =>
-            authenticateRequest(createRequestContext(orm, clientRequestId(req.get('x-request-id'))), req.get('authorization')),
-        }),
-      );
-      // express 5 would answer malformed JSON with an HTML stack trace; answer in GraphQL's shape.
-      const jsonErrors: ErrorRequestHandler = (error, _req, res, _next) => {
-        const status = typeof error?.status === 'number' ? error.status : 500;
-        if (status >= 500) logger.error({ err: error }, 'request failed');
-        res.status(status).json({
-          errors: [
-            {
-              message: status < 500 ? `Bad request: ${error.message}` : 'Internal server error.',
-              extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' },
-            },
-          ],
-        });
-      };
+      // Every other request to /graphql (GET queries, other methods, which Apollo refuses).
+      app.use(GRAPHQL_PATH, parseJson, (req, res) => serveGraphQL(req, res));
+      const jsonErrors: ErrorRequestHandler = (error, _req, res, _next) => sendError(res, error);
       app.use(jsonErrors);
     },
     async stop() {
@@ -97,6 +135,15 @@ export function createApp(deps: {
     },
   };
 }
+
+const pathOf = (url: string | undefined) => {
+  const query = url?.indexOf('?') ?? -1;
+  return query < 0 ? url : url?.slice(0, query);
+};
+const searchOf = (url: string | undefined) => {
+  const query = url?.indexOf('?') ?? -1;
+  return query < 0 ? '' : (url?.slice(query) ?? '');
+};
 
 /** A client's own request id is kept if it is short and plain; otherwise we make one. */
 const clientRequestId = (value: string | undefined) => (value && /^[\w.:-]{1,100}$/.test(value) ? value : undefined);

@@ -100,6 +100,24 @@ describe('HTTP end to end', () => {
     expect(json.errors?.[0]?.extensions?.code).toEqual(expect.any(String));
   });
 
+  it("refuses a body over 1 MB with 413, in GraphQL's shape", async () => {
+    const { response, json } = await gql(`{ __typename } # ${'x'.repeat(1_100_000)}`);
+    expect(response.status).toBe(413);
+    expect(codes(json)).toEqual(['BAD_REQUEST']);
+  });
+
+  it("leaves a POST that is not JSON to Apollo's CSRF prevention, and serves a POST with a query string", async () => {
+    const plain = await post('{ __typename }', { 'content-type': 'text/plain' });
+    expect(plain.response.status).toBe(400);
+    expect(plain.text).toMatch(/CSRF/);
+    const response = await fetch(`${server.url}?via=test`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
   it('refuses a page larger than the limit with PAGE_SIZE_EXCEEDED', async () => {
     const { json } = await gql('{ clusters(first: 1000) { totalCount } }');
     expect(codes(json)[0]).toBe('PAGE_SIZE_EXCEEDED');
