@@ -90,6 +90,8 @@ export function parseDateTime(value: unknown): Date {
   if (value instanceof Date) return value;
   if (typeof value === 'number') return new Date(value);
   if (typeof value === 'string') {
+    // ISO 8601 (as JSON built by PostgreSQL writes it) parses as it is.
+    if (value.charCodeAt(10) === 84 /* T */) return new Date(value);
     if (/^\d+$/.test(value)) return new Date(Number(value));
     // PostgreSQL text: "2015-06-15 10:00:00+00"
     const iso = value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
