@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { type GraphQLSchema, isAbstractType, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { resolvePerItemFieldsDirectly } from './per-item-resolvers.js';
 import { AnnouncementMutationResolver } from './resolvers/announcement-mutation.resolver.js';
 import { AnnouncementResolver } from './resolvers/announcement.resolver.js';
 import { AuditResolver } from './resolvers/audit.resolver.js';
@@ -56,6 +57,7 @@ export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
   for (const type of Object.values(schema.getTypeMap())) {
     if (isAbstractType(type) && !type.name.startsWith('__')) type.resolveType = typeNameOfRecord;
   }
+  resolvePerItemFieldsDirectly(schema);
   // type-graphql has no option for the root type's description; GraphiQL shows it first.
   const query = schema.getQueryType();
   if (query)

@@ -1,14 +1,15 @@
-import { Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, Ctx, FieldResolver, ID, Info, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context/request-context.js';
 import type { AnnouncementRecord } from '../../repositories/records.js';
-import { nestedConnection } from '../../services/connection.js';
 import { Announcement } from '../types/announcement.type.js';
 import { ClustersArgs } from '../types/args.js';
 import { ClusterConnection } from '../types/cluster.type.js';
 import { globalIdOf } from './global-id.js';
-import { NESTED_LISTS } from '../nested-lists.js';
-import { PageFields } from '../page-fields.js';
+import { PER_ITEM_RESOLVERS } from '../per-item-resolvers.js';
 
+// The id, nested lists and relations of each item are resolved at run time by PER_ITEM_RESOLVERS
+// (set on the schema, past type-graphql's wrapper); the methods here declare them and do the same.
 @Resolver(() => Announcement)
 export class AnnouncementResolver {
   @FieldResolver(() => ID, { description: 'Global, opaque identifier; stable for the life of the object.' })
@@ -21,8 +22,8 @@ export class AnnouncementResolver {
     @Root() announcement: AnnouncementRecord,
     @Args(() => ClustersArgs) args: ClustersArgs,
     @Ctx() ctx: RequestContext,
-    @PageFields() fields: ReadonlySet<string>,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return nestedConnection(ctx, NESTED_LISTS.Announcement.clusters(ctx, args), announcement.id, fields);
+    return PER_ITEM_RESOLVERS.Announcement.clusters(announcement, args, ctx, info);
   }
 }

@@ -1,17 +1,18 @@
-import { Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, Ctx, FieldResolver, ID, Info, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context/request-context.js';
 import type { ClusterRecord } from '../../repositories/records.js';
 import { clusterLevelHistory, clusterSectors } from '../../services/cluster.service.js';
-import { nestedConnection } from '../../services/connection.js';
 import { AnnouncementConnection } from '../types/announcement.type.js';
 import { AnnouncementsArgs, MembershipsArgs, PartnershipsArgs } from '../types/args.js';
 import { Cluster, ClusterLevelPeriod } from '../types/cluster.type.js';
 import { MembershipConnection } from '../types/membership.type.js';
 import { PartnershipConnection } from '../types/partner.type.js';
 import { globalIdOf } from './global-id.js';
-import { NESTED_LISTS } from '../nested-lists.js';
-import { PageFields } from '../page-fields.js';
+import { PER_ITEM_RESOLVERS } from '../per-item-resolvers.js';
 
+// The id, nested lists and relations of each item are resolved at run time by PER_ITEM_RESOLVERS
+// (set on the schema, past type-graphql's wrapper); the methods here declare them and do the same.
 @Resolver(() => Cluster)
 export class ClusterResolver {
   @FieldResolver(() => ID, { description: 'Global, opaque identifier; stable for the life of the object.' })
@@ -38,9 +39,9 @@ export class ClusterResolver {
     @Root() cluster: ClusterRecord,
     @Args(() => MembershipsArgs) args: MembershipsArgs,
     @Ctx() ctx: RequestContext,
-    @PageFields() fields: ReadonlySet<string>,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return nestedConnection(ctx, NESTED_LISTS.Cluster.members(ctx, args), cluster.id, fields);
+    return PER_ITEM_RESOLVERS.Cluster.members(cluster, args, ctx, info);
   }
 
   @FieldResolver(() => PartnershipConnection, { description: 'Partner institutions working with the cluster.' })
@@ -48,9 +49,9 @@ export class ClusterResolver {
     @Root() cluster: ClusterRecord,
     @Args(() => PartnershipsArgs) args: PartnershipsArgs,
     @Ctx() ctx: RequestContext,
-    @PageFields() fields: ReadonlySet<string>,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return nestedConnection(ctx, NESTED_LISTS.Cluster.partners(ctx, args), cluster.id, fields);
+    return PER_ITEM_RESOLVERS.Cluster.partners(cluster, args, ctx, info);
   }
 
   @FieldResolver(() => AnnouncementConnection, {
@@ -60,8 +61,8 @@ export class ClusterResolver {
     @Root() cluster: ClusterRecord,
     @Args(() => AnnouncementsArgs) args: AnnouncementsArgs,
     @Ctx() ctx: RequestContext,
-    @PageFields() fields: ReadonlySet<string>,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return nestedConnection(ctx, NESTED_LISTS.Cluster.announcements(ctx, args), cluster.id, fields);
+    return PER_ITEM_RESOLVERS.Cluster.announcements(cluster, args, ctx, info);
   }
 }

@@ -1,15 +1,16 @@
-import { Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, Ctx, FieldResolver, ID, Info, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context/request-context.js';
 import type { MembershipRecord, OrganizationRecord } from '../../repositories/records.js';
-import { nestedConnection } from '../../services/connection.js';
 import { ClustersArgs, MembershipsArgs } from '../types/args.js';
 import { Cluster, ClusterConnection } from '../types/cluster.type.js';
 import { Membership, MembershipConnection } from '../types/membership.type.js';
 import { Organization } from '../types/organization.type.js';
 import { globalIdOf } from './global-id.js';
-import { NESTED_LISTS } from '../nested-lists.js';
-import { PageFields } from '../page-fields.js';
+import { PER_ITEM_RESOLVERS } from '../per-item-resolvers.js';
 
+// The id, nested lists and relations of each item are resolved at run time by PER_ITEM_RESOLVERS
+// (set on the schema, past type-graphql's wrapper); the methods here declare them and do the same.
 @Resolver(() => Organization)
 export class OrganizationResolver {
   @FieldResolver(() => ID, { description: 'Global, opaque identifier; stable for the life of the object.' })
@@ -22,12 +23,14 @@ export class OrganizationResolver {
     @Root() organization: OrganizationRecord,
     @Args(() => MembershipsArgs) args: MembershipsArgs,
     @Ctx() ctx: RequestContext,
-    @PageFields() fields: ReadonlySet<string>,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return nestedConnection(ctx, NESTED_LISTS.Organization.memberships(ctx, args), organization.id, fields);
+    return PER_ITEM_RESOLVERS.Organization.memberships(organization, args, ctx, info);
   }
 }
 
+// The id, nested lists and relations of each item are resolved at run time by PER_ITEM_RESOLVERS
+// (set on the schema, past type-graphql's wrapper); the methods here declare them and do the same.
 @Resolver(() => Membership)
 export class MembershipResolver {
   @FieldResolver(() => ID, { description: 'Global, opaque identifier; stable for the life of the object.' })
@@ -52,8 +55,8 @@ export class MembershipResolver {
     @Root() membership: MembershipRecord,
     @Args(() => ClustersArgs) args: ClustersArgs,
     @Ctx() ctx: RequestContext,
-    @PageFields() fields: ReadonlySet<string>,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return nestedConnection(ctx, NESTED_LISTS.Membership.otherClusters(ctx, args), membership.id, fields);
+    return PER_ITEM_RESOLVERS.Membership.otherClusters(membership, args, ctx, info);
   }
 }

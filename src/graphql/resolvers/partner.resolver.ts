@@ -1,14 +1,15 @@
-import { Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, Ctx, FieldResolver, ID, Info, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context/request-context.js';
 import type { PartnerRecord, PartnershipRecord } from '../../repositories/records.js';
-import { nestedConnection } from '../../services/connection.js';
 import { PartnershipsArgs } from '../types/args.js';
 import { Cluster } from '../types/cluster.type.js';
 import { PartnerInstitution, Partnership, PartnershipConnection } from '../types/partner.type.js';
 import { globalIdOf } from './global-id.js';
-import { NESTED_LISTS } from '../nested-lists.js';
-import { PageFields } from '../page-fields.js';
+import { PER_ITEM_RESOLVERS } from '../per-item-resolvers.js';
 
+// The id, nested lists and relations of each item are resolved at run time by PER_ITEM_RESOLVERS
+// (set on the schema, past type-graphql's wrapper); the methods here declare them and do the same.
 @Resolver(() => PartnerInstitution)
 export class PartnerInstitutionResolver {
   @FieldResolver(() => ID, { description: 'Global, opaque identifier; stable for the life of the object.' })
@@ -21,12 +22,14 @@ export class PartnerInstitutionResolver {
     @Root() partner: PartnerRecord,
     @Args(() => PartnershipsArgs) args: PartnershipsArgs,
     @Ctx() ctx: RequestContext,
-    @PageFields() fields: ReadonlySet<string>,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return nestedConnection(ctx, NESTED_LISTS.PartnerInstitution.partnerships(ctx, args), partner.id, fields);
+    return PER_ITEM_RESOLVERS.PartnerInstitution.partnerships(partner, args, ctx, info);
   }
 }
 
+// The id, nested lists and relations of each item are resolved at run time by PER_ITEM_RESOLVERS
+// (set on the schema, past type-graphql's wrapper); the methods here declare them and do the same.
 @Resolver(() => Partnership)
 export class PartnershipResolver {
   @FieldResolver(() => ID, { description: 'Global, opaque identifier; stable for the life of the object.' })

@@ -1,0 +1,72 @@
+import { type GraphQLFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
+import type { RequestContext } from '../context/request-context.js';
+import type { NodeType } from '../lib/global-id.js';
+import type { MembershipRecord, PartnershipRecord } from '../repositories/records.js';
+import { type NestedList, nestedConnection } from '../services/connection.js';
+import { NESTED_LISTS } from './nested-lists.js';
+import { pageFields } from './page-fields.js';
+import { globalIdOf } from './resolvers/global-id.js';
+
+// type-graphql wraps every field resolver: it turns the arguments into instances of their classes
+// and runs the call through its middleware chain, with several promises per call. For the fields
+// resolved once per item of a list (a cluster's members, a membership's organization, an item's
+// id) that was most of the server's CPU on lists (measured: Q3, 1,000 memberships per request,
+// and Q2). These fields are resolved by the plain functions below, set on the schema after
+// type-graphql built it; the resolver classes still declare them (type, arguments, description)
+// and call the same functions.
+
+type Resolve<Root> = GraphQLFieldResolver<Root, RequestContext>;
+
+/** A nested list field: one page (or count) of the list for its parent, as NESTED_LISTS says. */
+const nestedList =
+  <Args>(listOf: (ctx: RequestContext, args: Args) => NestedList<unknown>): Resolve<{ id: number }> =>
+  (parent, args, ctx, info) =>
+    nestedConnection(ctx, listOf(ctx, args), parent.id, pageFields(info));
+
+const globalId: Resolve<{ __typename: NodeType; id: number }> = (record) => globalIdOf(record);
+
+export const PER_ITEM_RESOLVERS = {
+  Cluster: {
+    id: globalId,
+    members: nestedList(NESTED_LISTS.Cluster.members),
+    partners: nestedList(NESTED_LISTS.Cluster.partners),
+    announcements: nestedList(NESTED_LISTS.Cluster.announcements),
+  },
+  Organization: {
+    id: globalId,
+    memberships: nestedList(NESTED_LISTS.Organization.memberships),
+  },
+  Membership: {
+    id: globalId,
+    cluster: ((membership, _args, ctx) => ctx.loaders.clusterById.load(membership.clusterId)) as Resolve<MembershipRecord>,
+    organization: ((membership, _args, ctx) =>
+      ctx.loaders.organizationById.load(membership.organizationId)) as Resolve<MembershipRecord>,
+    otherClusters: nestedList(NESTED_LISTS.Membership.otherClusters),
+  },
+  PartnerInstitution: {
+    id: globalId,
+    partnerships: nestedList(NESTED_LISTS.PartnerInstitution.partnerships),
+  },
+  Partnership: {
+    id: globalId,
+    cluster: ((partnership, _args, ctx) => ctx.loaders.clusterById.load(partnership.clusterId)) as Resolve<PartnershipRecord>,
+    partner: ((partnership, _args, ctx) => ctx.loaders.partnerById.load(partnership.partnerId)) as Resolve<PartnershipRecord>,
+  },
+  Announcement: {
+    id: globalId,
+    clusters: nestedList(NESTED_LISTS.Announcement.clusters),
+  },
+};
+
+/** Sets the per-item fields' resolvers on the schema type-graphql built (see above). */
+export function resolvePerItemFieldsDirectly(schema: GraphQLSchema): void {
+  for (const [typeName, fields] of Object.entries(PER_ITEM_RESOLVERS)) {
+    const type = schema.getType(typeName);
+    if (!isObjectType(type)) throw new Error(`${typeName} is not an object type`);
+    for (const [fieldName, resolve] of Object.entries(fields)) {
+      const field = type.getFields()[fieldName];
+      if (!field) throw new Error(`${typeName}.${fieldName} is not a field`);
+      field.resolve = resolve as GraphQLFieldResolver<unknown, RequestContext>;
+    }
+  }
+}
