@@ -2,9 +2,16 @@ import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import { createParameterDecorator } from 'type-graphql';
 import { type FragmentLookup, fieldsOf } from './selections.js';
 
-/** Names (not aliases) of the fields selected in a selection set. */
+/**
+ * Names (not aliases) of the fields selected in a selection set, and one level down those of the
+ * objects they lead to (`organization.name`: what a page carries for its items' relations).
+ */
 function fieldNames(set: SelectionSetNode | undefined, fragment: FragmentLookup, into: Set<string>): void {
-  for (const field of fieldsOf(set, fragment)) into.add(field.name.value);
+  for (const field of fieldsOf(set, fragment)) {
+    const name = field.name.value;
+    into.add(name);
+    for (const sub of fieldsOf(field.selectionSet, fragment)) into.add(`${name}.${sub.name.value}`);
+  }
 }
 
 /** Under a connection's selection: the fields asked of its items, in `nodes { … }` and `edges { node { … } }`. */

@@ -38,9 +38,11 @@ export const PER_ITEM_RESOLVERS = {
   },
   Membership: {
     id: globalId,
-    cluster: ((membership, _args, ctx) => ctx.loaders.clusterById.load(membership.clusterId)) as Resolve<MembershipRecord>,
+    // The record a page carried, or the loader.
+    cluster: ((membership, _args, ctx) =>
+      membership.cluster ?? ctx.loaders.clusterById.load(membership.clusterId)) as Resolve<MembershipRecord>,
     organization: ((membership, _args, ctx) =>
-      ctx.loaders.organizationById.load(membership.organizationId)) as Resolve<MembershipRecord>,
+      membership.organization ?? ctx.loaders.organizationById.load(membership.organizationId)) as Resolve<MembershipRecord>,
     otherClusters: nestedList(NESTED_LISTS.Membership.otherClusters),
   },
   PartnerInstitution: {
@@ -49,8 +51,10 @@ export const PER_ITEM_RESOLVERS = {
   },
   Partnership: {
     id: globalId,
-    cluster: ((partnership, _args, ctx) => ctx.loaders.clusterById.load(partnership.clusterId)) as Resolve<PartnershipRecord>,
-    partner: ((partnership, _args, ctx) => ctx.loaders.partnerById.load(partnership.partnerId)) as Resolve<PartnershipRecord>,
+    cluster: ((partnership, _args, ctx) =>
+      partnership.cluster ?? ctx.loaders.clusterById.load(partnership.clusterId)) as Resolve<PartnershipRecord>,
+    partner: ((partnership, _args, ctx) =>
+      partnership.partner ?? ctx.loaders.partnerById.load(partnership.partnerId)) as Resolve<PartnershipRecord>,
   },
   Announcement: {
     id: globalId,

@@ -40,6 +40,8 @@ export interface ListQuery {
   ordering: Ordering;
   /** Parent key column for nested lists (e.g. `m.cluster_id`); absent for root lists. */
   parentExpr?: string;
+  /** The item field the row carried under JOINED answers (e.g. a membership's `organization`). */
+  joinedAs?: string;
 }
 
 const cursorValueOf = (column: OrderColumn, value: unknown): CursorValue => {

@@ -92,6 +92,7 @@ export function listQuery(
     select: parts.select,
     ordering: parts.ordering,
     parentExpr: parts.parentExpr,
+    joinedAs: parts.joinedAs,
   };
 }
 
@@ -101,21 +102,23 @@ export const JOINED = 'j__';
 /** The alias of a select entry (`expr as "alias"`). */
 const aliasOf = (column: string): string => /as "([^"]+)"$/.exec(column)?.[1] ?? column;
 
+/** What every record keeps: its type name, id and foreign keys (relations and global ids follow them). */
+const always = (alias: string) => alias === '__typename' || alias === 'id' || alias.endsWith('Id');
+
 /**
- * The query with only the columns a page's items need: those of the fields asked for, plus what
- * every record keeps: its type name, id and foreign keys (relations and global ids follow them),
- * the ordering's value (cursors), and the rows it carries for another loader (`prefix…`, whole,
- * since they fill that loader's cache). Without `fields`, every column.
+ * The query with only the columns a page's items need: those of the fields asked for (`name`), and
+ * of the carried row those asked under the field it answers (`organization.name`), plus what every
+ * record keeps and the ordering's value (cursors). Without `fields`, every column.
  */
 export function selectOnly(query: ListQuery, fields: ReadonlySet<string> | undefined): ListQuery {
   if (!fields) return query;
-  const keep = (alias: string) =>
-    fields.has(alias) ||
-    alias === '__typename' ||
-    alias === 'id' ||
-    alias.endsWith('Id') ||
-    alias === query.ordering.column.property ||
-    alias.startsWith(JOINED);
+  const keep = (alias: string) => {
+    if (alias.startsWith(JOINED)) {
+      const name = alias.slice(JOINED.length);
+      return !query.joinedAs || always(name) || fields.has(`${query.joinedAs}.${name}`);
+    }
+    return fields.has(alias) || always(alias) || alias === query.ordering.column.property;
+  };
   return { ...query, select: query.select.filter((column) => keep(aliasOf(column))) };
 }
 

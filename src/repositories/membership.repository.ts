@@ -51,6 +51,7 @@ export function membershipListQuery(
     pageJoin:
       parent === 'cluster' ? 'join organization as o on o.id = m.organization_id' : 'join cluster as c on c.id = m.cluster_id',
     select: [...MEMBERSHIP_SELECT, ...prefixedSelect(parent === 'cluster' ? ORGANIZATION_SELECT : CLUSTER_SELECT, JOINED)],
+    joinedAs: parent === 'cluster' ? 'organization' : 'cluster',
     ordering: order,
     parentExpr: parent === 'cluster' ? 'm.cluster_id' : 'm.organization_id',
     where: (qb: Knex.QueryBuilder) => {

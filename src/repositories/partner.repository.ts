@@ -88,6 +88,7 @@ export function partnershipListQuery(
         ? 'join partner_institution as p on p.id = ps.partner_id'
         : 'join cluster as c on c.id = ps.cluster_id',
     select: [...PARTNERSHIP_SELECT, ...prefixedSelect(parent === 'cluster' ? PARTNER_SELECT : CLUSTER_SELECT, JOINED)],
+    joinedAs: parent === 'cluster' ? 'partner' : 'cluster',
     ordering: order,
     parentExpr: parent === 'cluster' ? 'ps.cluster_id' : 'ps.partner_id',
     where: (qb: Knex.QueryBuilder) => {

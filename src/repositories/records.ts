@@ -63,6 +63,9 @@ export interface MembershipRecord {
   leftOn: string | null;
   /** Optimistic-locking version; a write must name the version it read. */
   version: number;
+  /** Carried by a page of memberships: the organization (under a cluster) or the cluster (under an organization), with the fields asked for. */
+  organization?: OrganizationRecord;
+  cluster?: ClusterRecord;
 }
 
 export interface PartnerRecord {
@@ -89,6 +92,9 @@ export interface PartnershipRecord {
   until: string | null;
   /** Optimistic-locking version; a write must name the version it read. */
   version: number;
+  /** Carried by a page of partnerships: the partner (under a cluster) or the cluster (under a partner), with the fields asked for. */
+  partner?: PartnerRecord;
+  cluster?: ClusterRecord;
 }
 
 export interface AnnouncementRecord {

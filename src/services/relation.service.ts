@@ -1,7 +1,6 @@
 // The nested lists of the graph (cluster members, partners, announcements; organization
 // memberships; partner partnerships; announcement clusters). Each batches across parents.
 import { draftVisibility } from '../auth/permissions.js';
-import type DataLoader from 'dataloader';
 import type { RequestContext } from '../context/request-context.js';
 import type { MembershipRole, PartnershipRole } from '../entities/enums.js';
 import type { PageArgs } from '../lib/pagination.js';
@@ -49,11 +48,8 @@ export function membershipList(
     args,
     ordering,
     query: () => membershipListQuery(ctx.db, parent, args.filter, ordering),
-    // The page carries each membership's other side; priming its loader saves that statement.
-    map:
-      parent === 'cluster'
-        ? (row) => primeJoined(ctx.loaders.organizationById, row)
-        : (row) => primeJoined(ctx.loaders.clusterById, row),
+    // The page carries each membership's other side, which saves that statement.
+    map: parent === 'cluster' ? (row) => attachJoined(row, 'organization') : (row) => attachJoined(row, 'cluster'),
   };
 }
 
@@ -70,10 +66,7 @@ export function partnershipList(
     args,
     ordering,
     query: () => partnershipListQuery(ctx.db, parent, args.filter, ordering),
-    map:
-      parent === 'cluster'
-        ? (row) => primeJoined(ctx.loaders.partnerById, row)
-        : (row) => primeJoined(ctx.loaders.clusterById, row),
+    map: parent === 'cluster' ? (row) => attachJoined(row, 'partner') : (row) => attachJoined(row, 'cluster'),
   };
 }
 
@@ -116,9 +109,12 @@ function clusterList(
   return { relation, args, ordering, query: () => listQuery(ctx.db, filter, ordering) };
 }
 
-/** Puts the record a page row carries (see membershipListQuery) into its by-id loader; returns the row. */
-function primeJoined<R extends { id: number }, T extends object>(loader: DataLoader<number, R | null>, row: T): T {
-  const joined = joinedRecord<R>(row, JOINED);
-  loader.prime(Number(joined.id), joined);
+/**
+ * Puts the record a page row carries (see membershipListQuery) on the row, under the field it
+ * answers; returns the row. It has only the columns asked for under that field (see selectOnly),
+ * so it answers these rows' field and fills no loader.
+ */
+function attachJoined<T extends object>(row: T, field: string): T {
+  (row as Record<string, unknown>)[field] = joinedRecord(row, JOINED);
   return row;
 }

@@ -69,6 +69,38 @@ describe('page columns', () => {
     expect(withBody.statements[0]).toMatch(/a\.body as "body"/);
   });
 
+  it("carries of each item's organization only the columns asked under it, and fills no loader with that part", async () => {
+    const { statements } = await statementsOf(
+      '{ cluster(slug: "gce-subsea") { members(first: 2) { nodes { organization { name } } } } }',
+    );
+    const page = statements.find((sql) => sql.includes('join organization as o'));
+    expect(page).toMatch(/o\.name as "j__name"/);
+    expect(page).not.toMatch(/o\.website as "j__website"/);
+    // The same organization asked for whole elsewhere in the operation is whole there.
+    const { data } = await statementsOf(`{
+      cluster(slug: "gce-subsea") { members(first: 1) { nodes { organization { id name } } } }
+    }`);
+    const { id, name } = (data as { cluster: { members: { nodes: { organization: { id: string; name: string } }[] } } }).cluster
+      .members.nodes[0].organization;
+    const both = await api.data<{
+      cluster: { members: { nodes: { organization: { name: string } }[] } };
+      node: Record<string, unknown>;
+    }>(
+      `query ($id: ID!) {
+        cluster(slug: "gce-subsea") { members(first: 1) { nodes { organization { name } } } }
+        node(id: $id) { ... on Organization { name orgNumber city website } }
+      }`,
+      { id },
+    );
+    expect(both.cluster.members.nodes[0].organization).toEqual({ name });
+    const alone = await api.data<{ node: Record<string, unknown> }>(
+      'query ($id: ID!) { node(id: $id) { ... on Organization { name orgNumber city website } } }',
+      { id },
+    );
+    expect(alone.node.orgNumber).toMatch(/^\d{9}$/);
+    expect(both.node).toEqual(alone.node);
+  });
+
   it('gives each of two sibling lists that differ only in fields its own columns', async () => {
     const { data } = await statementsOf(`{
       cluster(slug: "gce-subsea") {

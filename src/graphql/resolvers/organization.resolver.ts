@@ -40,12 +40,12 @@ export class MembershipResolver {
 
   @FieldResolver(() => Cluster, { description: 'The cluster.' })
   cluster(@Root() membership: MembershipRecord, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.clusterById.load(membership.clusterId);
+    return membership.cluster ?? ctx.loaders.clusterById.load(membership.clusterId);
   }
 
   @FieldResolver(() => Organization, { description: 'The member organization.' })
   organization(@Root() membership: MembershipRecord, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.organizationById.load(membership.organizationId);
+    return membership.organization ?? ctx.loaders.organizationById.load(membership.organizationId);
   }
 
   @FieldResolver(() => ClusterConnection, {

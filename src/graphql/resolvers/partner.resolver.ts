@@ -39,11 +39,11 @@ export class PartnershipResolver {
 
   @FieldResolver(() => Cluster, { description: 'The cluster.' })
   cluster(@Root() partnership: PartnershipRecord, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.clusterById.load(partnership.clusterId);
+    return partnership.cluster ?? ctx.loaders.clusterById.load(partnership.clusterId);
   }
 
   @FieldResolver(() => PartnerInstitution, { description: 'The partner institution.' })
   partner(@Root() partnership: PartnershipRecord, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.partnerById.load(partnership.partnerId);
+    return partnership.partner ?? ctx.loaders.partnerById.load(partnership.partnerId);
   }
 }
