@@ -95,8 +95,9 @@ export function createLoaders(db: Db, drafts: () => DraftVisibility = () => PUBL
     nestedPage<R>(key: string, spec: () => NestedPageSpec<R>): DataLoader<number, R[]> {
       let loader = pageLoaders.get(key);
       if (!loader) {
-        const { query, window, map } = spec();
         loader = new DataLoader<number, unknown[]>(async (parentIds) => {
+          // Built when a batch runs, not before: a loader primed with its pages runs none.
+          const { query, window, map } = spec();
           const pages = await fetchNestedPages<R>(db, query, window, parentIds);
           return parentIds.map((id) => {
             const rows = pages.get(id) ?? [];
@@ -112,9 +113,8 @@ export function createLoaders(db: Db, drafts: () => DraftVisibility = () => PUBL
     nestedCount(key: string, query: () => ListQuery): DataLoader<number, number> {
       let loader = countLoaders.get(key);
       if (!loader) {
-        const q = query();
         loader = new DataLoader<number, number>(async (parentIds) => {
-          const counts = await countNested(db, q, parentIds);
+          const counts = await countNested(db, query(), parentIds);
           return parentIds.map((id) => counts.get(id) ?? 0);
         });
         countLoaders.set(key, loader);

@@ -93,9 +93,10 @@ export function parseDateTime(value: unknown): Date {
     // ISO 8601 (as JSON built by PostgreSQL writes it) parses as it is.
     if (value.charCodeAt(10) === 84 /* T */) return new Date(value);
     if (/^\d+$/.test(value)) return new Date(Number(value));
-    // PostgreSQL text: "2015-06-15 10:00:00+00"
-    const iso = value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
-    return new Date(iso);
+    // PostgreSQL text: "2015-06-15 10:00:00+00" (an offset of whole hours has no minutes)
+    const iso = `${value.slice(0, 10)}T${value.slice(11)}`;
+    const sign = iso.charCodeAt(iso.length - 3);
+    return new Date(sign === 43 /* + */ || sign === 45 /* - */ ? `${iso}:00` : iso);
   }
   throw new TypeError(`Not a datetime: ${String(value)}`);
 }
