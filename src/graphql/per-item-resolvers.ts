@@ -3,6 +3,12 @@ import type { RequestContext } from '../context/request-context.js';
 import type { NodeType } from '../lib/global-id.js';
 import type { MembershipRecord, PartnershipRecord } from '../repositories/records.js';
 import { type NestedList, nestedConnection } from '../services/connection.js';
+import {
+  membershipCluster,
+  membershipOrganization,
+  partnershipCluster,
+  partnershipPartner,
+} from '../services/relation.service.js';
 import { NESTED_LISTS } from './nested-lists.js';
 import { pageFields } from './page-fields.js';
 import { globalIdOf } from './resolvers/global-id.js';
@@ -38,11 +44,8 @@ export const PER_ITEM_RESOLVERS = {
   },
   Membership: {
     id: globalId,
-    // The record a page carried, or the loader.
-    cluster: ((membership, _args, ctx) =>
-      membership.cluster ?? ctx.loaders.clusterById.load(membership.clusterId)) as Resolve<MembershipRecord>,
-    organization: ((membership, _args, ctx) =>
-      membership.organization ?? ctx.loaders.organizationById.load(membership.organizationId)) as Resolve<MembershipRecord>,
+    cluster: ((membership, _args, ctx) => membershipCluster(ctx, membership)) as Resolve<MembershipRecord>,
+    organization: ((membership, _args, ctx) => membershipOrganization(ctx, membership)) as Resolve<MembershipRecord>,
     otherClusters: nestedList(NESTED_LISTS.Membership.otherClusters),
   },
   PartnerInstitution: {
@@ -51,10 +54,8 @@ export const PER_ITEM_RESOLVERS = {
   },
   Partnership: {
     id: globalId,
-    cluster: ((partnership, _args, ctx) =>
-      partnership.cluster ?? ctx.loaders.clusterById.load(partnership.clusterId)) as Resolve<PartnershipRecord>,
-    partner: ((partnership, _args, ctx) =>
-      partnership.partner ?? ctx.loaders.partnerById.load(partnership.partnerId)) as Resolve<PartnershipRecord>,
+    cluster: ((partnership, _args, ctx) => partnershipCluster(ctx, partnership)) as Resolve<PartnershipRecord>,
+    partner: ((partnership, _args, ctx) => partnershipPartner(ctx, partnership)) as Resolve<PartnershipRecord>,
   },
   Announcement: {
     id: globalId,

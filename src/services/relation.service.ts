@@ -1,6 +1,7 @@
 // The nested lists of the graph (cluster members, partners, announcements; organization
 // memberships; partner partnerships; announcement clusters). Each batches across parents.
 import { draftVisibility } from '../auth/permissions.js';
+import type DataLoader from 'dataloader';
 import type { RequestContext } from '../context/request-context.js';
 import type { MembershipRole, PartnershipRole } from '../entities/enums.js';
 import type { PageArgs } from '../lib/pagination.js';
@@ -108,6 +109,18 @@ function clusterList(
   const filter = clusterFilterParams(args.filter);
   return { relation, args, ordering, query: () => listQuery(ctx.db, filter, ordering) };
 }
+
+/** The other side of a membership or partnership: the record its page carried, or from the loader. */
+const carriedOr = <R>(carried: R | undefined, loader: DataLoader<number, R | null>, id: number) => carried ?? loader.load(id);
+
+export const membershipCluster = (ctx: RequestContext, membership: MembershipRecord) =>
+  carriedOr(membership.cluster, ctx.loaders.clusterById, membership.clusterId);
+export const membershipOrganization = (ctx: RequestContext, membership: MembershipRecord) =>
+  carriedOr(membership.organization, ctx.loaders.organizationById, membership.organizationId);
+export const partnershipCluster = (ctx: RequestContext, partnership: PartnershipRecord) =>
+  carriedOr(partnership.cluster, ctx.loaders.clusterById, partnership.clusterId);
+export const partnershipPartner = (ctx: RequestContext, partnership: PartnershipRecord) =>
+  carriedOr(partnership.partner, ctx.loaders.partnerById, partnership.partnerId);
 
 /**
  * Puts the record a page row carries (see membershipListQuery) on the row, under the field it

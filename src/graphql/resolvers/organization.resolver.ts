@@ -8,6 +8,7 @@ import { Membership, MembershipConnection } from '../types/membership.type.js';
 import { Organization } from '../types/organization.type.js';
 import { globalIdOf } from './global-id.js';
 import { PER_ITEM_RESOLVERS } from '../per-item-resolvers.js';
+import { membershipCluster, membershipOrganization } from '../../services/relation.service.js';
 
 // The id, nested lists and relations of each item are resolved at run time by PER_ITEM_RESOLVERS
 // (set on the schema, past type-graphql's wrapper); the methods here declare them and do the same.
@@ -40,12 +41,12 @@ export class MembershipResolver {
 
   @FieldResolver(() => Cluster, { description: 'The cluster.' })
   cluster(@Root() membership: MembershipRecord, @Ctx() ctx: RequestContext) {
-    return membership.cluster ?? ctx.loaders.clusterById.load(membership.clusterId);
+    return membershipCluster(ctx, membership);
   }
 
   @FieldResolver(() => Organization, { description: 'The member organization.' })
   organization(@Root() membership: MembershipRecord, @Ctx() ctx: RequestContext) {
-    return membership.organization ?? ctx.loaders.organizationById.load(membership.organizationId);
+    return membershipOrganization(ctx, membership);
   }
 
   @FieldResolver(() => ClusterConnection, {

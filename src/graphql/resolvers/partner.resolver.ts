@@ -7,6 +7,7 @@ import { Cluster } from '../types/cluster.type.js';
 import { PartnerInstitution, Partnership, PartnershipConnection } from '../types/partner.type.js';
 import { globalIdOf } from './global-id.js';
 import { PER_ITEM_RESOLVERS } from '../per-item-resolvers.js';
+import { partnershipCluster, partnershipPartner } from '../../services/relation.service.js';
 
 // The id, nested lists and relations of each item are resolved at run time by PER_ITEM_RESOLVERS
 // (set on the schema, past type-graphql's wrapper); the methods here declare them and do the same.
@@ -39,11 +40,11 @@ export class PartnershipResolver {
 
   @FieldResolver(() => Cluster, { description: 'The cluster.' })
   cluster(@Root() partnership: PartnershipRecord, @Ctx() ctx: RequestContext) {
-    return partnership.cluster ?? ctx.loaders.clusterById.load(partnership.clusterId);
+    return partnershipCluster(ctx, partnership);
   }
 
   @FieldResolver(() => PartnerInstitution, { description: 'The partner institution.' })
   partner(@Root() partnership: PartnershipRecord, @Ctx() ctx: RequestContext) {
-    return partnership.partner ?? ctx.loaders.partnerById.load(partnership.partnerId);
+    return partnershipPartner(ctx, partnership);
   }
 }
