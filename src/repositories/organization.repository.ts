@@ -1,7 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { SortDirection } from '../lib/pagination.js';
 import type { Db } from './db.js';
-import type { ListQuery, OrderColumn } from './keyset.js';
+import { type EmbeddedList, type ListQuery, type OrderColumn, fetchOneWithLists } from './keyset.js';
 import { fetchWhereIn, listQuery, ordering, whereInSet } from './list-query.js';
 import type { OrganizationRecord } from './records.js';
 import { matchingIds } from './search.repository.js';
@@ -75,3 +75,7 @@ export const fetchOrganizationsById = (db: Db, ids: readonly number[]) =>
 
 export const fetchOrganizationsByOrgNumber = (db: Db, orgNumbers: readonly string[]) =>
   fetchWhereIn<OrganizationRecord>(db, 'organization as o', ORGANIZATION_SELECT, 'o.org_number', orgNumbers);
+
+/** An organization by organisation number, with the nested lists given (see EmbeddedList). */
+export const fetchOrganizationWithLists = (db: Db, orgNumber: string, lists: readonly EmbeddedList[]) =>
+  fetchOneWithLists<OrganizationRecord>(db, 'organization as o', ORGANIZATION_SELECT, 'o.org_number', orgNumber, lists);

@@ -2,11 +2,19 @@ import type { RequestContext } from '../context/request-context.js';
 import type { PageArgs } from '../lib/pagination.js';
 import {
   type OrganizationOrderField,
+  fetchOrganizationWithLists,
   organizationListQuery,
   organizationOrdering,
 } from '../repositories/organization.repository.js';
 import type { OrganizationRecord } from '../repositories/records.js';
-import { type Connection, type ItemFields, type OrderInput, type PlannedList, rootConnection } from './connection.js';
+import {
+  type Connection,
+  type ItemFields,
+  type OrderInput,
+  type PlannedList,
+  findWithLists,
+  rootConnection,
+} from './connection.js';
 import { textTerms } from './filters.js';
 
 export interface OrganizationFilterInput {
@@ -16,9 +24,17 @@ export interface OrganizationFilterInput {
   text?: string | null;
 }
 
-/** One organization by organisation number (null when unknown). */
-export const findOrganization = (ctx: RequestContext, orgNumber: string): Promise<OrganizationRecord | null> =>
-  ctx.loaders.organizationByOrgNumber.load(orgNumber.replace(/\s+/g, ''));
+/** One organization by organisation number (null when unknown), with the nested lists asked for under it. */
+export function findOrganization(
+  ctx: RequestContext,
+  orgNumber: string,
+  lists?: readonly PlannedList[],
+): Promise<OrganizationRecord | null> {
+  const normalized = orgNumber.replace(/\s+/g, '');
+  return findWithLists(ctx, ctx.loaders.organizationByOrgNumber, normalized, lists, (embedded) =>
+    fetchOrganizationWithLists(ctx.db, normalized, embedded),
+  );
+}
 
 /** Organizations, filtered and ordered, one page. */
 export function listOrganizations(

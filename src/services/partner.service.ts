@@ -1,9 +1,21 @@
 import type { RequestContext } from '../context/request-context.js';
 import type { PartnerKind } from '../entities/enums.js';
 import type { PageArgs } from '../lib/pagination.js';
-import { type PartnerOrderField, partnerListQuery, partnerOrdering } from '../repositories/partner.repository.js';
+import {
+  type PartnerOrderField,
+  fetchPartnerWithLists,
+  partnerListQuery,
+  partnerOrdering,
+} from '../repositories/partner.repository.js';
 import type { PartnerRecord } from '../repositories/records.js';
-import { type Connection, type ItemFields, type OrderInput, type PlannedList, rootConnection } from './connection.js';
+import {
+  type Connection,
+  type ItemFields,
+  type OrderInput,
+  type PlannedList,
+  findWithLists,
+  rootConnection,
+} from './connection.js';
 import { textTerms } from './filters.js';
 
 export interface PartnerFilterInput {
@@ -11,9 +23,9 @@ export interface PartnerFilterInput {
   text?: string | null;
 }
 
-/** One partner institution by slug (null when unknown). */
-export const findPartner = (ctx: RequestContext, slug: string): Promise<PartnerRecord | null> =>
-  ctx.loaders.partnerBySlug.load(slug);
+/** One partner institution by slug (null when unknown), with the nested lists asked for under it. */
+export const findPartner = (ctx: RequestContext, slug: string, lists?: readonly PlannedList[]): Promise<PartnerRecord | null> =>
+  findWithLists(ctx, ctx.loaders.partnerBySlug, slug, lists, (embedded) => fetchPartnerWithLists(ctx.db, slug, embedded));
 
 /** Partner institutions, filtered and ordered, one page. */
 export function listPartners(

@@ -84,6 +84,35 @@ describe('nested lists fetched with their parents', () => {
     }
   });
 
+  it('an organization by number and a partner by slug bring their lists along too (PostgreSQL), with the same data', async () => {
+    const { data: some } = await run<{
+      organizations: { nodes: { id: string; orgNumber: string }[] };
+      partners: { nodes: { id: string; slug: string }[] };
+    }>(
+      '{ organizations(first: 1, filter: { clusters: ["gce-subsea"] }) { nodes { id orgNumber } } partners(first: 1) { nodes { id slug } } }',
+    );
+    const [organization] = some.organizations.nodes;
+    const [partner] = some.partners.nodes;
+    const ORGANIZATION_LISTS =
+      'memberships(first: 3) { totalCount nodes { role cluster { slug } otherClusters(first: 2) { nodes { slug } } } }';
+    const PARTNER_LISTS = 'partnerships { totalCount nodes { since cluster { slug } } }';
+    const embedded = await run<{ organization: unknown; partner: unknown }>(
+      `{ organization(orgNumber: "${organization.orgNumber}") { name ${ORGANIZATION_LISTS} } partner(slug: "${partner.slug}") { name ${PARTNER_LISTS} } }`,
+    );
+    const levelByLevel = await run<{ o: unknown; p: unknown }>(
+      `query ($o: ID!, $p: ID!) {
+        o: node(id: $o) { ... on Organization { name ${ORGANIZATION_LISTS} } }
+        p: node(id: $p) { ... on PartnerInstitution { name ${PARTNER_LISTS} } }
+      }`,
+      { o: organization.id, p: partner.id },
+    );
+    expect(embedded.data.organization).toEqual(levelByLevel.data.o);
+    expect(embedded.data.partner).toEqual(levelByLevel.data.p);
+    expect((embedded.data.organization as { memberships: { totalCount: number } }).memberships.totalCount).toBeGreaterThan(0);
+    // one statement per object, its lists to any depth included
+    if (onPostgres) expect(embedded.statements).toBe(2);
+  });
+
   it('leaves a list whose arguments are refused to its own field: the error is there, the rest is answered', async () => {
     const result = await api.query(`{
       cluster(slug: "gce-subsea") { slug members(after: "not-a-cursor") { nodes { role } } }

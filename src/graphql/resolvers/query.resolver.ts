@@ -52,13 +52,18 @@ export class QueryResolver {
   organization(
     @Arg('orgNumber', { description: 'Nine-digit organisation number.' }) orgNumber: string,
     @Ctx() ctx: RequestContext,
+    @NestedLists() lists: PlannedList[],
   ) {
-    return findOrganization(ctx, orgNumber);
+    return findOrganization(ctx, orgNumber, lists);
   }
 
   @Query(() => PartnerInstitution, { nullable: true, description: 'One partner institution by slug; null if unknown.' })
-  partner(@Arg('slug', { description: 'The partner slug, e.g. `innovasjon-norge`.' }) slug: string, @Ctx() ctx: RequestContext) {
-    return findPartner(ctx, slug);
+  partner(
+    @Arg('slug', { description: 'The partner slug, e.g. `innovasjon-norge`.' }) slug: string,
+    @Ctx() ctx: RequestContext,
+    @NestedLists() lists: PlannedList[],
+  ) {
+    return findPartner(ctx, slug, lists);
   }
 
   @Query(() => Announcement, { nullable: true, description: 'One announcement by slug; null if unknown.' })
