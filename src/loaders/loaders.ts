@@ -38,6 +38,24 @@ function groupedLoader<R>(fetch: (ids: readonly number[]) => Promise<R[]>, paren
   });
 }
 
+/** Values by loader key and parent id, put there by a parent's statement and read without a batch. */
+class PrimedValues<V> {
+  private readonly byKey = new Map<string, Map<number, V>>();
+
+  set(key: string, parentId: number, value: V): void {
+    let byParent = this.byKey.get(key);
+    if (!byParent) {
+      byParent = new Map();
+      this.byKey.set(key, byParent);
+    }
+    byParent.set(parentId, value);
+  }
+
+  get(key: string, parentId: number): V | undefined {
+    return this.byKey.get(key)?.get(parentId);
+  }
+}
+
 /** What a nested page loader needs: the list query and the page window, plus a row mapper. */
 export interface NestedPageSpec<R> {
   query: ListQuery;
@@ -57,6 +75,14 @@ export function createLoaders(db: Db, drafts: () => DraftVisibility = () => PUBL
   const idOf = (row: { id: number }) => Number(row.id);
 
   return {
+    /**
+     * Nested pages and counts that came along in their parents' statement (see primeLists in the
+     * connection service), by the key their loader would have; read synchronously, so a nested
+     * list answered from them costs no promise.
+     */
+    primedPages: new PrimedValues<unknown[]>(),
+    primedCounts: new PrimedValues<number>(),
+
     clusterById: keyedLoader((ids: readonly number[]) => fetchClustersById(db, ids), idOf),
     clusterBySlug: keyedLoader(
       (slugs: readonly string[]) => fetchClustersBySlug(db, slugs),

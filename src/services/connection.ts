@@ -22,7 +22,7 @@ export interface Connection<R> {
   readonly edges: MaybePromise<Page<R>['edges']>;
   readonly nodes: MaybePromise<R[]>;
   readonly pageInfo: MaybePromise<Page<R>['pageInfo']>;
-  readonly totalCount: Promise<number>;
+  readonly totalCount: MaybePromise<number>;
 }
 
 /** An `orderBy` argument as clients send it. */
@@ -115,21 +115,35 @@ const countKey = (list: NestedList<unknown>) => `${list.relation}:${JSON.stringi
 /**
  * A page of a nested list for one parent. All parents asking for the same relation with the same
  * arguments in one tick share one statement (and one count statement, if totalCount is selected),
- * unless their own statement brought the list along (see PlannedList).
+ * unless their own statement brought the list along (see PlannedList): then the page and count
+ * are plain values, with no statement and no promise.
  */
-export async function nestedConnection<R>(
+export function nestedConnection<R>(
   ctx: RequestContext,
   list: NestedList<R>,
   parentId: number,
   fields: ItemFields,
-): Promise<Connection<R>> {
+): Connection<R> {
   const window = pageWindowFor(list.args, list.ordering);
+  // A backwards page is reversed in place: copy the cached rows first.
+  const pageOf = (rows: R[]) =>
+    toPage(window.forward ? rows : [...rows], window, (row) => cursorOf(list.ordering, row as Record<string, unknown>));
+  const key = pageKey(list, fields);
+  const primedRows = ctx.loaders.primedPages.get(key, parentId) as R[] | undefined;
+  const primedCount = ctx.loaders.primedCounts.get(countKey(list), parentId);
+  if (primedRows) {
+    const page = pageOf(primedRows);
+    return {
+      edges: page.edges,
+      nodes: page.nodes,
+      pageInfo: page.pageInfo,
+      get totalCount() {
+        return primedCount ?? countLoader(ctx, list).load(parentId);
+      },
+    };
+  }
   // `members { totalCount }` alone must not fetch the members.
-  const page = once(async () => {
-    const rows = await pageLoader(ctx, list, fields).load(parentId);
-    // A backwards page is reversed in place: copy the loader's cached rows first.
-    return toPage(window.forward ? rows : [...rows], window, (row) => cursorOf(list.ordering, row as Record<string, unknown>));
-  });
+  const page = once(async () => pageOf(await pageLoader(ctx, list, fields, key).load(parentId)));
   return {
     get edges() {
       return page().then((p) => p.edges);
@@ -141,13 +155,13 @@ export async function nestedConnection<R>(
       return page().then((p) => p.pageInfo);
     },
     get totalCount() {
-      return countLoader(ctx, list).load(parentId);
+      return primedCount ?? countLoader(ctx, list).load(parentId);
     },
   };
 }
 
-const pageLoader = <R>(ctx: RequestContext, list: NestedList<R>, fields: ItemFields) =>
-  ctx.loaders.nestedPage<R>(pageKey(list, fields), () => ({
+const pageLoader = <R>(ctx: RequestContext, list: NestedList<R>, fields: ItemFields, key = pageKey(list, fields)) =>
+  ctx.loaders.nestedPage<R>(key, () => ({
     query: selectOnly(list.query(), fields),
     window: pageWindowFor(list.args, list.ordering),
     map: list.map,
@@ -210,22 +224,22 @@ export function embeddedLists(lists: readonly PlannedList[]): EmbeddedList[] {
   });
 }
 
-/** Hands each row's embedded lists to their loaders (see PlannedList), and drops them from the row. */
+/** Hands each row's embedded lists to the request's primed values (see PlannedList), and drops them from the row. */
 export function primeLists(ctx: RequestContext, lists: readonly PlannedList[], rows: readonly object[]): void {
   lists.forEach((planned, index) => {
-    const pages = planned.page ? pageLoader(ctx, planned.list, planned.fields) : undefined;
-    const counts = planned.count ? countLoader(ctx, planned.list) : undefined;
+    const pages = planned.page ? pageKey(planned.list, planned.fields) : undefined;
+    const counts = planned.count ? countKey(planned.list) : undefined;
+    const map = planned.list.map;
     for (const row of rows as Record<string, unknown>[]) {
       const parentId = Number(row.id);
       if (pages) {
         const items = (row[pageAlias(index)] ?? []) as object[];
         row[pageAlias(index)] = undefined;
         primeLists(ctx, planned.lists, items);
-        const map = planned.list.map;
-        pages.prime(parentId, map ? items.map(map) : items);
+        ctx.loaders.primedPages.set(pages, parentId, map ? items.map(map) : items);
       }
       if (counts) {
-        counts.prime(parentId, Number(row[countAlias(index)]));
+        ctx.loaders.primedCounts.set(counts, parentId, Number(row[countAlias(index)]));
         row[countAlias(index)] = undefined;
       }
     }
