@@ -1,6 +1,6 @@
 import {
   type FieldNode,
-  type GraphQLField,
+  type GraphQLOutputType,
   type GraphQLObjectType,
   type GraphQLResolveInfo,
   type SelectionSetNode,
@@ -85,9 +85,9 @@ function itemSelections(nodes: readonly FieldNode[], fragment: FragmentLookup) {
   return { direct, viaEdges, page, count };
 }
 
-/** The item type of a connection type (the type of its `nodes`). */
-function itemTypeOf(connectionField: GraphQLField<unknown, unknown>): GraphQLObjectType | undefined {
-  const connection = getNamedType(connectionField.type);
+/** The item type of a connection type (the type of its `nodes`); undefined for other types. */
+function itemTypeOf(type: GraphQLOutputType): GraphQLObjectType | undefined {
+  const connection = getNamedType(type);
   if (!isObjectType(connection)) return undefined;
   const items = connection.getFields().nodes;
   const item = items && getNamedType(items.type);
@@ -109,10 +109,10 @@ function listsUnder(
     const name = nodes[0].name.value;
     const listOf = lists[name];
     const field = type.getFields()[name];
-    const itemType = field && itemTypeOf(field);
+    const itemType = field && itemTypeOf(field.type);
     if (!listOf || !itemType) continue;
     const items = itemSelections(nodes, fragment);
-    const under = [...listsUnder(ctx, info, itemType, items.direct), ...listsUnder(ctx, info, itemType, items.viaEdges)];
+    const under = listsUnderItems(ctx, info, itemType, items);
     // Arguments the list refuses (a bad cursor, an invalid filter) are left to its own resolver,
     // so the error belongs to that field.
     const list = plannedList(
@@ -127,19 +127,30 @@ function listsUnder(
   return planned;
 }
 
+/** The nested lists under a connection's items, asked for under `nodes` or under `edges { node }`. */
+const listsUnderItems = (
+  ctx: RequestContext,
+  info: GraphQLResolveInfo,
+  itemType: GraphQLObjectType,
+  items: ReturnType<typeof itemSelections>,
+) => [...listsUnder(ctx, info, itemType, items.direct), ...listsUnder(ctx, info, itemType, items.viaEdges)];
+
 /**
  * The nested lists a client asks for under the field being resolved: under its items if it is a
  * connection, under itself if it is an object. Its statement brings them along (on PostgreSQL).
  */
 export function nestedLists(ctx: RequestContext, info: GraphQLResolveInfo): PlannedList[] {
-  const fragment = (name: string) => info.fragments[name];
+  const itemType = itemTypeOf(info.returnType);
+  if (itemType) {
+    return listsUnderItems(
+      ctx,
+      info,
+      itemType,
+      itemSelections(info.fieldNodes, (name) => info.fragments[name]),
+    );
+  }
   const returned = getNamedType(info.returnType);
   if (!isObjectType(returned)) return [];
-  const items = returned.getFields().nodes && itemTypeOf(info.parentType.getFields()[info.fieldName]);
-  if (items) {
-    const selections = itemSelections(info.fieldNodes, fragment);
-    return [...listsUnder(ctx, info, items, selections.direct), ...listsUnder(ctx, info, items, selections.viaEdges)];
-  }
   return listsUnder(
     ctx,
     info,

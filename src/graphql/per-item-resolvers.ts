@@ -1,4 +1,4 @@
-import { type GraphQLFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
+import { type FieldNode, type GraphQLFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
 import type { RequestContext } from '../context/request-context.js';
 import type { NodeType } from '../lib/global-id.js';
 import type { MembershipRecord, PartnershipRecord } from '../repositories/records.js';
@@ -23,34 +23,50 @@ import { globalIdOf } from './resolvers/global-id.js';
 
 type Resolve<Root> = GraphQLFieldResolver<Root, RequestContext>;
 
-/** A nested list field: one page (or count) of the list for its parent, as NESTED_LISTS says. */
-const nestedList =
-  <Args>(listOf: (ctx: RequestContext, args: Args) => NestedList<unknown>): Resolve<{ id: number }> =>
-  (parent, args, ctx, info) =>
-    nestedConnection(ctx, listOf(ctx, args), parent.id, pageFields(info));
+/**
+ * A nested list field: one page (or count) of the list for its parent, as NESTED_LISTS says. A
+ * field's arguments are the same for every item it is resolved on, so its list (ordering, page
+ * window, loader keys) is made once per request and place in the document, not once per item.
+ */
+function listField<Args>(listOf: (ctx: RequestContext, args: Args) => NestedList<unknown>): Resolve<{ id: number }> {
+  const byRequest = new WeakMap<RequestContext, WeakMap<readonly FieldNode[], NestedList<unknown>>>();
+  return (parent, args, ctx, info) => {
+    let lists = byRequest.get(ctx);
+    if (!lists) {
+      lists = new WeakMap();
+      byRequest.set(ctx, lists);
+    }
+    let list = lists.get(info.fieldNodes);
+    if (!list) {
+      list = listOf(ctx, args);
+      lists.set(info.fieldNodes, list);
+    }
+    return nestedConnection(ctx, list, parent.id, pageFields(info));
+  };
+}
 
 const globalId: Resolve<{ __typename: NodeType; id: number }> = (record) => globalIdOf(record);
 
 export const PER_ITEM_RESOLVERS = {
   Cluster: {
     id: globalId,
-    members: nestedList(NESTED_LISTS.Cluster.members),
-    partners: nestedList(NESTED_LISTS.Cluster.partners),
-    announcements: nestedList(NESTED_LISTS.Cluster.announcements),
+    members: listField(NESTED_LISTS.Cluster.members),
+    partners: listField(NESTED_LISTS.Cluster.partners),
+    announcements: listField(NESTED_LISTS.Cluster.announcements),
   },
   Organization: {
     id: globalId,
-    memberships: nestedList(NESTED_LISTS.Organization.memberships),
+    memberships: listField(NESTED_LISTS.Organization.memberships),
   },
   Membership: {
     id: globalId,
     cluster: ((membership, _args, ctx) => membershipCluster(ctx, membership)) as Resolve<MembershipRecord>,
     organization: ((membership, _args, ctx) => membershipOrganization(ctx, membership)) as Resolve<MembershipRecord>,
-    otherClusters: nestedList(NESTED_LISTS.Membership.otherClusters),
+    otherClusters: listField(NESTED_LISTS.Membership.otherClusters),
   },
   PartnerInstitution: {
     id: globalId,
-    partnerships: nestedList(NESTED_LISTS.PartnerInstitution.partnerships),
+    partnerships: listField(NESTED_LISTS.PartnerInstitution.partnerships),
   },
   Partnership: {
     id: globalId,
@@ -59,7 +75,7 @@ export const PER_ITEM_RESOLVERS = {
   },
   Announcement: {
     id: globalId,
-    clusters: nestedList(NESTED_LISTS.Announcement.clusters),
+    clusters: listField(NESTED_LISTS.Announcement.clusters),
   },
 };
 

@@ -122,7 +122,7 @@ export function createLoaders(db: Db, drafts: () => DraftVisibility = () => PUBL
       let loader = pageLoaders.get(key);
       if (!loader) {
         loader = new DataLoader<number, unknown[]>(async (parentIds) => {
-          // Built when a batch runs, not before: a loader primed with its pages runs none.
+          // Built when a batch runs, not before, like every loader's statement.
           const { query, window, map } = spec();
           const pages = await fetchNestedPages<R>(db, query, window, parentIds);
           return parentIds.map((id) => {

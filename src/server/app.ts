@@ -136,13 +136,11 @@ export function createApp(deps: {
   };
 }
 
-const pathOf = (url: string | undefined) => {
-  const query = url?.indexOf('?') ?? -1;
-  return query < 0 ? url : url?.slice(0, query);
-};
-const searchOf = (url: string | undefined) => {
-  const query = url?.indexOf('?') ?? -1;
-  return query < 0 ? '' : (url?.slice(query) ?? '');
+/** A request URL's path, and its query string (`?…`, or empty). */
+const pathOf = (url = '') => url.split('?', 1)[0];
+const searchOf = (url = '') => {
+  const query = url.indexOf('?');
+  return query < 0 ? '' : url.slice(query);
 };
 
 /** A client's own request id is kept if it is short and plain; otherwise we make one. */

@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { RequestContext } from '../context/request-context.js';
-import { type Page, type PageArgs, type SortDirection, toPage } from '../lib/pagination.js';
+import { type Page, type PageArgs, type PageWindow, type SortDirection, toPage } from '../lib/pagination.js';
 import {
   type EmbeddedList,
   type ListQuery,
@@ -90,27 +90,44 @@ export async function findWithLists<K, R extends object>(
   return row;
 }
 
-/**
- * A nested list under its arguments (a cluster's members, first 20 by join date): what it takes to
- * fetch its page or its count for any parent. Made by the services, from the client's arguments.
- */
-export interface NestedList<R> {
+/** What a service says of a nested list under the client's arguments (see nestedList). */
+export interface NestedListSpec<R> {
   /** Names the list (e.g. `memberships.cluster`); with the arguments, it keys the loaders. */
   relation: string;
   args: PageArgs & { filter?: unknown };
   ordering: Ordering;
   query: () => ListQuery;
   /**
-   * Applied to each row of a page (record conversion, priming the loaders of what rows carry).
+   * Applied to each row of a page (record conversion, the record it carries for a relation).
    * A method, so a list of any record type is also a `NestedList<unknown>`.
    */
   map?(row: R): R;
 }
 
+/**
+ * A nested list under its arguments (a cluster's members, first 20 by join date): what it takes to
+ * fetch its page or its count for any parent, with what every parent shares worked out once.
+ */
+export interface NestedList<R> extends NestedListSpec<R> {
+  window: PageWindow;
+  /** The loader keys, but for the fields asked of the items (see pageKey). */
+  argsKey: string;
+  countKey: string;
+}
+
+/** A nested list from its spec; a cursor that cannot belong to the ordering is refused here (BAD_CURSOR). */
+export function nestedList<R>(spec: NestedListSpec<R>): NestedList<R> {
+  const { relation, args, ordering } = spec;
+  return {
+    ...spec,
+    window: pageWindowFor(args, ordering),
+    argsKey: `${relation}:${JSON.stringify([args.first, args.after, args.last, args.before, args.filter, ordering.name])}`,
+    countKey: `${relation}:${JSON.stringify([args.filter])}`,
+  };
+}
+
 /** The loader key of a list's pages: parents asking for different fields get separate statements. */
-const pageKey = (list: NestedList<unknown>, fields: ItemFields) =>
-  `${list.relation}:${JSON.stringify([list.args.first, list.args.after, list.args.last, list.args.before, list.args.filter, list.ordering.name, fieldsKey(fields)])}`;
-const countKey = (list: NestedList<unknown>) => `${list.relation}:${JSON.stringify([list.args.filter])}`;
+const pageKey = (list: NestedList<unknown>, fields: ItemFields) => `${list.argsKey}|${fieldsKey(fields)}`;
 
 /**
  * A page of a nested list for one parent. All parents asking for the same relation with the same
@@ -124,13 +141,13 @@ export function nestedConnection<R>(
   parentId: number,
   fields: ItemFields,
 ): Connection<R> {
-  const window = pageWindowFor(list.args, list.ordering);
+  const { window } = list;
   // A backwards page is reversed in place: copy the cached rows first.
   const pageOf = (rows: R[]) =>
     toPage(window.forward ? rows : [...rows], window, (row) => cursorOf(list.ordering, row as Record<string, unknown>));
   const key = pageKey(list, fields);
   const primedRows = ctx.loaders.primedPages.get(key, parentId) as R[] | undefined;
-  const primedCount = ctx.loaders.primedCounts.get(countKey(list), parentId);
+  const totalCount = () => ctx.loaders.primedCounts.get(list.countKey, parentId) ?? countLoader(ctx, list).load(parentId);
   if (primedRows) {
     const page = pageOf(primedRows);
     return {
@@ -138,7 +155,7 @@ export function nestedConnection<R>(
       nodes: page.nodes,
       pageInfo: page.pageInfo,
       get totalCount() {
-        return primedCount ?? countLoader(ctx, list).load(parentId);
+        return totalCount();
       },
     };
   }
@@ -155,7 +172,7 @@ export function nestedConnection<R>(
       return page().then((p) => p.pageInfo);
     },
     get totalCount() {
-      return primedCount ?? countLoader(ctx, list).load(parentId);
+      return totalCount();
     },
   };
 }
@@ -163,16 +180,16 @@ export function nestedConnection<R>(
 const pageLoader = <R>(ctx: RequestContext, list: NestedList<R>, fields: ItemFields, key = pageKey(list, fields)) =>
   ctx.loaders.nestedPage<R>(key, () => ({
     query: selectOnly(list.query(), fields),
-    window: pageWindowFor(list.args, list.ordering),
+    window: list.window,
     map: list.map,
   }));
 
-const countLoader = (ctx: RequestContext, list: NestedList<unknown>) => ctx.loaders.nestedCount(countKey(list), list.query);
+const countLoader = (ctx: RequestContext, list: NestedList<unknown>) => ctx.loaders.nestedCount(list.countKey, list.query);
 
 /**
  * A nested list the schema layer found in the selection under a list's items (or under one
- * object): the parents' own statement fetches it along, and its loaders are primed with the
- * result, so resolving it costs no statement. `lists` are those under its own items.
+ * object): the parents' own statement fetches it along, and the result is kept for the request
+ * (see primeLists), so resolving it costs no statement. `lists` are those under its own items.
  */
 export interface PlannedList {
   list: NestedList<unknown>;
@@ -195,9 +212,7 @@ export function plannedList(
   lists: readonly PlannedList[],
 ): PlannedList | undefined {
   try {
-    const list = listOf();
-    pageWindowFor(list.args, list.ordering);
-    return { list, fields, page, count, lists };
+    return { list: listOf(), fields, page, count, lists };
   } catch {
     return undefined;
   }
@@ -215,7 +230,7 @@ export function embeddedLists(lists: readonly PlannedList[]): EmbeddedList[] {
         kind: 'page',
         alias: pageAlias(index),
         query: selectOnly(planned.list.query(), planned.fields),
-        window: pageWindowFor(planned.list.args, planned.list.ordering),
+        window: planned.list.window,
         lists: embeddedLists(planned.lists),
       });
     }
@@ -228,7 +243,7 @@ export function embeddedLists(lists: readonly PlannedList[]): EmbeddedList[] {
 export function primeLists(ctx: RequestContext, lists: readonly PlannedList[], rows: readonly object[]): void {
   lists.forEach((planned, index) => {
     const pages = planned.page ? pageKey(planned.list, planned.fields) : undefined;
-    const counts = planned.count ? countKey(planned.list) : undefined;
+    const counts = planned.count ? planned.list.countKey : undefined;
     const map = planned.list.map;
     for (const row of rows as Record<string, unknown>[]) {
       const parentId = Number(row.id);

@@ -23,7 +23,7 @@ import { type PartnershipOrderField, partnershipListQuery, partnershipOrdering }
 import type { AnnouncementRecord, ClusterRecord, MembershipRecord, PartnershipRecord } from '../repositories/records.js';
 import { type AnnouncementFilterInput, DEFAULT_ANNOUNCEMENT_ORDER, announcementFilterParams } from './announcement.service.js';
 import { type ClusterFilterInput, DEFAULT_CLUSTER_ORDER, clusterFilterParams } from './cluster.service.js';
-import type { NestedList, OrderInput } from './connection.js';
+import { type NestedList, type OrderInput, nestedList } from './connection.js';
 
 export interface MembershipFilterInput {
   roles?: MembershipRole[] | null;
@@ -44,14 +44,14 @@ export function membershipList(
 ): NestedList<MembershipRecord> {
   const order = args.orderBy ?? { field: 'JOINED_ON', direction: 'ASC' };
   const ordering = membershipOrdering(order.field, order.direction);
-  return {
+  return nestedList({
     relation: `memberships.${parent}`,
     args,
     ordering,
     query: () => membershipListQuery(ctx.db, parent, args.filter, ordering),
     // The page carries each membership's other side, which saves that statement.
     map: parent === 'cluster' ? (row) => attachJoined(row, 'organization') : (row) => attachJoined(row, 'cluster'),
-  };
+  });
 }
 
 /** Partnerships of a cluster or of a partner institution. */
@@ -62,13 +62,13 @@ export function partnershipList(
 ): NestedList<PartnershipRecord> {
   const order = args.orderBy ?? { field: 'SINCE', direction: 'ASC' };
   const ordering = partnershipOrdering(order.field, order.direction);
-  return {
+  return nestedList({
     relation: `partnerships.${parent}`,
     args,
     ordering,
     query: () => partnershipListQuery(ctx.db, parent, args.filter, ordering),
     map: parent === 'cluster' ? (row) => attachJoined(row, 'partner') : (row) => attachJoined(row, 'cluster'),
-  };
+  });
 }
 
 /** Announcements that mention a cluster and the viewer may see, newest first by default. */
@@ -80,13 +80,13 @@ export function clusterAnnouncementList(
   const visibility = draftVisibility(ctx.viewer);
   const ordering = announcementOrdering(ctx.db, order.field, order.direction, visibility);
   const filter = announcementFilterParams(args.filter);
-  return {
+  return nestedList({
     relation: 'cluster.announcements',
     args,
     ordering,
     query: () => clusterAnnouncementsQuery(ctx.db, filter, ordering, visibility),
     map: toAnnouncementRecord,
-  };
+  });
 }
 
 /** Clusters an announcement mentions. */
@@ -107,7 +107,7 @@ function clusterList(
   const order = args.orderBy ?? DEFAULT_CLUSTER_ORDER;
   const ordering = clusterOrdering(order.field, order.direction);
   const filter = clusterFilterParams(args.filter);
-  return { relation, args, ordering, query: () => listQuery(ctx.db, filter, ordering) };
+  return nestedList<ClusterRecord>({ relation, args, ordering, query: () => listQuery(ctx.db, filter, ordering) });
 }
 
 /** The other side of a membership or partnership: the record its page carried, or from the loader. */
