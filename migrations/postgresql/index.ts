@@ -6,6 +6,7 @@ import { Migration20261123025753_natural_keys } from './Migration20261123025753_
 import { Migration20261123033317_writes } from './Migration20261123033317_writes.js';
 import { Migration20261123034113_announcement_drafts } from './Migration20261123034113_announcement_drafts.js';
 import { Migration20261123045552_membership_organization_cluster } from './Migration20261123045552_membership_organization_cluster.js';
+import { Migration20261123120000_cluster_membership_count } from './Migration20261123120000_cluster_membership_count.js';
 
 export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
@@ -17,4 +18,5 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
     name: 'Migration20261123045552_membership_organization_cluster',
     class: Migration20261123045552_membership_organization_cluster,
   },
+  { name: 'Migration20261123120000_cluster_membership_count', class: Migration20261123120000_cluster_membership_count },
 ];

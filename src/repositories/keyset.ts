@@ -42,6 +42,27 @@ export interface ListQuery {
   parentExpr?: string;
   /** The item field the row carried under JOINED answers (e.g. a membership's `organization`). */
   joinedAs?: string;
+  /** Where the database keeps each parent's row count of this (unfiltered) list, read instead of counting. */
+  keptCount?: KeptCount;
+}
+
+/** A per-parent row count kept by the database: `table` has one row per parent, none meaning 0. */
+export interface KeptCount {
+  table: string;
+  parentColumn: string;
+  countColumn: string;
+}
+
+/** The list's row count under the parent `parentRef`, as a scalar subquery. */
+function countSubquery(db: Db, query: ListQuery, parentRef: string): Knex.QueryBuilder | Knex.Raw {
+  const kept = query.keptCount;
+  if (kept) {
+    return db.knex.raw(
+      `coalesce((select kept.${kept.countColumn} from ${kept.table} as kept where kept.${kept.parentColumn} = ${parentRef}), 0)`,
+    );
+  }
+  if (!query.parentExpr) throw new Error('a nested count needs a parent column');
+  return query.base().select(db.knex.raw('count(*)')).whereRaw(`${query.parentExpr} = ${parentRef}`);
 }
 
 const cursorValueOf = (column: OrderColumn, value: unknown): CursorValue => {
@@ -146,10 +167,7 @@ function withEmbeddedLists(db: Db, rows: Knex.QueryBuilder, lists: readonly Embe
 
 function embeddedColumn(db: Db, list: EmbeddedList, parentRef: string, depth: number): Knex.Raw {
   if (list.kind === 'count') {
-    const parentExpr = list.query.parentExpr;
-    if (!parentExpr) throw new Error('a nested count needs a parent column');
-    const count = list.query.base().select(db.knex.raw('count(*)')).whereRaw(`${parentExpr} = ${parentRef}`);
-    return db.knex.raw(`? as "${list.alias}"`, [count as unknown as Knex.Value]);
+    return db.knex.raw(`(?) as "${list.alias}"`, [countSubquery(db, list.query, parentRef) as unknown as Knex.Value]);
   }
   const page = pageQuery(db, list.query, list.window, parentRef);
   const rows = list.lists.length > 0 ? withEmbeddedLists(db, page, list.lists, depth + 1).query : page;
@@ -259,13 +277,22 @@ function numberedPages(
     .orderBy([{ column: 'parentId' }, { column: 'rowNumber' }]);
 }
 
-/** Row counts per parent (one grouped statement), or of the root list. */
+/** Row counts per parent (one statement); a parent missing from the map has none. */
 export async function countNested(db: Db, query: ListQuery, parentIds: readonly number[]): Promise<Map<number, number>> {
   const parentExpr = query.parentExpr;
   if (!parentExpr) throw new Error('countNested needs a parent column');
-  const qb = db
-    .whereKeys(query.base().select(db.knex.raw(`${parentExpr} as "parentId", count(*) as "count"`)), parentExpr, parentIds)
-    .groupByRaw(parentExpr);
+  const kept = query.keptCount;
+  const qb = kept
+    ? db.whereKeys(
+        db.knex
+          .from(db.knex.raw(`${kept.table} as kept`))
+          .select(db.knex.raw(`kept.${kept.parentColumn} as "parentId", kept.${kept.countColumn} as "count"`)),
+        `kept.${kept.parentColumn}`,
+        parentIds,
+      )
+    : db
+        .whereKeys(query.base().select(db.knex.raw(`${parentExpr} as "parentId", count(*) as "count"`)), parentExpr, parentIds)
+        .groupByRaw(parentExpr);
   const rows = await db.rows<{ parentId: number; count: number | string }>(qb);
   return new Map(rows.map((r) => [Number(r.parentId), Number(r.count)]));
 }

@@ -93,6 +93,7 @@ export function listQuery(
     ordering: parts.ordering,
     parentExpr: parts.parentExpr,
     joinedAs: parts.joinedAs,
+    keptCount: parts.keptCount,
   };
 }
 

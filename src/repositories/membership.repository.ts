@@ -2,7 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { MembershipRole } from '../entities/enums.js';
 import type { SortDirection } from '../lib/pagination.js';
 import type { Db } from './db.js';
-import type { ListQuery, OrderColumn } from './keyset.js';
+import type { KeptCount, ListQuery, OrderColumn } from './keyset.js';
 import { CLUSTER_SELECT } from './cluster.repository.js';
 import { JOINED, fetchWhereIn, listQuery, ordering, prefixedSelect, whereInSet } from './list-query.js';
 import { ORGANIZATION_SELECT } from './organization.repository.js';
@@ -37,6 +37,13 @@ export const MEMBERSHIP_SELECT = [
 export const membershipOrdering = (field: MembershipOrderField, direction: SortDirection) =>
   ordering('Membership', ORDER_COLUMNS, field, direction, 'm.id');
 
+/** Every cluster's membership count, kept by triggers (see the cluster_membership_count migration). */
+export const CLUSTER_MEMBERSHIP_COUNT: KeptCount = {
+  table: 'cluster_membership_count',
+  parentColumn: 'cluster_id',
+  countColumn: 'memberships',
+};
+
 /**
  * Memberships per cluster (each with its organization under JOINED) or per organization (each with
  * its cluster): the side a client follows next comes in the same statement.
@@ -54,6 +61,7 @@ export function membershipListQuery(
     joinedAs: parent === 'cluster' ? 'organization' : 'cluster',
     ordering: order,
     parentExpr: parent === 'cluster' ? 'm.cluster_id' : 'm.organization_id',
+    keptCount: parent === 'cluster' && !filter?.roles && !filter?.activeOn ? CLUSTER_MEMBERSHIP_COUNT : undefined,
     where: (qb: Knex.QueryBuilder) => {
       whereInSet(qb, db, 'm.role', filter?.roles);
       if (filter?.activeOn) {

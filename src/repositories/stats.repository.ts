@@ -2,6 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { CLUSTER_LEVEL_RANK } from '../entities/enums.js';
 import type { ClusterFilterParams } from './cluster.repository.js';
 import { LEVEL_RANK_SQL, clusterListQuery, clusterOrdering } from './cluster.repository.js';
+import { CLUSTER_MEMBERSHIP_COUNT } from './membership.repository.js';
 import type { Db } from './db.js';
 
 export interface KeyCount {
@@ -126,10 +127,33 @@ function membershipKeyExpr(db: Db, field: MembershipGroupField): string {
   }
 }
 
+/** Every cluster's membership count as the database keeps it (clusters without memberships left out). */
+const keptClusterCounts = (db: Db): Knex.QueryBuilder =>
+  db.knex
+    .from(`${CLUSTER_MEMBERSHIP_COUNT.table} as kept`)
+    .select(
+      db.knex.raw(
+        `kept.${CLUSTER_MEMBERSHIP_COUNT.parentColumn} as "clusterId", kept.${CLUSTER_MEMBERSHIP_COUNT.countColumn} as "n"`,
+      ),
+    )
+    .where(`kept.${CLUSTER_MEMBERSHIP_COUNT.countColumn}`, '>', 0);
+
+/** Memberships counted per cluster and per combination of the non-cluster keys (`k0`, `k1`, ...). */
+function countedClusterMemberships(db: Db, inner: MembershipGroupField[], activeOn: string | undefined): Knex.QueryBuilder {
+  const innerSelect = inner.map((f, i) => `${membershipKeyExpr(db, f)} as "k${i}"`);
+  const qb = db.knex
+    .from('membership as m')
+    .select(db.knex.raw(['m.cluster_id as "clusterId"', ...innerSelect, 'count(*) as "n"'].join(', ')))
+    .groupByRaw(['m.cluster_id', ...inner.map((f) => membershipKeyExpr(db, f))].join(', '));
+  if (inner.includes('ORGANIZATION_COUNTY')) qb.join('organization as o', 'o.id', 'm.organization_id');
+  if (activeOn) qb.whereRaw('m.joined_on <= ? and (m.left_on is null or m.left_on > ?)', [activeOn, activeOn]);
+  return qb;
+}
+
 /**
  * Membership rows counted per combination of the given keys, over the filtered clusters
- * (optionally only those in force on `activeOn`). Memberships are first counted per cluster
- * (index-friendly), then summed per cluster attribute.
+ * (optionally only those in force on `activeOn`). Memberships are first counted per cluster (by
+ * cluster attributes alone: the counts the database keeps), then summed per cluster attribute.
  */
 export async function membershipCounts(
   db: Db,
@@ -138,13 +162,7 @@ export async function membershipCounts(
   activeOn: string | undefined,
 ): Promise<GroupCount[]> {
   const inner = groupBy.filter((f) => !CLUSTER_KEYS[f]);
-  const innerSelect = inner.map((f, i) => `${membershipKeyExpr(db, f)} as "k${i}"`);
-  const innerQb = db.knex
-    .from('membership as m')
-    .select(db.knex.raw(['m.cluster_id as "clusterId"', ...innerSelect, 'count(*) as "n"'].join(', ')))
-    .groupByRaw(['m.cluster_id', ...inner.map((f) => membershipKeyExpr(db, f))].join(', '));
-  if (inner.includes('ORGANIZATION_COUNTY')) innerQb.join('organization as o', 'o.id', 'm.organization_id');
-  if (activeOn) innerQb.whereRaw('m.joined_on <= ? and (m.left_on is null or m.left_on > ?)', [activeOn, activeOn]);
+  const innerQb = inner.length === 0 && !activeOn ? keptClusterCounts(db) : countedClusterMemberships(db, inner, activeOn);
 
   const outerKey = (f: MembershipGroupField) => CLUSTER_KEYS[f]?.expr ?? `g."k${inner.indexOf(f)}"`;
   const outerOrder = (f: MembershipGroupField) => CLUSTER_KEYS[f]?.order ?? `g."k${inner.indexOf(f)}"`;

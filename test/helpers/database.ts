@@ -56,3 +56,6 @@ export async function createTestDatabase(
     },
   };
 }
+
+/** Runs raw SQL on the test database, outside any request. */
+export const sql = (db: TestDatabase, query: string) => db.orm.em.fork().getConnection().execute(query) as Promise<any[]>;

@@ -9,7 +9,8 @@ import {
 } from '../../src/services/import/dataset-import.service.js';
 import { formatDatasetIssue } from '../../src/services/import/dataset-validator.js';
 import { createTestApi } from '../helpers/api.js';
-import { TEST_DIALECT, type TestDatabase, createTestDatabase } from '../helpers/database.js';
+import { TEST_DIALECT, type TestDatabase, createTestDatabase, sql } from '../helpers/database.js';
+import { keptCountMismatches } from '../helpers/membership-counts.js';
 import { type DatasetFixture, orgNumber, writeDataset } from '../fixtures/dataset.js';
 
 // `npm run import`'s use case on the test database (SQLite, or PostgreSQL with DATABASE_URL):
@@ -40,15 +41,13 @@ const EXPECTED_ROWS: Record<Table, number> = {
   announcement_cluster: 4,
 };
 
-const sql = (db: TestDatabase, query: string) => db.orm.em.fork().getConnection().execute(query) as Promise<any[]>;
-
 async function countRows(db: TestDatabase): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const table of TABLES) counts[table] = Number((await sql(db, `select count(*) as n from "${table}"`))[0].n);
   return counts;
 }
 
-/** Every row of every imported table and the search index, for "nothing changed" comparisons. */
+/** Every row of every imported table, the search index and the kept counts, for "nothing changed" comparisons. */
 async function snapshot(db: TestDatabase): Promise<Record<string, unknown[]>> {
   const result: Record<string, unknown[]> = {};
   for (const table of TABLES) result[table] = await sql(db, `select * from "${table}" order by "id"`);
@@ -58,6 +57,7 @@ async function snapshot(db: TestDatabase): Promise<Record<string, unknown[]>> {
       ? 'select rowid as doc_id, title, body from search_document order by rowid'
       : 'select doc_id, kind, ref_id, title, body from search_document order by doc_id',
   );
+  result.cluster_membership_count = await sql(db, 'select * from cluster_membership_count order by cluster_id');
   return result;
 }
 
@@ -107,6 +107,7 @@ describe('dataset import', () => {
     for (const table of TABLES) {
       expect(tableCounts(summary, table), table).toMatchObject({ inserted: EXPECTED_ROWS[table], updated: 0, unchanged: 0 });
     }
+    expect(await keptCountMismatches(db)).toEqual([]);
     expect(summary.files.map((f) => [f.file, f.rows])).toEqual([
       ['clusters.ndjson', 3],
       ['organizations.ndjson', 5],
@@ -453,6 +454,7 @@ describe.runIf(TEST_DIALECT === 'postgresql')('dataset import on PostgreSQL, bul
       expect([a.strategy, b.strategy]).toEqual(['incremental', 'bulk']);
       expect(b.tables).toEqual(a.tables);
       expect(await snapshot(bulk)).toEqual(await snapshot(incremental));
+      expect(await keptCountMismatches(bulk)).toEqual([]);
       expect(await catalog(bulk)).toEqual(catalogBefore);
 
       // A bulk re-import with one change keeps its search document right too.

@@ -1,0 +1,134 @@
+// Each cluster's membership count is kept by database triggers (cluster_membership_count), and
+// unfiltered `members { totalCount }` and cluster-keyed `membershipCounts` read it. These tests
+// hold it against a count of the rows after every kind of write: the API's mutations, a refused
+// mutation, statements that insert, move and delete many rows at once, and (PostgreSQL) truncate.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Caller, type TestApi, createTestApi } from '../helpers/api.js';
+import { TEST_DIALECT, sql } from '../helpers/database.js';
+import { freshOrgNumber, insertOrganizations } from '../helpers/fixtures.js';
+import { keptCountMismatches } from '../helpers/membership-counts.js';
+import { refusal } from '../helpers/mutations.js';
+import { TokenRole, issueToken } from '../helpers/tokens.js';
+
+const ADD = `mutation ($input: AddMemberInput!) { addMember(input: $input) { membership { id version } } }`;
+const END = `mutation ($input: EndMembershipInput!) { endMembership(input: $input) { membership { id leftOn } } }`;
+const TOTALS = `query ($slug: String!) { cluster(slug: $slug) {
+  members { totalCount }
+  current: members(filter: { activeOn: "2100-01-01" }) { totalCount }
+} }`;
+const BY_CLUSTER = `{ stats { membershipCounts(groupBy: [CLUSTER_LEVEL, CLUSTER_COUNTY]) { keys count } } }`;
+
+const CLUSTER = 'gce-subsea';
+
+let api: TestApi;
+let admin: Caller;
+
+beforeAll(async () => {
+  api = await createTestApi();
+  admin = { token: await issueToken(api, TokenRole.ADMIN, [], 'Programme admin') };
+});
+afterAll(() => api?.dispose());
+
+const totals = async (slug = CLUSTER) =>
+  (await api.data<{ cluster: { members: { totalCount: number }; current: { totalCount: number } } }>(TOTALS, { slug })).cluster;
+const rowCount = async (slug = CLUSTER) =>
+  Number(
+    (await sql(api, `select count(*) as n from membership m join cluster c on c.id = m.cluster_id where c.slug = '${slug}'`))[0]
+      .n,
+  );
+/** membershipCounts by cluster level and county, counted from the rows instead. */
+const groupedFromRows = async () =>
+  (
+    await sql(
+      api,
+      `select c.level, c.county, count(*) as n from membership m join cluster c on c.id = m.cluster_id group by c.level, c.county`,
+    )
+  )
+    .map((r) => ({ keys: [r.level, r.county ?? 'UNKNOWN'], count: Number(r.n) }))
+    .sort((a, b) => JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)));
+const grouped = async () =>
+  ((await api.data(BY_CLUSTER)).stats.membershipCounts as { keys: string[]; count: number }[]).sort((a, b) =>
+    JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)),
+  );
+
+describe('kept membership counts', () => {
+  it('start out equal to the rows of the seeded database', async () => {
+    expect(await keptCountMismatches(api)).toEqual([]);
+    expect((await totals()).members.totalCount).toBe(await rowCount());
+    expect(await rowCount()).toBeGreaterThan(0);
+    expect(await grouped()).toEqual(await groupedFromRows());
+  });
+
+  it('follow memberships added and ended through the API; a refused one changes nothing', async () => {
+    const before = await totals();
+    const orgNumber = freshOrgNumber();
+    await insertOrganizations(api, [{ name: 'Tellerud AS', orgNumber }]);
+    const added = await api.data(
+      ADD,
+      { input: { cluster: { slug: CLUSTER }, organization: orgNumber, role: 'MEMBER', joinedOn: '2024-01-01' } },
+      admin,
+    );
+    expect(await totals()).toEqual({
+      members: { totalCount: before.members.totalCount + 1 },
+      current: { totalCount: before.current.totalCount + 1 },
+    });
+
+    // A second current membership of the same organization is refused, and nothing is counted.
+    refusal(
+      await api.query(
+        ADD,
+        { input: { cluster: { slug: CLUSTER }, organization: orgNumber, role: 'MEMBER', joinedOn: '2024-02-01' } },
+        admin,
+      ),
+      'CONFLICT',
+    );
+    expect((await totals()).members.totalCount).toBe(before.members.totalCount + 1);
+
+    // Ending a membership keeps it in the history: the count of all memberships stays.
+    const { id, version } = added.addMember.membership;
+    await api.data(END, { input: { id, version, leftOn: '2025-01-01' } }, admin);
+    expect(await totals()).toEqual({
+      members: { totalCount: before.members.totalCount + 1 },
+      current: { totalCount: before.current.totalCount },
+    });
+    expect(await keptCountMismatches(api)).toEqual([]);
+    expect(await grouped()).toEqual(await groupedFromRows());
+  });
+
+  it('follow statements that insert, move and delete many rows across clusters at once', async () => {
+    const clusters = await sql(api, `select id, slug from cluster order by id limit 3`);
+    const [a, b, c] = clusters.map((r) => Number(r.id));
+    const orgIds = await insertOrganizations(
+      api,
+      Array.from({ length: 4 }, (_, i) => ({ name: `Massevis ${i} AS` })),
+    );
+    // Any valid timestamp, in the dialect's storage format.
+    const stamp = '(select min(created_at) from cluster)';
+    const values = orgIds.flatMap((o) => [a, b].map((k) => `(${k}, ${o}, 'MEMBER', '2023-05-01', 1, ${stamp}, ${stamp})`));
+    await sql(
+      api,
+      `insert into membership (cluster_id, organization_id, role, joined_on, version, created_at, updated_at) values ${values.join(', ')}`,
+    );
+    expect(await keptCountMismatches(api)).toEqual([]);
+
+    // Moving rows between clusters moves their count; an update that leaves the cluster alone does not.
+    await sql(
+      api,
+      `update membership set cluster_id = ${c} where cluster_id = ${a} and organization_id in (${orgIds.join(', ')})`,
+    );
+    await sql(api, `update membership set role = 'CORE' where organization_id in (${orgIds.join(', ')})`);
+    expect(await keptCountMismatches(api)).toEqual([]);
+
+    await sql(api, `delete from membership where organization_id in (${orgIds.join(', ')})`);
+    expect(await keptCountMismatches(api)).toEqual([]);
+    expect(await grouped()).toEqual(await groupedFromRows());
+  });
+
+  it.runIf(TEST_DIALECT === 'postgresql')('are cleared when the memberships are truncated (PostgreSQL)', async () => {
+    await sql(api, 'truncate membership');
+    expect(await keptCountMismatches(api)).toEqual([]);
+    expect(Number((await sql(api, 'select count(*) as n from cluster_membership_count'))[0].n)).toBe(0);
+    expect((await totals()).members.totalCount).toBe(0);
+    expect(await grouped()).toEqual([]);
+  });
+});
