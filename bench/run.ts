@@ -34,6 +34,8 @@ type System = 'klynge' | 'postgraphile' | 'baseline';
 const PORTS: Record<System, number> = { postgraphile: 5101, baseline: 5102, klynge: 5103 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (msg: string) => console.error(`[bench] ${msg}`);
+/** `list` rotated left by `n`: who goes first changes every repetition. */
+const rotated = <T>(list: readonly T[], n: number): T[] => list.map((_, i) => list[(i + n) % list.length]);
 const sh = (cmd: string, argv: string[], cwd = PEERS) =>
   execFileSync(cmd, argv, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
 
@@ -279,7 +281,15 @@ function report(rows: Row[]): string {
         const rs = cell(S, q, system);
         if (rs.length === 0) continue;
         const rps = rpsOf(system);
-        const ratio = (other: System) => (system === 'klynge' && cell(S, q, other).length ? (rps / rpsOf(other)).toFixed(2) : '');
+        // The median of the repetitions' ratios: each pairs runs measured back to back.
+        const ratio = (other: System) => {
+          if (system !== 'klynge') return '';
+          const paired = rs.flatMap((r) => {
+            const o = cell(S, q, other).find((x) => x.rep === r.rep);
+            return o?.rps ? [(r.rps ?? 0) / o.rps] : [];
+          });
+          return paired.length ? median(paired).toFixed(2) : '';
+        };
         lines.push(
           `| ${S} | ${q} | ${system} | ${smoke ? '–' : rps.toFixed(0)} | ${smoke ? '–' : median(rs.map((r) => r.p50 ?? 0))} | ${smoke ? '–' : median(rs.map((r) => r.p99 ?? 0))} | ${rs.reduce((a, r) => a + (r.errors ?? 0) + (r.non2xx ?? 0), 0)} | ${median(rs.map((r) => r.stmts)).toFixed(2)} | ${smoke ? '–' : median(rs.map((r) => r.rssPeakMB ?? 0))} | ${rs[0].sameData ?? ''} | ${smoke ? '' : ratio('postgraphile')} | ${smoke ? '' : ratio('baseline')} |`,
         );
@@ -322,30 +332,45 @@ for (const S of scales) {
     }
   }
 
-  for (let rep = 1; rep <= reps; rep++) {
-    for (const system of systems) {
-      const child = await startServer(system, dbOf(system));
-      try {
-        for (const q of queries) {
-          const stmts = await statementsPerRequest(system, dbOf(system), requests[q][system]);
-          const load = smoke ? {} : await runLoad(system, q, requests[q][system], child.pid as number);
-          const row: Row = { S, rep, system, query: q, stmts, ...load, sameData: system === 'klynge' ? sameData[q] : undefined };
+  // All servers up at once (idle while another one is measured). Per query and repetition the
+  // systems take turns, in an order rotated each repetition: a ratio compares runs seconds apart,
+  // not minutes, on a machine whose load from other tenants drifts.
+  const servers = new Map<System, ChildProcess>();
+  try {
+    for (const system of systems) servers.set(system, await startServer(system, dbOf(system)));
+    for (const q of queries) {
+      const stmts = new Map<System, number>();
+      for (const system of systems) stmts.set(system, await statementsPerRequest(system, dbOf(system), requests[q][system]));
+      for (let rep = 1; rep <= reps; rep++) {
+        for (const system of rotated(systems, rep - 1)) {
+          const pid = servers.get(system)?.pid as number;
+          const load = smoke ? {} : await runLoad(system, q, requests[q][system], pid);
+          const row: Row = {
+            S,
+            rep,
+            system,
+            query: q,
+            stmts: stmts.get(system) as number,
+            ...load,
+            sameData: system === 'klynge' ? sameData[q] : undefined,
+          };
           rows.push(row);
           log(
-            `S=${S} rep=${rep} ${system.padEnd(12)} ${q} ${smoke ? '' : `${row.rps?.toFixed(0)} req/s p50=${row.p50}ms p99=${row.p99}ms rss=${row.rssPeakMB}MB `}stmts/req=${stmts}`,
+            `S=${S} ${q} rep=${rep} ${system.padEnd(12)} ${smoke ? '' : `${row.rps?.toFixed(0)} req/s p50=${row.p50}ms p99=${row.p99}ms rss=${row.rssPeakMB}MB `}stmts/req=${row.stmts}`,
           );
           if ((row.errors ?? 0) + (row.non2xx ?? 0) > 0) failures++;
         }
-      } finally {
-        await stopServer(child);
+        if (smoke) break;
       }
     }
+  } finally {
+    await Promise.all([...servers.values()].map(stopServer));
   }
 }
 
 const table = report(rows);
 writeFileSync(join(OUT, 'results.json'), JSON.stringify({ node: process.version, seconds, warmup, connections, rows }, null, 1));
-const header = `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\`: ${connections} connections, ${warmup} s warm-up + ${seconds} s per cell, ${reps} repetition(s), median shown; Node ${process.version}; all three systems on the same PostgreSQL (127.0.0.1:${PG_PORT}), one Node process each.`;
+const header = `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\`: ${connections} connections, ${warmup} s warm-up + ${seconds} s per cell, ${reps} repetition(s), median shown; Node ${process.version}; all three systems on the same PostgreSQL (127.0.0.1:${PG_PORT}), one Node process each, all running throughout; per query and repetition the systems are measured one after another (order rotated each repetition), and a ratio is the median of the repetitions' ratios.`;
 if (!smoke) {
   const path = join(ROOT, 'bench/results.md');
   const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
