@@ -50,6 +50,8 @@ export interface MergeExecutor {
   upsert(spec: UpsertSpec): Promise<{ inserted: number; affected: number }>;
   /** Runs one child-sync statement; returns the rows it affected. */
   run(statement: SyncStatement, sync: ChildSync): Promise<number>;
+  /** Runs a child sync's statements (`statements`), with whatever the executor sets up around them. */
+  sync?(sync: ChildSync, statements: () => Promise<void>): Promise<void>;
 }
 
 /** Runs the merge steps in MERGE_ORDER as their staging tables become complete, counting what each did. */
@@ -107,7 +109,10 @@ export class MergeRunner {
 
   private async syncStep(sync: ChildSync): Promise<TableCounts> {
     const counts: TableCounts = { table: sync.table, inserted: 0, updated: 0, deleted: 0, unchanged: 0 };
-    for (const statement of sync.statements) counts[statement.count] += await this.executor.run(statement, sync);
+    const statements = async () => {
+      for (const statement of sync.statements) counts[statement.count] += await this.executor.run(statement, sync);
+    };
+    await (this.executor.sync ? this.executor.sync(sync, statements) : statements());
     counts.unchanged = this.staged[sync.stage] - counts.inserted - counts.updated;
     return counts;
   }

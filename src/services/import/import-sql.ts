@@ -317,11 +317,37 @@ export const deltaTableSql = (spec: UpsertSpec, table: string): string =>
 
 /** PostgreSQL: the upsert from a materialized delta. */
 export function upsertFromDeltaSql(spec: UpsertSpec, deltaTable: string, now: string): string {
-  const names = [...spec.key, ...spec.columns].map((k) => `"${k.name}"`);
-  return `insert into "${spec.table}" ("created_at", "updated_at", "version", ${list(names)})
-select ${now}, ${now}, 1, ${list(names.map((n) => `d.${n}`))} from "${deltaTable}" d
+  return `${insertFromDelta(spec, deltaTable, now)}
 ${upsertTail(spec, 'postgresql')}`;
 }
+
+const insertFromDelta = (spec: UpsertSpec, deltaTable: string, now: string, where = '') => {
+  const names = [...spec.key, ...spec.columns].map((k) => `"${k.name}"`);
+  return `insert into "${spec.table}" ("created_at", "updated_at", "version", ${list(names)})
+select ${now}, ${now}, 1, ${list(names.map((n) => `d.${n}`))} from "${deltaTable}" d${where}`;
+};
+
+/**
+ * PostgreSQL, for a table the import has locked against other writers: the delta's new rows as a
+ * plain insert (no conflict can arise, and a plain insert skips ON CONFLICT's extra index probe
+ * per row), and its changed rows as an update.
+ */
+export function insertAndUpdateFromDeltaSql(spec: UpsertSpec, deltaTable: string, now: string): [string, string] {
+  const t = `"${spec.table}"`;
+  const names = spec.columns.map((k) => `"${k.name}"`);
+  const match = spec.key.map((k) => `${t}."${k.name}" = d."${k.name}"`).join(' and ');
+  return [
+    insertFromDelta(spec, deltaTable, now, ' where d."is_new"'),
+    `update ${t} set ${list(names.map((n) => `${n} = d.${n}`))}, "updated_at" = ${now}, "version" = ${t}."version" + 1
+from "${deltaTable}" d where not d."is_new" and ${match}
+and (${list(names.map((n) => `${t}.${n}`))}) is distinct from (${list(names.map((n) => `d.${n}`))})`,
+  ];
+}
+
+/** PostgreSQL: un-marks delta rows as new that another writer inserted before the table was locked. */
+export const recheckNewSql = (spec: UpsertSpec, deltaTable: string): string =>
+  `update "${deltaTable}" d set "is_new" = false from "${spec.table}" cur
+where d."is_new" and ${spec.key.map((k) => `cur."${k.name}" = d."${k.name}"`).join(' and ')}`;
 
 /** A statement of a child-row sync, and what it counts as. */
 export interface SyncStatement {
@@ -426,27 +452,57 @@ export const MERGE_ORDER: readonly MergeStep[] = [
 ];
 
 /**
- * PostgreSQL only: the search documents of the rows listed in `import_touched`, written in one
- * statement per kind. Mirrors `search_document_sync()` / `search_document_refresh_cluster()` in
+ * PostgreSQL only: where each kind's search document comes from (id, title, body), mirroring
+ * `search_document_sync()` / `search_document_refresh_cluster()` in
  * migrations/postgresql/Migration20261123024600_search.ts, for imports that switch those triggers off.
  */
-export const SEARCH_REBUILD_SQL: string[] = [
-  [
-    SEARCH_KIND.cluster,
-    `select c."id", c."name", concat_ws(' ', c."description", c."city", c."county",
+const SEARCH_SOURCES: readonly { kind: number; select: string }[] = [
+  {
+    kind: SEARCH_KIND.cluster,
+    select: `select c."id", c."name", concat_ws(' ', c."description", c."city", c."county",
        (select string_agg(s."sector", ' ' order by s."position") from "cluster_sector" s where s."cluster_id" = c."id"))
      from "cluster" c`,
-  ],
-  [
-    SEARCH_KIND.organization,
-    `select o."id", o."name", concat_ws(' ', o."city", o."county", o."org_number") from "organization" o`,
-  ],
-  [SEARCH_KIND.partner, `select p."id", p."name", concat_ws(' ', p."city", p."org_number") from "partner_institution" p`],
-  [SEARCH_KIND.announcement, `select a."id", a."title", a."body" from "announcement" a`],
-].map(
-  ([kind, select]) => `insert into "search_document" ("doc_id", "kind", "ref_id", "title", "body")
-select d.id::bigint * 8 + ${kind}, ${kind}::smallint, d.id, d.title, d.body
-from (${select} where "id" in (select "id" from "import_touched" where "kind" = ${kind})) as d (id, title, body)
-on conflict ("doc_id") do update set "title" = excluded."title", "body" = excluded."body"
-where ("search_document"."title", "search_document"."body") is distinct from (excluded."title", excluded."body")`,
-);
+  },
+  {
+    kind: SEARCH_KIND.organization,
+    select: `select o."id", o."name", concat_ws(' ', o."city", o."county", o."org_number") from "organization" o`,
+  },
+  {
+    kind: SEARCH_KIND.partner,
+    select: `select p."id", p."name", concat_ws(' ', p."city", p."org_number") from "partner_institution" p`,
+  },
+  { kind: SEARCH_KIND.announcement, select: `select a."id", a."title", a."body" from "announcement" a` },
+];
+
+/** The table a bulk import computes every document's vector into (see searchDocumentSql). */
+export const SEARCH_VECTORS_TABLE = 'import_search_vector';
+
+/**
+ * Statements that write the search documents of one kind's rows listed in `import_touched`.
+ * `precompute`: the vectors of all the kind's rows are first computed into a temporary table by
+ * one CREATE TABLE AS, which PostgreSQL can run as a parallel query (an INSERT runs on one core);
+ * worth it when most of the kind's rows were touched.
+ */
+export function searchDocumentSql(kind: number, precompute: boolean): string[] {
+  const { select } = SEARCH_SOURCES.find((source) => source.kind === kind) ?? {};
+  if (!select) throw new Error(`no search documents of kind ${kind}`);
+  const touched = `"id" in (select "id" from "import_touched" where "kind" = ${kind})`;
+  const upsert = (
+    source: string,
+    document: string,
+  ) => `insert into "search_document" ("doc_id", "kind", "ref_id", "title", "body", "document")
+select d.id::bigint * 8 + ${kind}, ${kind}::smallint, d.id, d.title, d.body, ${document}
+from ${source}
+on conflict ("doc_id") do update set "title" = excluded."title", "body" = excluded."body", "document" = excluded."document"
+where ("search_document"."title", "search_document"."body") is distinct from (excluded."title", excluded."body")`;
+  if (!precompute)
+    return [upsert(`(${select} where ${touched}) as d (id, title, body)`, 'search_document_vector(d.title, d.body)')];
+  return [
+    `create temp table "${SEARCH_VECTORS_TABLE}" on commit drop as
+select d.id, d.title, d.body, search_document_vector(d.title, d.body) as document from (${select}) as d (id, title, body)`,
+    upsert(`"${SEARCH_VECTORS_TABLE}" d where d.${touched}`, 'd.document'),
+    `drop table "${SEARCH_VECTORS_TABLE}"`,
+  ];
+}
+
+export const SEARCH_KINDS: readonly number[] = SEARCH_SOURCES.map((source) => source.kind);

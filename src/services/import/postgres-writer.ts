@@ -6,7 +6,7 @@ import type { DatasetFileKind, DatasetRows } from './dataset-rows.js';
 import { type DatasetWriter, type MergeListener, type MergeResult, MergeRunner, emptyStageCounts } from './dataset-writer.js';
 import {
   SEARCH_KIND,
-  SEARCH_REBUILD_SQL,
+  SEARCH_KINDS,
   STAGE_TABLES,
   type SqlValue,
   type StageKind,
@@ -15,8 +15,11 @@ import {
   type UpsertSpec,
   createStageTableSql,
   deltaTableSql,
+  insertAndUpdateFromDeltaSql,
   mentionValues,
   nowLiteral,
+  recheckNewSql,
+  searchDocumentSql,
   stageColumnList,
   stageValues,
   upsertFromDeltaSql,
@@ -46,6 +49,11 @@ export interface PostgresWriterOptions {
   analyzeThreshold?: number;
   /** COPY data held in memory while the connection is busy merging earlier files (bytes). */
   maxDeferred?: number;
+  /**
+   * Search documents of a kind are computed by a parallel query when at least this many, and at
+   * least half of the kind's rows, changed (below that, starting workers costs more than it saves).
+   */
+  parallelSearchMin?: number;
 }
 
 const COPY_SPECIAL = /[\\\t\n\r]/;
@@ -72,6 +80,15 @@ const SEARCH_TRIGGERS: Record<string, string[]> = {
   partner_institution: ['partner_institution'],
   announcement: ['announcement'],
 };
+/** The table whose rows are the search documents of each kind. */
+const SEARCH_KIND_TABLE: Record<number, string> = {
+  [SEARCH_KIND.cluster]: 'cluster',
+  [SEARCH_KIND.organization]: 'organization',
+  [SEARCH_KIND.partner]: 'partner_institution',
+  [SEARCH_KIND.announcement]: 'announcement',
+};
+/** Planner settings that let a large computation use every parallel worker PostgreSQL allows. */
+const PARALLEL_SETTINGS = ['parallel_setup_cost', 'parallel_tuple_cost', 'min_parallel_table_scan_size'];
 
 /** Resolves on `event`, rejects on `error`, and leaves no listener behind either way. */
 const settle = (emitter: EventEmitter, event: string): Promise<void> =>
@@ -140,6 +157,7 @@ export class PostgresDatasetWriter implements DatasetWriter {
       rebuildThreshold: 50_000,
       analyzeThreshold: 10_000,
       maxDeferred: 256 * 1024 * 1024,
+      parallelSearchMin: 10_000,
       ...options,
     };
   }
@@ -170,7 +188,11 @@ export class PostgresDatasetWriter implements DatasetWriter {
     this.now = nowLiteral(now, 'postgresql');
     this.listener = listener;
     this.runner = new MergeRunner(
-      { upsert: (spec) => this.upsert(spec), run: (statement) => this.runSync(statement) },
+      {
+        upsert: (spec) => this.upsert(spec),
+        run: (statement) => this.runSync(statement),
+        sync: (sync, statements) => this.syncWithRebuild(sync.table, this.staged[sync.stage], statements),
+      },
       this.staged,
       listener,
     );
@@ -368,15 +390,39 @@ export class PostgresDatasetWriter implements DatasetWriter {
     );
     if (size.total > 0 && spec.searchKind !== undefined && this.bulkSearch(size.total)) await this.triggerOff(spec.table);
     const rebuild = size.new > 0 && (await this.shouldRebuild(spec.table, size.new)) ? await this.rebuildPlan(spec.table) : null;
+    if (rebuild) {
+      // Dropping its indexes locks the table against other writers anyway: lock it first, take
+      // back what another writer added since the delta was read, and insert the new rows plainly.
+      await this.db.query(`lock table "${spec.table}" in exclusive mode`);
+      await this.db.query(recheckNewSql(spec, delta));
+    }
     for (const sql of rebuild?.drop ?? []) await this.db.query(sql);
     const touch = this.triggersOff.has(spec.table) && spec.searchKind !== undefined;
-    const sql = `with changed as (${upsertFromDeltaSql(spec, delta, this.now)} returning "id", "version")${
-      touch ? `, touched as (insert into "import_touched" ("kind", "id") select ${spec.searchKind}, "id" from changed)` : ''
-    } select (count(*) filter (where "version" = 1))::int as inserted, count(*)::int as affected from changed`;
-    const { rows } = await this.db.query<{ inserted: number; affected: number }>(sql);
+    const statements = rebuild ? insertAndUpdateFromDeltaSql(spec, delta, this.now) : [upsertFromDeltaSql(spec, delta, this.now)];
+    const counts = { inserted: 0, affected: 0 };
+    for (const statement of statements) {
+      const sql = `with changed as (${statement} returning "id", "version")${
+        touch ? `, touched as (insert into "import_touched" ("kind", "id") select ${spec.searchKind}, "id" from changed)` : ''
+      } select (count(*) filter (where "version" = 1))::int as inserted, count(*)::int as affected from changed`;
+      const { rows } = await this.db.query<{ inserted: number; affected: number }>(sql);
+      counts.inserted += rows[0].inserted;
+      counts.affected += rows[0].affected;
+    }
     for (const sql of rebuild?.restore ?? []) await this.db.query(sql);
     await this.db.query(`drop table "${delta}"`);
-    return rows[0];
+    return counts;
+  }
+
+  /**
+   * A child table's sync, with its indexes and keys dropped and rebuilt around it when that pays:
+   * at least as many rows are new as the dataset has more than the table (a first load, say).
+   */
+  private async syncWithRebuild(table: string, stagedRows: number, statements: () => Promise<void>): Promise<void> {
+    const atLeastNew = stagedRows - (await this.rowCount(table));
+    const rebuild = atLeastNew > 0 && (await this.shouldRebuild(table, atLeastNew)) ? await this.rebuildPlan(table) : null;
+    for (const sql of rebuild?.drop ?? []) await this.db.query(sql);
+    await statements();
+    for (const sql of rebuild?.restore ?? []) await this.db.query(sql);
   }
 
   private async runSync(statement: SyncStatement): Promise<number> {
@@ -409,8 +455,7 @@ export class PostgresDatasetWriter implements DatasetWriter {
     if (strategy === 'incremental' || newRows === 0) return false;
     if (strategy === 'bulk') return true;
     if (newRows <= rebuildThreshold) return false;
-    const { rows } = await this.db.query<{ n: number }>(`select count(*)::int as n from "${table}"`);
-    return newRows * 4 >= rows[0].n;
+    return newRows * 4 >= (await this.rowCount(table));
   }
 
   /** The table's non-unique indexes and its foreign keys, read from the catalog, to drop now and recreate identically later. */
@@ -438,26 +483,42 @@ export class PostgresDatasetWriter implements DatasetWriter {
     };
   }
 
-  /** The search documents of the rows changed with their trigger off, one statement per kind; then the triggers back on. */
+  /**
+   * The search documents of the rows changed with their trigger off, per kind; then the triggers
+   * back on. Where most of a kind's rows changed (a first load), their vectors are computed by a
+   * parallel query first: computing tsvectors is most of the work.
+   */
   private async rebuildSearchDocuments(): Promise<void> {
     if (this.triggersOff.size === 0) return;
     const started = performance.now();
-    const {
-      rows: [touched],
-    } = await this.db.query<{ n: number }>(
-      'select count(*)::int as n from (select distinct "kind", "id" from "import_touched") t',
+    const { rows: touchedKinds } = await this.db.query<{ kind: number; n: number }>(
+      'select "kind", count(distinct "id")::int as n from "import_touched" group by "kind"',
     );
-    const rebuild = (await this.shouldRebuild(SEARCH_TABLE, touched.n)) ? await this.rebuildPlan(SEARCH_TABLE, false) : null;
+    const touched = new Map(touchedKinds.map((k) => [k.kind, k.n]));
+    const total = touchedKinds.reduce((sum, k) => sum + k.n, 0);
+    const rebuild = (await this.shouldRebuild(SEARCH_TABLE, total)) ? await this.rebuildPlan(SEARCH_TABLE, false) : null;
     for (const sql of rebuild?.drop ?? []) await this.db.query(sql);
     await this.db.query('analyze "import_touched"');
-    for (const sql of SEARCH_REBUILD_SQL) await this.db.query(sql);
+    for (const kind of SEARCH_KINDS) {
+      const n = touched.get(kind) ?? 0;
+      if (n === 0) continue;
+      const precompute = n >= this.options.parallelSearchMin && n * 2 >= (await this.rowCount(SEARCH_KIND_TABLE[kind]));
+      if (precompute) for (const setting of PARALLEL_SETTINGS) await this.db.query(`set local ${setting} = 0`);
+      for (const sql of searchDocumentSql(kind, precompute)) await this.db.query(sql);
+      if (precompute) for (const setting of PARALLEL_SETTINGS) await this.db.query(`set local ${setting} to default`);
+    }
     for (const sql of rebuild?.restore ?? []) await this.db.query(sql);
     for (const table of this.triggersOff) await this.db.query(`alter table "${table}" enable trigger search_document_sync`);
     this.triggersOff.clear();
     this.listener.phaseDone?.(
-      `search documents of ${touched.n} rows written${rebuild ? ', search indexes rebuilt' : ''}`,
+      `search documents of ${total} rows written${rebuild ? ', search indexes rebuilt' : ''}`,
       performance.now() - started,
     );
+  }
+
+  private async rowCount(table: string): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(`select count(*)::int as n from "${table}"`);
+    return rows[0].n;
   }
 
   private async analyzeChanged(tables: TableCounts[]): Promise<void> {
