@@ -151,7 +151,10 @@ export function nestedConnection<R>(
   if (primedRows) {
     const page = pageOf(primedRows);
     return {
-      edges: page.edges,
+      // A getter: reading page.edges encodes every item's cursor.
+      get edges() {
+        return page.edges;
+      },
       nodes: page.nodes,
       pageInfo: page.pageInfo,
       get totalCount() {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CodedError } from '../../src/lib/errors.js';
 import { fromGlobalId, toGlobalId } from '../../src/lib/global-id.js';
-import { decodeCursor, encodeCursor, toPageWindow } from '../../src/lib/pagination.js';
+import { decodeCursor, encodeCursor, toPage, toPageWindow } from '../../src/lib/pagination.js';
 
 const codeOf = (fn: () => unknown) => {
   try {
@@ -39,6 +39,23 @@ describe('page window', () => {
     expect(codeOf(() => toPageWindow({ last: 1000 }, 'NAME_ASC'))).toBe('PAGE_SIZE_EXCEEDED');
     expect(codeOf(() => toPageWindow({ first: -1 }, 'NAME_ASC'))).toBe('BAD_USER_INPUT');
     expect(codeOf(() => toPageWindow({ first: 1, last: 1 }, 'NAME_ASC'))).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('page', () => {
+  it('encodes cursors only when edges or a start/end cursor are read', () => {
+    const cursorsMade: number[] = [];
+    const rows = [{ id: 1 }, { id: 2 }, { id: 3 }];
+    const page = toPage(rows, { limit: 2, forward: true }, (row) => {
+      cursorsMade.push(row.id);
+      return { order: 'ID_ASC', value: row.id, id: row.id };
+    });
+    expect(page.nodes).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(page.pageInfo.hasNextPage).toBe(true);
+    expect(cursorsMade).toEqual([]);
+    expect(page.edges.map((e) => decodeCursor(e.cursor, 'ID_ASC', 'after').id)).toEqual([1, 2]);
+    expect(page.pageInfo.endCursor).toBe(page.edges[1].cursor);
+    expect(cursorsMade).toEqual([1, 2, 2]);
   });
 });
 
