@@ -104,29 +104,69 @@ export interface Page<T> {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
 
+/**
+ * A page from `limit + 1` fetched rows. Cursors are encoded only when a client asks for them
+ * (edges, start/end cursor): most nested pages are read through `nodes`, and a fan-out query has
+ * thousands of rows. A class, so its getters live on the prototype: an object literal with
+ * getters costs new closures per page.
+ */
+class KeysetPage<T> implements Page<T> {
+  readonly nodes: T[];
+  private readonly hasMore: boolean;
+  private edgeList?: Page<T>['edges'];
+  private info?: Page<T>['pageInfo'];
+
+  constructor(
+    rows: T[],
+    private readonly window: PageWindow,
+    private readonly cursorOf: (row: T) => Cursor,
+  ) {
+    this.hasMore = rows.length > window.limit;
+    this.nodes = this.hasMore ? rows.slice(0, window.limit) : rows;
+    if (!window.forward) this.nodes.reverse();
+  }
+
+  get edges(): Page<T>['edges'] {
+    this.edgeList ??= this.nodes.map((node) => ({ cursor: this.cursor(node) as string, node }));
+    return this.edgeList;
+  }
+
+  get pageInfo(): Page<T>['pageInfo'] {
+    this.info ??= new KeysetPageInfo(this);
+    return this.info;
+  }
+
+  get hasNextPage(): boolean {
+    return this.window.forward ? this.hasMore : this.window.cursor !== undefined;
+  }
+
+  get hasPreviousPage(): boolean {
+    return this.window.forward ? this.window.cursor !== undefined : this.hasMore;
+  }
+
+  cursor(node: T | undefined): string | null {
+    return node === undefined ? null : encodeCursor(this.cursorOf(node));
+  }
+}
+
+class KeysetPageInfo<T> {
+  readonly hasNextPage: boolean;
+  readonly hasPreviousPage: boolean;
+
+  constructor(private readonly page: KeysetPage<T>) {
+    this.hasNextPage = page.hasNextPage;
+    this.hasPreviousPage = page.hasPreviousPage;
+  }
+
+  get startCursor(): string | null {
+    return this.page.cursor(this.page.nodes[0]);
+  }
+
+  get endCursor(): string | null {
+    return this.page.cursor(this.page.nodes.at(-1));
+  }
+}
+
 export function toPage<T>(rows: T[], window: PageWindow, cursorOf: (row: T) => Cursor): Page<T> {
-  const hasMore = rows.length > window.limit;
-  const kept = hasMore ? rows.slice(0, window.limit) : rows;
-  if (!window.forward) kept.reverse();
-  // Cursors are encoded only when a client asks for them (edges, start/end cursor): most nested
-  // pages are read through `nodes`, and a fan-out query has thousands of rows.
-  const cursor = (node: T | undefined) => (node === undefined ? null : encodeCursor(cursorOf(node)));
-  let edges: Page<T>['edges'] | undefined;
-  return {
-    get edges() {
-      edges ??= kept.map((node) => ({ cursor: cursor(node) as string, node }));
-      return edges;
-    },
-    nodes: kept,
-    pageInfo: {
-      hasNextPage: window.forward ? hasMore : window.cursor !== undefined,
-      hasPreviousPage: window.forward ? window.cursor !== undefined : hasMore,
-      get startCursor() {
-        return cursor(kept[0]);
-      },
-      get endCursor() {
-        return cursor(kept.at(-1));
-      },
-    },
-  };
+  return new KeysetPage(rows, window, cursorOf);
 }

@@ -57,18 +57,59 @@ export async function rootConnection<R>(
   const rows = await fetchRootPage<R>(ctx.db, selectOnly(query, fields), window, embedded);
   if (embedded) primeLists(ctx, lists ?? [], rows as object[]);
   const mapped = map ? rows.map(map) : rows;
-  const count = once(() => countRoot(ctx.db, query));
   const page = toPage(mapped, window, (row) => cursorOf(ordering, row as Record<string, unknown>));
-  return {
-    get edges() {
-      return page.edges;
-    },
-    nodes: page.nodes,
-    pageInfo: page.pageInfo,
-    get totalCount() {
-      return count();
-    },
-  };
+  return new PageConnection(
+    page,
+    once(() => countRoot(ctx.db, query)),
+  );
+}
+
+// Connections are classes, so their getters live on the prototype: an object literal with getters
+// costs new closures for every connection, and a fan-out query builds thousands of them.
+
+/** A connection whose page is at hand; `totalCount` runs its query only when read. */
+class PageConnection<R> implements Connection<R> {
+  constructor(
+    private readonly page: Page<R>,
+    private readonly count: () => MaybePromise<number>,
+  ) {}
+  get edges() {
+    return this.page.edges;
+  }
+  get nodes() {
+    return this.page.nodes;
+  }
+  get pageInfo() {
+    return this.page.pageInfo;
+  }
+  get totalCount() {
+    return this.count();
+  }
+}
+
+/** A connection whose page is fetched when a part of it is first read. */
+class DeferredConnection<R> implements Connection<R> {
+  private fetched?: Promise<Page<R>>;
+  constructor(
+    private readonly fetchPage: () => Promise<Page<R>>,
+    private readonly count: () => MaybePromise<number>,
+  ) {}
+  private page(): Promise<Page<R>> {
+    this.fetched ??= this.fetchPage();
+    return this.fetched;
+  }
+  get edges() {
+    return this.page().then((p) => p.edges);
+  }
+  get nodes() {
+    return this.page().then((p) => p.nodes);
+  }
+  get pageInfo() {
+    return this.page().then((p) => p.pageInfo);
+  }
+  get totalCount() {
+    return this.count();
+  }
 }
 
 /**
@@ -148,36 +189,9 @@ export function nestedConnection<R>(
   const key = pageKey(list, fields);
   const primedRows = ctx.loaders.primedPages.get(key, parentId) as R[] | undefined;
   const totalCount = () => ctx.loaders.primedCounts.get(list.countKey, parentId) ?? countLoader(ctx, list).load(parentId);
-  if (primedRows) {
-    const page = pageOf(primedRows);
-    return {
-      // A getter: reading page.edges encodes every item's cursor.
-      get edges() {
-        return page.edges;
-      },
-      nodes: page.nodes,
-      pageInfo: page.pageInfo,
-      get totalCount() {
-        return totalCount();
-      },
-    };
-  }
+  if (primedRows) return new PageConnection(pageOf(primedRows), totalCount);
   // `members { totalCount }` alone must not fetch the members.
-  const page = once(async () => pageOf(await pageLoader(ctx, list, fields, key).load(parentId)));
-  return {
-    get edges() {
-      return page().then((p) => p.edges);
-    },
-    get nodes() {
-      return page().then((p) => p.nodes);
-    },
-    get pageInfo() {
-      return page().then((p) => p.pageInfo);
-    },
-    get totalCount() {
-      return totalCount();
-    },
-  };
+  return new DeferredConnection(async () => pageOf(await pageLoader(ctx, list, fields, key).load(parentId)), totalCount);
 }
 
 const pageLoader = <R>(ctx: RequestContext, list: NestedList<R>, fields: ItemFields, key = pageKey(list, fields)) =>
