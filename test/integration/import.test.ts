@@ -8,6 +8,7 @@ import {
   type ImportSummary,
 } from '../../src/services/import/dataset-import.service.js';
 import { formatDatasetIssue } from '../../src/services/import/dataset-validator.js';
+import { UPSERTS, recheckNewSql } from '../../src/services/import/import-sql.js';
 import { createTestApi } from '../helpers/api.js';
 import { TEST_DIALECT, type TestDatabase, createTestDatabase, sql } from '../helpers/database.js';
 import { keptCountMismatches } from '../helpers/membership-counts.js';
@@ -429,6 +430,30 @@ describe('dataset import, seen through the API', () => {
 });
 
 describe.runIf(TEST_DIALECT === 'postgresql')('dataset import on PostgreSQL, bulk strategy', () => {
+  it('takes back delta rows marked new that another writer inserted before the table was locked', async () => {
+    const db = await createTestDatabase();
+    try {
+      const organizations = UPSERTS.find((spec) => spec.table === 'organization');
+      if (!organizations) throw new Error('no organization upsert');
+      const [existing] = await sql(db, 'select "org_number" from "organization" order by "id" limit 1');
+      // One transaction, so the temporary delta table stays on one connection.
+      const rows = await db.orm.em.fork().transactional(async (em) => {
+        const run = (query: string) => em.getConnection().execute(query, [], 'all', em.getTransactionContext());
+        await run(`create temp table "delta" on commit drop as
+          select '${existing.org_number}'::text as "org_number", true as "is_new"
+          union all select '000000000', true`);
+        await run(recheckNewSql(organizations, 'delta'));
+        return run('select "org_number", "is_new" from "delta" order by "org_number"');
+      });
+      expect(rows).toEqual([
+        { org_number: '000000000', is_new: true },
+        { org_number: existing.org_number, is_new: false },
+      ]);
+    } finally {
+      await db.dispose();
+    }
+  });
+
   it('writes the same rows and search documents as the incremental strategy and restores every index and key', async () => {
     const incremental = await createTestDatabase({ seed: false });
     const bulk = await createTestDatabase({ seed: false });
