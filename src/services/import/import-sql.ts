@@ -456,22 +456,25 @@ export const MERGE_ORDER: readonly MergeStep[] = [
  * `search_document_sync()` / `search_document_refresh_cluster()` in
  * migrations/postgresql/Migration20261123024600_search.ts, for imports that switch those triggers off.
  */
-const SEARCH_SOURCES: readonly { kind: number; select: string }[] = [
+const SEARCH_SOURCES: readonly { kind: number; table: string; select: string }[] = [
   {
     kind: SEARCH_KIND.cluster,
+    table: 'cluster',
     select: `select c."id", c."name", concat_ws(' ', c."description", c."city", c."county",
        (select string_agg(s."sector", ' ' order by s."position") from "cluster_sector" s where s."cluster_id" = c."id"))
      from "cluster" c`,
   },
   {
     kind: SEARCH_KIND.organization,
+    table: 'organization',
     select: `select o."id", o."name", concat_ws(' ', o."city", o."county", o."org_number") from "organization" o`,
   },
   {
     kind: SEARCH_KIND.partner,
+    table: 'partner_institution',
     select: `select p."id", p."name", concat_ws(' ', p."city", p."org_number") from "partner_institution" p`,
   },
-  { kind: SEARCH_KIND.announcement, select: `select a."id", a."title", a."body" from "announcement" a` },
+  { kind: SEARCH_KIND.announcement, table: 'announcement', select: `select a."id", a."title", a."body" from "announcement" a` },
 ];
 
 /** The table a bulk import computes every document's vector into (see searchDocumentSql). */
@@ -505,4 +508,8 @@ select d.id, d.title, d.body, search_document_vector(d.title, d.body) as documen
   ];
 }
 
-export const SEARCH_KINDS: readonly number[] = SEARCH_SOURCES.map((source) => source.kind);
+/** Each kind of search document, with the table whose rows it indexes. */
+export const SEARCH_KINDS: readonly { kind: number; table: string }[] = SEARCH_SOURCES.map(({ kind, table }) => ({
+  kind,
+  table,
+}));

@@ -80,13 +80,6 @@ const SEARCH_TRIGGERS: Record<string, string[]> = {
   partner_institution: ['partner_institution'],
   announcement: ['announcement'],
 };
-/** The table whose rows are the search documents of each kind. */
-const SEARCH_KIND_TABLE: Record<number, string> = {
-  [SEARCH_KIND.cluster]: 'cluster',
-  [SEARCH_KIND.organization]: 'organization',
-  [SEARCH_KIND.partner]: 'partner_institution',
-  [SEARCH_KIND.announcement]: 'announcement',
-};
 /** Planner settings that let a large computation use every parallel worker PostgreSQL allows. */
 const PARALLEL_SETTINGS = ['parallel_setup_cost', 'parallel_tuple_cost', 'min_parallel_table_scan_size'];
 
@@ -499,10 +492,10 @@ export class PostgresDatasetWriter implements DatasetWriter {
     const rebuild = (await this.shouldRebuild(SEARCH_TABLE, total)) ? await this.rebuildPlan(SEARCH_TABLE, false) : null;
     for (const sql of rebuild?.drop ?? []) await this.db.query(sql);
     await this.db.query('analyze "import_touched"');
-    for (const kind of SEARCH_KINDS) {
+    for (const { kind, table } of SEARCH_KINDS) {
       const n = touched.get(kind) ?? 0;
       if (n === 0) continue;
-      const precompute = n >= this.options.parallelSearchMin && n * 2 >= (await this.rowCount(SEARCH_KIND_TABLE[kind]));
+      const precompute = n >= this.options.parallelSearchMin && n * 2 >= (await this.rowCount(table));
       if (precompute) for (const setting of PARALLEL_SETTINGS) await this.db.query(`set local ${setting} = 0`);
       for (const sql of searchDocumentSql(kind, precompute)) await this.db.query(sql);
       if (precompute) for (const setting of PARALLEL_SETTINGS) await this.db.query(`set local ${setting} to default`);
