@@ -132,16 +132,13 @@ class KeysetPage<T> implements Page<T> {
   }
 
   get pageInfo(): Page<T>['pageInfo'] {
-    this.info ??= new KeysetPageInfo(this);
+    const { forward, cursor } = this.window;
+    this.info ??= new KeysetPageInfo(
+      this,
+      forward ? this.hasMore : cursor !== undefined,
+      forward ? cursor !== undefined : this.hasMore,
+    );
     return this.info;
-  }
-
-  get hasNextPage(): boolean {
-    return this.window.forward ? this.hasMore : this.window.cursor !== undefined;
-  }
-
-  get hasPreviousPage(): boolean {
-    return this.window.forward ? this.window.cursor !== undefined : this.hasMore;
   }
 
   cursor(node: T | undefined): string | null {
@@ -150,13 +147,11 @@ class KeysetPage<T> implements Page<T> {
 }
 
 class KeysetPageInfo<T> {
-  readonly hasNextPage: boolean;
-  readonly hasPreviousPage: boolean;
-
-  constructor(private readonly page: KeysetPage<T>) {
-    this.hasNextPage = page.hasNextPage;
-    this.hasPreviousPage = page.hasPreviousPage;
-  }
+  constructor(
+    private readonly page: KeysetPage<T>,
+    readonly hasNextPage: boolean,
+    readonly hasPreviousPage: boolean,
+  ) {}
 
   get startCursor(): string | null {
     return this.page.cursor(this.page.nodes[0]);

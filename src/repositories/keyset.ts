@@ -53,6 +53,12 @@ export interface KeptCount {
   countColumn: string;
 }
 
+/** Every parent's kept count, as `"parentId"` and `"count"` (the table aliased `kept`). */
+export const keptCounts = (db: Db, kept: KeptCount): Knex.QueryBuilder =>
+  db.knex
+    .from(`${kept.table} as kept`)
+    .select(db.knex.raw(`kept.${kept.parentColumn} as "parentId", kept.${kept.countColumn} as "count"`));
+
 /** The list's row count under the parent `parentRef`, as a scalar subquery. */
 function countSubquery(db: Db, query: ListQuery, parentRef: string): Knex.QueryBuilder | Knex.Raw {
   const kept = query.keptCount;
@@ -283,13 +289,7 @@ export async function countNested(db: Db, query: ListQuery, parentIds: readonly 
   if (!parentExpr) throw new Error('countNested needs a parent column');
   const kept = query.keptCount;
   const qb = kept
-    ? db.whereKeys(
-        db.knex
-          .from(db.knex.raw(`${kept.table} as kept`))
-          .select(db.knex.raw(`kept.${kept.parentColumn} as "parentId", kept.${kept.countColumn} as "count"`)),
-        `kept.${kept.parentColumn}`,
-        parentIds,
-      )
+    ? db.whereKeys(keptCounts(db, kept), `kept.${kept.parentColumn}`, parentIds)
     : db
         .whereKeys(query.base().select(db.knex.raw(`${parentExpr} as "parentId", count(*) as "count"`)), parentExpr, parentIds)
         .groupByRaw(parentExpr);

@@ -4,6 +4,7 @@ import type { ClusterFilterParams } from './cluster.repository.js';
 import { LEVEL_RANK_SQL, clusterListQuery, clusterOrdering } from './cluster.repository.js';
 import { CLUSTER_MEMBERSHIP_COUNT } from './membership.repository.js';
 import type { Db } from './db.js';
+import { keptCounts } from './keyset.js';
 
 export interface KeyCount {
   key: string;
@@ -129,21 +130,14 @@ function membershipKeyExpr(db: Db, field: MembershipGroupField): string {
 
 /** Every cluster's membership count as the database keeps it (clusters without memberships left out). */
 const keptClusterCounts = (db: Db): Knex.QueryBuilder =>
-  db.knex
-    .from(`${CLUSTER_MEMBERSHIP_COUNT.table} as kept`)
-    .select(
-      db.knex.raw(
-        `kept.${CLUSTER_MEMBERSHIP_COUNT.parentColumn} as "clusterId", kept.${CLUSTER_MEMBERSHIP_COUNT.countColumn} as "n"`,
-      ),
-    )
-    .where(`kept.${CLUSTER_MEMBERSHIP_COUNT.countColumn}`, '>', 0);
+  keptCounts(db, CLUSTER_MEMBERSHIP_COUNT).where(`kept.${CLUSTER_MEMBERSHIP_COUNT.countColumn}`, '>', 0);
 
-/** Memberships counted per cluster and per combination of the non-cluster keys (`k0`, `k1`, ...). */
+/** Memberships counted per cluster (`parentId`, `count`) and per combination of the non-cluster keys (`k0`, `k1`, ...). */
 function countedClusterMemberships(db: Db, inner: MembershipGroupField[], activeOn: string | undefined): Knex.QueryBuilder {
   const innerSelect = inner.map((f, i) => `${membershipKeyExpr(db, f)} as "k${i}"`);
   const qb = db.knex
     .from('membership as m')
-    .select(db.knex.raw(['m.cluster_id as "clusterId"', ...innerSelect, 'count(*) as "n"'].join(', ')))
+    .select(db.knex.raw(['m.cluster_id as "parentId"', ...innerSelect, 'count(*) as "count"'].join(', ')))
     .groupByRaw(['m.cluster_id', ...inner.map((f) => membershipKeyExpr(db, f))].join(', '));
   if (inner.includes('ORGANIZATION_COUNTY')) qb.join('organization as o', 'o.id', 'm.organization_id');
   if (activeOn) qb.whereRaw('m.joined_on <= ? and (m.left_on is null or m.left_on > ?)', [activeOn, activeOn]);
@@ -168,8 +162,8 @@ export async function membershipCounts(
   const outerOrder = (f: MembershipGroupField) => CLUSTER_KEYS[f]?.order ?? `g."k${inner.indexOf(f)}"`;
   const qb = db.knex
     .from(innerQb.as('g'))
-    .join('cluster as c', 'c.id', 'g.clusterId')
-    .select(db.knex.raw([...groupBy.map((f, i) => `${outerKey(f)} as "key${i}"`), 'sum(g."n") as "count"'].join(', ')));
+    .join('cluster as c', 'c.id', 'g.parentId')
+    .select(db.knex.raw([...groupBy.map((f, i) => `${outerKey(f)} as "key${i}"`), 'sum(g."count") as "count"'].join(', ')));
   if (groupBy.length > 0) {
     qb.groupByRaw([...new Set(groupBy.flatMap((f) => [outerKey(f), outerOrder(f)]))].join(', '));
     qb.orderByRaw(groupBy.map(outerOrder).join(', '));

@@ -36,6 +36,7 @@ const rowCount = async (slug = CLUSTER) =>
     (await sql(api, `select count(*) as n from membership m join cluster c on c.id = m.cluster_id where c.slug = '${slug}'`))[0]
       .n,
   );
+const byKeys = (a: { keys: string[] }, b: { keys: string[] }) => JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys));
 /** membershipCounts by cluster level and county, counted from the rows instead. */
 const groupedFromRows = async () =>
   (
@@ -45,11 +46,9 @@ const groupedFromRows = async () =>
     )
   )
     .map((r) => ({ keys: [r.level, r.county ?? 'UNKNOWN'], count: Number(r.n) }))
-    .sort((a, b) => JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)));
+    .sort(byKeys);
 const grouped = async () =>
-  ((await api.data(BY_CLUSTER)).stats.membershipCounts as { keys: string[]; count: number }[]).sort((a, b) =>
-    JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)),
-  );
+  ((await api.data(BY_CLUSTER)).stats.membershipCounts as { keys: string[]; count: number }[]).sort(byKeys);
 
 describe('kept membership counts', () => {
   it('start out equal to the rows of the seeded database', async () => {

@@ -456,7 +456,15 @@ export const MERGE_ORDER: readonly MergeStep[] = [
  * `search_document_sync()` / `search_document_refresh_cluster()` in
  * migrations/postgresql/Migration20261123024600_search.ts, for imports that switch those triggers off.
  */
-const SEARCH_SOURCES: readonly { kind: number; table: string; select: string }[] = [
+export interface SearchSource {
+  kind: number;
+  /** The table whose rows are the documents. */
+  table: string;
+  /** Selects (id, title, body) of the table's rows. */
+  select: string;
+}
+
+export const SEARCH_SOURCES: readonly SearchSource[] = [
   {
     kind: SEARCH_KIND.cluster,
     table: 'cluster',
@@ -478,17 +486,15 @@ const SEARCH_SOURCES: readonly { kind: number; table: string; select: string }[]
 ];
 
 /** The table a bulk import computes every document's vector into (see searchDocumentSql). */
-export const SEARCH_VECTORS_TABLE = 'import_search_vector';
+const SEARCH_VECTORS_TABLE = 'import_search_vector';
 
 /**
- * Statements that write the search documents of one kind's rows listed in `import_touched`.
+ * Statements that write the search documents of one source's rows listed in `import_touched`.
  * `precompute`: the vectors of all the kind's rows are first computed into a temporary table by
  * one CREATE TABLE AS, which PostgreSQL can run as a parallel query (an INSERT runs on one core);
  * worth it when most of the kind's rows were touched.
  */
-export function searchDocumentSql(kind: number, precompute: boolean): string[] {
-  const { select } = SEARCH_SOURCES.find((source) => source.kind === kind) ?? {};
-  if (!select) throw new Error(`no search documents of kind ${kind}`);
+export function searchDocumentSql({ kind, select }: SearchSource, precompute: boolean): string[] {
   const touched = `"id" in (select "id" from "import_touched" where "kind" = ${kind})`;
   const upsert = (
     source: string,
@@ -507,9 +513,3 @@ select d.id, d.title, d.body, search_document_vector(d.title, d.body) as documen
     `drop table "${SEARCH_VECTORS_TABLE}"`,
   ];
 }
-
-/** Each kind of search document, with the table whose rows it indexes. */
-export const SEARCH_KINDS: readonly { kind: number; table: string }[] = SEARCH_SOURCES.map(({ kind, table }) => ({
-  kind,
-  table,
-}));

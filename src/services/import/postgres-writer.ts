@@ -6,7 +6,7 @@ import type { DatasetFileKind, DatasetRows } from './dataset-rows.js';
 import { type DatasetWriter, type MergeListener, type MergeResult, MergeRunner, emptyStageCounts } from './dataset-writer.js';
 import {
   SEARCH_KIND,
-  SEARCH_KINDS,
+  SEARCH_SOURCES,
   STAGE_TABLES,
   type SqlValue,
   type StageKind,
@@ -411,8 +411,10 @@ export class PostgresDatasetWriter implements DatasetWriter {
    * at least as many rows are new as the dataset has more than the table (a first load, say).
    */
   private async syncWithRebuild(table: string, stagedRows: number, statements: () => Promise<void>): Promise<void> {
-    const atLeastNew = stagedRows - (await this.rowCount(table));
-    const rebuild = atLeastNew > 0 && (await this.shouldRebuild(table, atLeastNew)) ? await this.rebuildPlan(table) : null;
+    const existingRows = await this.rowCount(table);
+    const atLeastNew = stagedRows - existingRows;
+    const rebuild =
+      atLeastNew > 0 && (await this.shouldRebuild(table, atLeastNew, existingRows)) ? await this.rebuildPlan(table) : null;
     for (const sql of rebuild?.drop ?? []) await this.db.query(sql);
     await statements();
     for (const sql of rebuild?.restore ?? []) await this.db.query(sql);
@@ -443,12 +445,12 @@ export class PostgresDatasetWriter implements DatasetWriter {
   }
 
   /** Rebuilding indexes pays off when many rows are added relative to what the table has (`bulk`: any rows). */
-  private async shouldRebuild(table: string, newRows: number): Promise<boolean> {
+  private async shouldRebuild(table: string, newRows: number, existingRows?: number): Promise<boolean> {
     const { strategy, rebuildThreshold } = this.options;
     if (strategy === 'incremental' || newRows === 0) return false;
     if (strategy === 'bulk') return true;
     if (newRows <= rebuildThreshold) return false;
-    return newRows * 4 >= (await this.rowCount(table));
+    return newRows * 4 >= (existingRows ?? (await this.rowCount(table)));
   }
 
   /** The table's non-unique indexes and its foreign keys, read from the catalog, to drop now and recreate identically later. */
@@ -492,12 +494,12 @@ export class PostgresDatasetWriter implements DatasetWriter {
     const rebuild = (await this.shouldRebuild(SEARCH_TABLE, total)) ? await this.rebuildPlan(SEARCH_TABLE, false) : null;
     for (const sql of rebuild?.drop ?? []) await this.db.query(sql);
     await this.db.query('analyze "import_touched"');
-    for (const { kind, table } of SEARCH_KINDS) {
-      const n = touched.get(kind) ?? 0;
+    for (const source of SEARCH_SOURCES) {
+      const n = touched.get(source.kind) ?? 0;
       if (n === 0) continue;
-      const precompute = n >= this.options.parallelSearchMin && n * 2 >= (await this.rowCount(table));
+      const precompute = n >= this.options.parallelSearchMin && n * 2 >= (await this.rowCount(source.table));
       if (precompute) for (const setting of PARALLEL_SETTINGS) await this.db.query(`set local ${setting} = 0`);
-      for (const sql of searchDocumentSql(kind, precompute)) await this.db.query(sql);
+      for (const sql of searchDocumentSql(source, precompute)) await this.db.query(sql);
       if (precompute) for (const setting of PARALLEL_SETTINGS) await this.db.query(`set local ${setting} to default`);
     }
     for (const sql of rebuild?.restore ?? []) await this.db.query(sql);
