@@ -8,6 +8,7 @@ import { Migration20261123034113_announcement_drafts } from './Migration20261123
 import { Migration20261123045552_membership_organization_cluster } from './Migration20261123045552_membership_organization_cluster.js';
 import { Migration20261123120000_cluster_membership_count } from './Migration20261123120000_cluster_membership_count.js';
 import { Migration20261123170000_search_vector_function } from './Migration20261123170000_search_vector_function.js';
+import { Migration20261123190000_cluster_group_membership_count } from './Migration20261123190000_cluster_group_membership_count.js';
 
 export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
@@ -21,4 +22,8 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   },
   { name: 'Migration20261123120000_cluster_membership_count', class: Migration20261123120000_cluster_membership_count },
   { name: 'Migration20261123170000_search_vector_function', class: Migration20261123170000_search_vector_function },
+  {
+    name: 'Migration20261123190000_cluster_group_membership_count',
+    class: Migration20261123190000_cluster_group_membership_count,
+  },
 ];

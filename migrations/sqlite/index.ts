@@ -7,6 +7,7 @@ import { Migration20261123033317_writes } from './Migration20261123033317_writes
 import { Migration20261123034113_announcement_drafts } from './Migration20261123034113_announcement_drafts.js';
 import { Migration20261123045551_membership_organization_cluster } from './Migration20261123045551_membership_organization_cluster.js';
 import { Migration20261123120000_cluster_membership_count } from './Migration20261123120000_cluster_membership_count.js';
+import { Migration20261123190000_cluster_group_membership_count } from './Migration20261123190000_cluster_group_membership_count.js';
 
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
@@ -19,4 +20,8 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
     class: Migration20261123045551_membership_organization_cluster,
   },
   { name: 'Migration20261123120000_cluster_membership_count', class: Migration20261123120000_cluster_membership_count },
+  {
+    name: 'Migration20261123190000_cluster_group_membership_count',
+    class: Migration20261123190000_cluster_group_membership_count,
+  },
 ];

@@ -44,6 +44,9 @@ export const CLUSTER_MEMBERSHIP_COUNT: KeptCount = {
   countColumn: 'memberships',
 };
 
+/** Memberships per cluster group (level, county, status), kept by triggers (see the cluster_group_membership_count migration). */
+export const CLUSTER_GROUP_MEMBERSHIP_COUNT = 'cluster_group_membership_count';
+
 /**
  * Memberships per cluster (each with its organization under JOINED) or per organization (each with
  * its cluster): the side a client follows next comes in the same statement.

@@ -2,7 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { CLUSTER_LEVEL_RANK } from '../entities/enums.js';
 import type { ClusterFilterParams } from './cluster.repository.js';
 import { LEVEL_RANK_SQL, clusterListQuery, clusterOrdering } from './cluster.repository.js';
-import { CLUSTER_MEMBERSHIP_COUNT } from './membership.repository.js';
+import { CLUSTER_GROUP_MEMBERSHIP_COUNT, CLUSTER_MEMBERSHIP_COUNT } from './membership.repository.js';
 import type { Db } from './db.js';
 import { keptCounts } from './keyset.js';
 
@@ -145,9 +145,39 @@ function countedClusterMemberships(db: Db, inner: MembershipGroupField[], active
 }
 
 /**
+ * Where membershipCounts sums from: rows that carry the cluster attributes as `c.level`,
+ * `c.county` and `c.status`, the non-cluster keys as `g."k0"`, ..., and a count.
+ */
+interface CountSource {
+  from: Knex.QueryBuilder;
+  count: string;
+}
+
+/** The counts the database keeps per cluster group (level, county, status): one row per group. */
+const keptGroupCounts = (db: Db): CountSource => ({
+  from: db.knex.from(`${CLUSTER_GROUP_MEMBERSHIP_COUNT} as c`).where('c.memberships', '>', 0),
+  count: 'c.memberships',
+});
+
+/** Memberships counted per cluster (or kept per cluster), with each cluster's attributes joined. */
+function perClusterCounts(
+  db: Db,
+  filter: ClusterFilterParams | undefined,
+  inner: MembershipGroupField[],
+  activeOn: string | undefined,
+): CountSource {
+  const innerQb = inner.length === 0 && !activeOn ? keptClusterCounts(db) : countedClusterMemberships(db, inner, activeOn);
+  const from = db.knex.from(innerQb.as('g')).join('cluster as c', 'c.id', 'g.parentId');
+  if (filter) from.whereIn('c.id', filteredClusterIds(db, filter));
+  return { from, count: 'g."count"' };
+}
+
+/**
  * Membership rows counted per combination of the given keys, over the filtered clusters
- * (optionally only those in force on `activeOn`). Memberships are first counted per cluster (by
- * cluster attributes alone: the counts the database keeps), then summed per cluster attribute.
+ * (optionally only those in force on `activeOn`). By cluster attributes alone, over all clusters
+ * and all time, they are the counts the database keeps per group. Otherwise memberships are first
+ * counted per cluster (by cluster attributes alone: the counts the database keeps per cluster),
+ * then summed per cluster attribute.
  */
 export async function membershipCounts(
   db: Db,
@@ -156,19 +186,17 @@ export async function membershipCounts(
   activeOn: string | undefined,
 ): Promise<GroupCount[]> {
   const inner = groupBy.filter((f) => !CLUSTER_KEYS[f]);
-  const innerQb = inner.length === 0 && !activeOn ? keptClusterCounts(db) : countedClusterMemberships(db, inner, activeOn);
+  const source = inner.length === 0 && !activeOn && !filter ? keptGroupCounts(db) : perClusterCounts(db, filter, inner, activeOn);
 
   const outerKey = (f: MembershipGroupField) => CLUSTER_KEYS[f]?.expr ?? `g."k${inner.indexOf(f)}"`;
   const outerOrder = (f: MembershipGroupField) => CLUSTER_KEYS[f]?.order ?? `g."k${inner.indexOf(f)}"`;
-  const qb = db.knex
-    .from(innerQb.as('g'))
-    .join('cluster as c', 'c.id', 'g.parentId')
-    .select(db.knex.raw([...groupBy.map((f, i) => `${outerKey(f)} as "key${i}"`), 'sum(g."count") as "count"'].join(', ')));
+  const qb = source.from.select(
+    db.knex.raw([...groupBy.map((f, i) => `${outerKey(f)} as "key${i}"`), `sum(${source.count}) as "count"`].join(', ')),
+  );
   if (groupBy.length > 0) {
     qb.groupByRaw([...new Set(groupBy.flatMap((f) => [outerKey(f), outerOrder(f)]))].join(', '));
     qb.orderByRaw(groupBy.map(outerOrder).join(', '));
   }
-  if (filter) qb.whereIn('c.id', filteredClusterIds(db, filter));
   const rows = await db.rows<Record<string, string | number | null>>(qb);
   return rows.map((row) => ({
     keys: groupBy.map((_, i) => (row[`key${i}`] === null ? 'UNKNOWN' : String(row[`key${i}`]))),

@@ -59,6 +59,10 @@ async function snapshot(db: TestDatabase): Promise<Record<string, unknown[]>> {
       : 'select doc_id, kind, ref_id, title, body, document::text from search_document order by doc_id',
   );
   result.cluster_membership_count = await sql(db, 'select * from cluster_membership_count order by cluster_id');
+  result.cluster_group_membership_count = await sql(
+    db,
+    'select * from cluster_group_membership_count order by level, county, status',
+  );
   return result;
 }
 

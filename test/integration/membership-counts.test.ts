@@ -123,10 +123,55 @@ describe('kept membership counts', () => {
     expect(await grouped()).toEqual(await groupedFromRows());
   });
 
+  it('per cluster group follow clusters that change level, county or status, through the API and in bulk', async () => {
+    const version = async (slug: string) =>
+      Number((await sql(api, `select version from cluster where slug = '${slug}'`))[0].version);
+    const before = await grouped();
+    await api.data(
+      `mutation ($input: ChangeClusterLevelInput!) { changeClusterLevel(input: $input) { cluster { level } } }`,
+      { input: { cluster: { slug: CLUSTER }, level: 'NCE', on: '2026-06-01', version: await version(CLUSTER) } },
+      admin,
+    );
+    expect(await keptCountMismatches(api)).toEqual([]);
+    const after = await grouped();
+    expect(after).not.toEqual(before);
+    expect(after).toEqual(await groupedFromRows());
+
+    await api.data(
+      `mutation ($input: EndClusterInput!) { endCluster(input: $input) { cluster { status } } }`,
+      { input: { cluster: { slug: CLUSTER }, on: '2026-09-01', version: await version(CLUSTER) } },
+      admin,
+    );
+    expect(await keptCountMismatches(api)).toEqual([]);
+
+    // One statement moving several clusters, some into the same new group, one of them twice over.
+    const ids = (await sql(api, 'select id from cluster order by id limit 4')).map((r) => Number(r.id));
+    await sql(api, `update cluster set county = 'Svalbard' where id in (${ids.join(', ')})`);
+    await sql(api, `update cluster set county = 'Jan Mayen', level = 'ARENA' where id = ${ids[0]}`);
+    await sql(api, `update cluster set name = name || ' ' where id in (${ids.join(', ')})`);
+    expect(await keptCountMismatches(api)).toEqual([]);
+    expect(await grouped()).toEqual(await groupedFromRows());
+    expect((await grouped()).find((g) => g.keys[1] === 'Svalbard')?.count).toBeGreaterThan(0);
+
+    // A cluster without memberships can go; its group keeps its count.
+    const [empty] = await sql(
+      api,
+      `insert into cluster (slug, name, level, status, county, city, admitted_on, provenance, version, created_at, updated_at)
+       select 'tom-klynge', 'Tom klynge', 'GCE', 'ACTIVE', 'Svalbard', 'Longyearbyen', admitted_on, provenance, 1, created_at, updated_at
+       from cluster where id = ${ids[0]} returning id`,
+    );
+    await sql(api, `update cluster set level = 'NCE' where id = ${empty.id}`);
+    await sql(api, `delete from cluster where id = ${empty.id}`);
+    expect(await keptCountMismatches(api)).toEqual([]);
+  });
+
   it.runIf(TEST_DIALECT === 'postgresql')('are cleared when the memberships are truncated (PostgreSQL)', async () => {
     await sql(api, 'truncate membership');
     expect(await keptCountMismatches(api)).toEqual([]);
     expect(Number((await sql(api, 'select count(*) as n from cluster_membership_count'))[0].n)).toBe(0);
+    expect(Number((await sql(api, 'select coalesce(sum(memberships), 0) as n from cluster_group_membership_count'))[0].n)).toBe(
+      0,
+    );
     expect((await totals()).members.totalCount).toBe(0);
     expect(await grouped()).toEqual([]);
   });
