@@ -80,6 +80,13 @@ const SEARCH_TRIGGERS: Record<string, string[]> = {
   partner_institution: ['partner_institution'],
   announcement: ['announcement'],
 };
+/** Memory for index builds: a btree build sorts in memory. */
+const INDEX_BUILD_MEMORY = '512MB';
+/**
+ * A GIN build is faster with less: the search index of 410,000 documents builds in 5.6 s with
+ * 16–64MB and in 8 s with 128MB to 2GB (PostgreSQL 15, measured), its accumulator staying small.
+ */
+const GIN_BUILD_MEMORY = '64MB';
 /** Planner settings that let a large computation use every parallel worker PostgreSQL allows. */
 const PARALLEL_SETTINGS = ['parallel_setup_cost', 'parallel_tuple_cost', 'min_parallel_table_scan_size'];
 
@@ -198,7 +205,7 @@ export class PostgresDatasetWriter implements DatasetWriter {
     await client.query(`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`);
     // Hash joins over millions of staged rows stay in memory; index rebuilds sort in memory.
     await client.query(`set local work_mem = '256MB'`);
-    await client.query(`set local maintenance_work_mem = '512MB'`);
+    await client.query(`set local maintenance_work_mem = '${INDEX_BUILD_MEMORY}'`);
     for (const table of Object.values(STAGE_TABLES)) await client.query(createStageTableSql(table, 'postgresql'));
     await client.query('create temp table "import_touched" ("kind" smallint not null, "id" integer not null) on commit drop');
   }
@@ -391,15 +398,25 @@ export class PostgresDatasetWriter implements DatasetWriter {
     }
     for (const sql of rebuild?.drop ?? []) await this.db.query(sql);
     const touch = this.triggersOff.has(spec.table) && spec.searchKind !== undefined;
-    const statements = rebuild ? insertAndUpdateFromDeltaSql(spec, delta, this.now) : [upsertFromDeltaSql(spec, delta, this.now)];
     const counts = { inserted: 0, affected: 0 };
-    for (const statement of statements) {
-      const sql = `with changed as (${statement} returning "id", "version")${
-        touch ? `, touched as (insert into "import_touched" ("kind", "id") select ${spec.searchKind}, "id" from changed)` : ''
-      } select (count(*) filter (where "version" = 1))::int as inserted, count(*)::int as affected from changed`;
-      const { rows } = await this.db.query<{ inserted: number; affected: number }>(sql);
-      counts.inserted += rows[0].inserted;
-      counts.affected += rows[0].affected;
+    if (rebuild && !touch) {
+      // Nothing needs the rows' ids: the plain statements' row counts say what changed (returning
+      // millions of rows through a CTE costs seconds).
+      const [insert, update] = insertAndUpdateFromDeltaSql(spec, delta, this.now);
+      counts.inserted = (await this.db.query(insert)).rowCount ?? 0;
+      counts.affected = counts.inserted + ((await this.db.query(update)).rowCount ?? 0);
+    } else {
+      const statements = rebuild
+        ? insertAndUpdateFromDeltaSql(spec, delta, this.now)
+        : [upsertFromDeltaSql(spec, delta, this.now)];
+      for (const statement of statements) {
+        const sql = `with changed as (${statement} returning "id", "version")${
+          touch ? `, touched as (insert into "import_touched" ("kind", "id") select ${spec.searchKind}, "id" from changed)` : ''
+        } select (count(*) filter (where "version" = 1))::int as inserted, count(*)::int as affected from changed`;
+        const { rows } = await this.db.query<{ inserted: number; affected: number }>(sql);
+        counts.inserted += rows[0].inserted;
+        counts.affected += rows[0].affected;
+      }
     }
     for (const sql of rebuild?.restore ?? []) await this.db.query(sql);
     await this.db.query(`drop table "${delta}"`);
@@ -502,7 +519,11 @@ export class PostgresDatasetWriter implements DatasetWriter {
       for (const sql of searchDocumentSql(source, precompute)) await this.db.query(sql);
       if (precompute) for (const setting of PARALLEL_SETTINGS) await this.db.query(`set local ${setting} to default`);
     }
-    for (const sql of rebuild?.restore ?? []) await this.db.query(sql);
+    if (rebuild) {
+      await this.db.query(`set local maintenance_work_mem = '${GIN_BUILD_MEMORY}'`);
+      for (const sql of rebuild.restore) await this.db.query(sql);
+      await this.db.query(`set local maintenance_work_mem = '${INDEX_BUILD_MEMORY}'`);
+    }
     for (const table of this.triggersOff) await this.db.query(`alter table "${table}" enable trigger search_document_sync`);
     this.triggersOff.clear();
     this.listener.phaseDone?.(
