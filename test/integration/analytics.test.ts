@@ -42,6 +42,22 @@ describe('membership counts and other clusters', () => {
     expect(levels).toEqual([...levels].sort((a, b) => a - b));
   });
 
+  it('counts by one cluster attribute, and by cluster attributes of the filtered clusters, as the rows do', async () => {
+    const byLevel = await api.data(`{ stats { membershipCounts(groupBy: [CLUSTER_LEVEL]) { keys count } } }`);
+    expect(asMap(byLevel.stats.membershipCounts)).toEqual(tally((r) => [r.cluster.level]));
+    const byCounty = await api.data(`{ stats { membershipCounts(groupBy: [CLUSTER_COUNTY]) { keys count } } }`);
+    expect(asMap(byCounty.stats.membershipCounts)).toEqual(tally((r) => [r.cluster.county]));
+    const nce = await api.data(
+      `{ stats(filter: { levels: [NCE] }) { membershipCounts(groupBy: [CLUSTER_COUNTY]) { keys count } } }`,
+    );
+    expect(asMap(nce.stats.membershipCounts)).toEqual(
+      tally(
+        (r) => [r.cluster.county],
+        rows.filter((r) => r.cluster.level === 'NCE'),
+      ),
+    );
+  });
+
   it('groups by membership fields, filters clusters and counts only active memberships when asked', async () => {
     const data = await api.data(`{
       stats(filter: { levels: [NCE, GCE] }) {
