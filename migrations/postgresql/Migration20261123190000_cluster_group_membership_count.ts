@@ -16,9 +16,15 @@ export class Migration20261123190000_cluster_group_membership_count extends Migr
       memberships integer not null check (memberships >= 0),
       primary key (level, county, status)
     );`);
-    // Adds deltas to groups, summed per group; a new group row is inserted in key order.
+    // Adds deltas to groups, summed per group. The groups' rows are locked first, all at once in key
+    // order, and new ones inserted in key order: two statements moving clusters between the same
+    // groups in opposite directions would otherwise deadlock (one holding the group it adds to,
+    // waiting for the one it takes from).
     this.addSql(`create function cluster_group_membership_count_apply(p_levels text[], p_counties text[], p_statuses text[], p_deltas integer[])
       returns void language sql as $$
+        select 1 from cluster_group_membership_count k
+          where (k.level, k.county, k.status) in (select * from unnest(p_levels, p_counties, p_statuses))
+          order by k.level, k.county, k.status for update;
         insert into cluster_group_membership_count as k (level, county, status, memberships)
           select level, county, status, sum(delta) from unnest(p_levels, p_counties, p_statuses, p_deltas) as d (level, county, status, delta)
           group by level, county, status having sum(delta) > 0 order by level, county, status

@@ -165,6 +165,34 @@ describe('kept membership counts', () => {
     expect(await keptCountMismatches(api)).toEqual([]);
   });
 
+  it.runIf(TEST_DIALECT === 'postgresql')(
+    'per cluster group take concurrent moves between the same groups, both ways, without deadlock (PostgreSQL)',
+    async () => {
+      // Clusters with memberships in one county and status, each flipped between two levels by
+      // several connections at once: statements move counts G1 -> G2 and G2 -> G1 side by side.
+      const [{ county, status }] = await sql(
+        api,
+        `select c.county, c.status from cluster c join cluster_membership_count k on k.cluster_id = c.id and k.memberships > 0
+         group by c.county, c.status order by count(*) desc limit 1`,
+      );
+      const ids = (
+        await sql(
+          api,
+          `select c.id from cluster c join cluster_membership_count k on k.cluster_id = c.id and k.memberships > 0
+           where c.county = '${county}' and c.status = '${status}' order by c.id`,
+        )
+      ).map((r) => Number(r.id));
+      expect(ids.length).toBeGreaterThan(1);
+      const flip = (id: number) =>
+        sql(api, `update cluster set level = case when level = 'ARENA' then 'NCE' else 'ARENA' end where id = ${id}`);
+      const worker = async (w: number) => {
+        for (let i = 0; i < 30; i++) await flip(ids[(w + i) % ids.length]);
+      };
+      await Promise.all([0, 1, 2, 3].map(worker));
+      expect(await keptCountMismatches(api)).toEqual([]);
+    },
+  );
+
   it.runIf(TEST_DIALECT === 'postgresql')('are cleared when the memberships are truncated (PostgreSQL)', async () => {
     await sql(api, 'truncate membership');
     expect(await keptCountMismatches(api)).toEqual([]);
