@@ -2,6 +2,7 @@
 // unfiltered `members { totalCount }` and cluster-keyed `membershipCounts` read it. These tests
 // hold it against a count of the rows after every kind of write: the API's mutations, a refused
 // mutation, statements that insert, move and delete many rows at once, and (PostgreSQL) truncate.
+import type { EntityManager } from '@mikro-orm/knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Caller, type TestApi, createTestApi } from '../helpers/api.js';
 import { TEST_DIALECT, sql } from '../helpers/database.js';
@@ -49,6 +50,19 @@ const groupedFromRows = async () =>
     .sort(byKeys);
 const grouped = async () =>
   ((await api.data(BY_CLUSTER)).stats.membershipCounts as { keys: string[]; count: number }[]).sort(byKeys);
+
+/** Waits until a statement like `pattern` waits for a lock (PostgreSQL). */
+async function waitForLockWait(pattern: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const [row] = await sql(
+      api,
+      `select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '${pattern}'`,
+    );
+    if (Number(row.n) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`no statement like ${pattern} waited for a lock`);
+}
 
 describe('kept membership counts', () => {
   it('start out equal to the rows of the seeded database', async () => {
@@ -189,6 +203,54 @@ describe('kept membership counts', () => {
         for (let i = 0; i < 30; i++) await flip(ids[(w + i) % ids.length]);
       };
       await Promise.all([0, 1, 2, 3].map(worker));
+      expect(await keptCountMismatches(api)).toEqual([]);
+    },
+  );
+
+  it.runIf(TEST_DIALECT === 'postgresql')(
+    'per cluster group count a membership written while its cluster changes group (PostgreSQL)',
+    async () => {
+      const [cluster] = await sql(
+        api,
+        'select c.id from cluster c join cluster_membership_count k on k.cluster_id = c.id and k.memberships > 0 order by c.id limit 1',
+      );
+      const [orgId] = await insertOrganizations(api, [{ name: 'Samtidig AS' }]);
+      const stamp = '(select min(created_at) from cluster)';
+      const trx = await (api.orm.em as EntityManager).getKnex().transaction();
+      try {
+        await trx.raw(
+          `insert into membership (cluster_id, organization_id, role, joined_on, version, created_at, updated_at)
+           values (${cluster.id}, ${orgId}, 'MEMBER', '2024-03-01', 1, ${stamp}, ${stamp})`,
+        );
+        // The cluster changes group while the membership's transaction is open, and waits for it.
+        const move = sql(
+          api,
+          `update cluster set level = case when level = 'GCE' then 'NCE' else 'GCE' end where id = ${cluster.id}`,
+        );
+        await waitForLockWait('update cluster set level%');
+        await trx.commit();
+        await move;
+      } finally {
+        if (!trx.isCompleted()) await trx.rollback();
+      }
+      expect(await keptCountMismatches(api)).toEqual([]);
+
+      // The other way round: a membership written while the cluster's move is not yet committed.
+      const [otherOrgId] = await insertOrganizations(api, [{ name: 'Samtidig to AS' }]);
+      const moving = await (api.orm.em as EntityManager).getKnex().transaction();
+      try {
+        await moving.raw(`update cluster set level = case when level = 'GCE' then 'NCE' else 'GCE' end where id = ${cluster.id}`);
+        const add = sql(
+          api,
+          `insert into membership (cluster_id, organization_id, role, joined_on, version, created_at, updated_at)
+           values (${cluster.id}, ${otherOrgId}, 'MEMBER', '2024-03-01', 1, ${stamp}, ${stamp})`,
+        );
+        await waitForLockWait('insert into membership%');
+        await moving.commit();
+        await add;
+      } finally {
+        if (!moving.isCompleted()) await moving.rollback();
+      }
       expect(await keptCountMismatches(api)).toEqual([]);
     },
   );
