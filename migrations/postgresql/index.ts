@@ -9,6 +9,7 @@ import { Migration20261123045552_membership_organization_cluster } from './Migra
 import { Migration20261123120000_cluster_membership_count } from './Migration20261123120000_cluster_membership_count.js';
 import { Migration20261123170000_search_vector_function } from './Migration20261123170000_search_vector_function.js';
 import { Migration20261123190000_cluster_group_membership_count } from './Migration20261123190000_cluster_group_membership_count.js';
+import { Migration20261123200000_membership_count_lock_order } from './Migration20261123200000_membership_count_lock_order.js';
 
 export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
@@ -26,4 +27,5 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
     name: 'Migration20261123190000_cluster_group_membership_count',
     class: Migration20261123190000_cluster_group_membership_count,
   },
+  { name: 'Migration20261123200000_membership_count_lock_order', class: Migration20261123200000_membership_count_lock_order },
 ];
