@@ -90,6 +90,9 @@ async function prepare(scale: string): Promise<{ dataDir: string; klyngeDb: stri
       env: { ...process.env, DATABASE_URL: `${PG}/${klyngeDb}`, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
+    // As the peer harness does after its own load (sql/load.sql): the load then starts on settled
+    // tables, not beside autovacuum's first pass over millions of new rows.
+    await withPg(klyngeDb, (c) => c.query('vacuum analyze'));
   }
   return { dataDir, klyngeDb };
 }
