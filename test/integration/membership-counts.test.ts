@@ -64,6 +64,23 @@ async function waitForLockWait(pattern: string): Promise<void> {
   throw new Error(`no statement like ${pattern} waited for a lock`);
 }
 
+/**
+ * Runs `held` in a transaction, then `waiting` on another connection; once that waits for a lock,
+ * commits the transaction and lets `waiting` finish (PostgreSQL).
+ */
+async function whileOpen(held: string, waiting: string): Promise<void> {
+  const trx = await (api.orm.em as EntityManager).getKnex().transaction();
+  try {
+    await trx.raw(held);
+    const done = sql(api, waiting);
+    await waitForLockWait(`${waiting.split(' ').slice(0, 3).join(' ')}%`);
+    await trx.commit();
+    await done;
+  } finally {
+    if (!trx.isCompleted()) await trx.rollback();
+  }
+}
+
 describe('kept membership counts', () => {
   it('start out equal to the rows of the seeded database', async () => {
     expect(await keptCountMismatches(api)).toEqual([]);
@@ -243,43 +260,18 @@ describe('kept membership counts', () => {
         api,
         'select c.id from cluster c join cluster_membership_count k on k.cluster_id = c.id and k.memberships > 0 order by c.id limit 1',
       );
-      const [orgId] = await insertOrganizations(api, [{ name: 'Samtidig AS' }]);
+      const [orgId, otherOrgId] = await insertOrganizations(api, [{ name: 'Samtidig AS' }, { name: 'Samtidig to AS' }]);
       const stamp = '(select min(created_at) from cluster)';
-      const trx = await (api.orm.em as EntityManager).getKnex().transaction();
-      try {
-        await trx.raw(
-          `insert into membership (cluster_id, organization_id, role, joined_on, version, created_at, updated_at)
-           values (${cluster.id}, ${orgId}, 'MEMBER', '2024-03-01', 1, ${stamp}, ${stamp})`,
-        );
-        // The cluster changes group while the membership's transaction is open, and waits for it.
-        const move = sql(
-          api,
-          `update cluster set level = case when level = 'GCE' then 'NCE' else 'GCE' end where id = ${cluster.id}`,
-        );
-        await waitForLockWait('update cluster set level%');
-        await trx.commit();
-        await move;
-      } finally {
-        if (!trx.isCompleted()) await trx.rollback();
-      }
-      expect(await keptCountMismatches(api)).toEqual([]);
+      const addMembership = (org: number) =>
+        `insert into membership (cluster_id, organization_id, role, joined_on, version, created_at, updated_at)
+         values (${cluster.id}, ${org}, 'MEMBER', '2024-03-01', 1, ${stamp}, ${stamp})`;
+      const move = `update cluster set level = case when level = 'GCE' then 'NCE' else 'GCE' end where id = ${cluster.id}`;
 
-      // The other way round: a membership written while the cluster's move is not yet committed.
-      const [otherOrgId] = await insertOrganizations(api, [{ name: 'Samtidig to AS' }]);
-      const moving = await (api.orm.em as EntityManager).getKnex().transaction();
-      try {
-        await moving.raw(`update cluster set level = case when level = 'GCE' then 'NCE' else 'GCE' end where id = ${cluster.id}`);
-        const add = sql(
-          api,
-          `insert into membership (cluster_id, organization_id, role, joined_on, version, created_at, updated_at)
-           values (${cluster.id}, ${otherOrgId}, 'MEMBER', '2024-03-01', 1, ${stamp}, ${stamp})`,
-        );
-        await waitForLockWait('insert into membership%');
-        await moving.commit();
-        await add;
-      } finally {
-        if (!moving.isCompleted()) await moving.rollback();
-      }
+      // The cluster changes group while a membership's transaction is open, and waits for it...
+      await whileOpen(addMembership(orgId), move);
+      expect(await keptCountMismatches(api)).toEqual([]);
+      // ...and a membership is written while the cluster's move is not yet committed.
+      await whileOpen(move, addMembership(otherOrgId));
       expect(await keptCountMismatches(api)).toEqual([]);
     },
   );
