@@ -62,22 +62,22 @@ export class Migration20261123190000_cluster_group_membership_count extends Migr
     this.addSql(`create trigger cluster_group_membership_count_update after update on cluster_membership_count
       referencing old table as old_rows new table as new_rows for each statement execute function cluster_group_membership_count_sync();`);
     // A cluster that changes group takes its count along: out of the old group, into the new one.
-    // Its count row is locked first (in cluster order, before any group row, as membership writes
-    // lock them), so a membership written to it meanwhile is either counted before the move reads
-    // the count or made after the move, into the new group.
+    // Its count row is read locked (in cluster order, before any group row, as membership writes
+    // lock them): a row another writer changed is read as that writer committed it, so a
+    // membership written meanwhile is either counted before the move or made after it, into the
+    // new group.
     this.addSql(`create function cluster_group_membership_count_move() returns trigger language plpgsql as $$
       begin
-        perform 1 from new_rows n join old_rows o on o.id = n.id join cluster_membership_count k on k.cluster_id = n.id
-          where (o.level, o.county, o.status) is distinct from (n.level, n.county, n.status)
-          order by k.cluster_id for update of k;
         perform cluster_group_membership_count_apply(array_agg(d.level), array_agg(d.county), array_agg(d.status), array_agg(d.delta))
           from (
-            select n.level, n.county, n.status, k.memberships as delta, o.level as old_level, o.county as old_county, o.status as old_status
+            select n.level, n.county, n.status, o.level as old_level, o.county as old_county, o.status as old_status, k.memberships
             from new_rows n join old_rows o on o.id = n.id join cluster_membership_count k on k.cluster_id = n.id
-            where (o.level, o.county, o.status) is distinct from (n.level, n.county, n.status) and k.memberships > 0
+            where (o.level, o.county, o.status) is distinct from (n.level, n.county, n.status)
+            order by k.cluster_id for update of k
           ) moved,
-          lateral (values (moved.level, moved.county, moved.status, moved.delta),
-                          (moved.old_level, moved.old_county, moved.old_status, -moved.delta)) as d (level, county, status, delta);
+          lateral (values (moved.level, moved.county, moved.status, moved.memberships),
+                          (moved.old_level, moved.old_county, moved.old_status, -moved.memberships)) as d (level, county, status, delta)
+          where moved.memberships > 0;
         return null;
       end $$;`);
     this.addSql(`create trigger cluster_group_membership_count_move after update on cluster
