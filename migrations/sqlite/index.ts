@@ -8,6 +8,7 @@ import { Migration20261123034113_announcement_drafts } from './Migration20261123
 import { Migration20261123045551_membership_organization_cluster } from './Migration20261123045551_membership_organization_cluster.js';
 import { Migration20261123120000_cluster_membership_count } from './Migration20261123120000_cluster_membership_count.js';
 import { Migration20261123190000_cluster_group_membership_count } from './Migration20261123190000_cluster_group_membership_count.js';
+import { Migration20261206215643_event_log } from './Migration20261206215643_event_log.js';
 
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
@@ -24,4 +25,5 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
     name: 'Migration20261123190000_cluster_group_membership_count',
     class: Migration20261123190000_cluster_group_membership_count,
   },
+  { name: 'Migration20261206215643_event_log', class: Migration20261206215643_event_log },
 ];

@@ -4,6 +4,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { draftVisibility } from '../auth/permissions.js';
 import type { Viewer } from '../auth/viewer.js';
 import { type Loaders, createLoaders } from '../loaders/loaders.js';
+import { type EventPublisher, noEventPublisher } from '../pubsub/event-publisher.js';
 import { Db } from '../repositories/db.js';
 
 /** Everything one request works with: its own EntityManager fork, loaders, id and viewer. */
@@ -15,6 +16,8 @@ export interface RequestContext {
   loaders: Loaders;
   /** Who is asking (from the request's API token); null for anonymous callers. */
   viewer: Viewer | null;
+  /** Where the events of this request's writes go after they commit. */
+  events: EventPublisher;
 }
 
 /** A fresh context: forked EntityManager (no shared identity map) and new DataLoaders. */
@@ -22,10 +25,18 @@ export function createRequestContext(
   orm: MikroORM,
   requestId: string = randomUUID(),
   viewer: Viewer | null = null,
+  events: EventPublisher = noEventPublisher,
 ): RequestContext {
   const em = orm.em.fork() as EntityManager;
   const db = new Db(em);
-  const ctx: RequestContext = { requestId, em, db, viewer, loaders: createLoaders(db, () => draftVisibility(ctx.viewer)) };
+  const ctx: RequestContext = {
+    requestId,
+    em,
+    db,
+    viewer,
+    events,
+    loaders: createLoaders(db, () => draftVisibility(ctx.viewer)),
+  };
   return ctx;
 }
 

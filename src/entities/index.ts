@@ -3,6 +3,7 @@ import { ApiTokenCluster } from './api-token-cluster.entity.js';
 import { ApiToken } from './api-token.entity.js';
 import { AuditEntry } from './audit-entry.entity.js';
 import { Announcement } from './announcement.entity.js';
+import { EventLogCluster, EventLogEntry, EventLogState } from './event-log.entity.js';
 import { ClusterLevelPeriod } from './cluster-level-period.entity.js';
 import { ClusterSector } from './cluster-sector.entity.js';
 import { Cluster } from './cluster.entity.js';
@@ -20,6 +21,9 @@ export {
   Cluster,
   ClusterLevelPeriod,
   ClusterSector,
+  EventLogCluster,
+  EventLogEntry,
+  EventLogState,
   Membership,
   Organization,
   PartnerInstitution,
@@ -40,4 +44,7 @@ export const ENTITIES = [
   ApiToken,
   ApiTokenCluster,
   AuditEntry,
+  EventLogEntry,
+  EventLogCluster,
+  EventLogState,
 ];

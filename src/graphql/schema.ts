@@ -7,6 +7,12 @@ import { AnnouncementResolver } from './resolvers/announcement.resolver.js';
 import { AuditResolver } from './resolvers/audit.resolver.js';
 import { ClusterMutationResolver } from './resolvers/cluster-mutation.resolver.js';
 import { ClusterResolver } from './resolvers/cluster.resolver.js';
+import {
+  AnnouncementEventResolver,
+  ClusterEventResolver,
+  EventResolver,
+  MembershipEventResolver,
+} from './resolvers/event.resolver.js';
 import { MembershipMutationResolver } from './resolvers/membership-mutation.resolver.js';
 import { OrganizationMutationResolver } from './resolvers/organization-mutation.resolver.js';
 import { MembershipResolver, OrganizationResolver } from './resolvers/organization.resolver.js';
@@ -22,6 +28,15 @@ import { Organization } from './types/organization.type.js';
 import { PartnerInstitution, Partnership } from './types/partner.type.js';
 
 export const SCHEMA_FILE = 'schema/schema.graphql';
+
+const unusedPubSub = {
+  publish(): void {
+    throw new Error('Events are published through the event log, not type-graphql.');
+  },
+  subscribe(): AsyncIterable<unknown> {
+    throw new Error('Subscriptions are served by the event multiplexer, not type-graphql.');
+  },
+};
 
 const typeNameOfRecord = (value: unknown): string | undefined => (value as { __typename?: string }).__typename;
 
@@ -44,11 +59,18 @@ export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
       MembershipMutationResolver,
       PartnerMutationResolver,
       AnnouncementMutationResolver,
+      EventResolver,
+      AnnouncementEventResolver,
+      ClusterEventResolver,
+      MembershipEventResolver,
     ],
     // Node implementors reachable only through node(id) must still be in the schema.
     orphanedTypes: [Cluster, Organization, Membership, PartnerInstitution, Partnership, Announcement],
     validate: false,
     emitSchemaFile: false,
+    // type-graphql insists on a PubSub once there are subscriptions; klynge's own multiplexer
+    // delivers them (src/graphql/subscriptions) from the event log, so this one is never used.
+    pubSub: unusedPubSub,
   });
   // Every record carries its GraphQL type name from the statement that read it, which is how the
   // interface (Node) and the union (SearchResult) tell their types apart. Set here rather than in
@@ -67,6 +89,10 @@ export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
   if (mutation)
     mutation.description =
       'Writes. Each needs an API token (`Authorization: Bearer …`), is one transaction, names the `version` it read, and is audited.';
+  const subscription = schema.getSubscriptionType();
+  if (subscription)
+    subscription.description =
+      'Live changes over graphql-ws (`graphql-transport-ws`) at /graphql: each event once, in order; `after` resumes without gaps.';
   return schema;
 }
 

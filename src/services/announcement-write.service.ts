@@ -14,6 +14,7 @@ import { fetchClustersById, fetchClustersBySlug } from '../repositories/cluster.
 import type { Db } from '../repositories/db.js';
 import type { AnnouncementRecord } from '../repositories/records.js';
 import { diffFields, recordAudit, recordCreation } from './audit.service.js';
+import { EventType, recordEvent } from './event-log.service.js';
 import { InputCheck } from './validation.js';
 import { assertVersion, forgetLoaded, inTransaction, touch, transactionDb } from './write.js';
 
@@ -201,6 +202,11 @@ export async function updateAnnouncement(ctx: RequestContext, input: UpdateAnnou
       await em.flush();
       if (clusters && changes.clusters) replaceMentions(em, announcement, mentions, wantedIds);
       recordAudit(em, viewer, { action: 'announcement.update', entityType: 'Announcement', entityId: announcement.id, changes });
+      // Drafts are nobody else's business; a published one's change is news. Both the clusters it
+      // mentioned and those it mentions now are concerned.
+      if (announcement.status === AnnouncementStatus.PUBLISHED) {
+        announcementEvent(em, 'UPDATED', announcement, [...target.clusterIds, ...wantedIds], Object.keys(changes));
+      }
       return announcement.id;
     },
     { uniqueConflict: slugRace(patch.slug) },
@@ -272,9 +278,28 @@ function changeStatus(
       entityId: announcement.id,
       changes: diffFields(before, { status: after.status, publishedAt: after.publishedAt?.toISOString() ?? null }),
     });
+    const kind = after.status === AnnouncementStatus.PUBLISHED ? 'PUBLISHED' : 'UNPUBLISHED';
+    announcementEvent(em, kind, announcement, clusterIds, ['status', 'publishedAt']);
     return announcement.id;
   });
 }
+
+/** Records an announcementChanged event of the write. */
+const announcementEvent = (
+  em: EntityManager,
+  kind: string,
+  announcement: Announcement,
+  clusterIds: number[],
+  changedFields: string[],
+) =>
+  recordEvent(em, {
+    type: EventType.ANNOUNCEMENT_CHANGED,
+    kind,
+    entityId: announcement.id,
+    clusterIds,
+    changedFields,
+    facets: { announcementKind: announcement.kind, language: announcement.language },
+  });
 
 interface WriteTarget {
   announcement: Announcement;

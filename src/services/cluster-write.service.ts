@@ -10,6 +10,7 @@ import { addDays } from '../lib/dates.js';
 import { conflict, notFound } from '../lib/errors.js';
 import type { ClusterRecord } from '../repositories/records.js';
 import { diffFields, recordAudit, recordCreation } from './audit.service.js';
+import { EventType, recordEvent } from './event-log.service.js';
 import { InputCheck, type KeyWhere, type SlugOrIdKey, describeKey } from './validation.js';
 import { assertVersion, forgetLoaded, inTransaction, touch } from './write.js';
 
@@ -197,6 +198,7 @@ export async function createCluster(ctx: RequestContext, input: CreateClusterInp
         { action: 'cluster.create', entityType: 'Cluster', entityId: cluster.id },
         snapshot(cluster, sectors),
       );
+      clusterEvent(em, 'CREATED', cluster.id, Object.keys(snapshot(cluster, sectors)));
       return cluster.id;
     },
     { uniqueConflict: slugRace(fields.slug) },
@@ -247,6 +249,7 @@ export async function updateCluster(ctx: RequestContext, input: UpdateClusterInp
       if (sectors && changes.sectors) replaceSectors(em, cluster, sectorRows, sectors);
       if (patch.admittedOn && first && first.fromDate === before.admittedOn) first.fromDate = patch.admittedOn;
       recordAudit(em, viewer, { action: 'cluster.update', entityType: 'Cluster', entityId: cluster.id, changes });
+      clusterEvent(em, 'UPDATED', cluster.id, Object.keys(changes));
       return cluster.id;
     },
     { uniqueConflict: slugRace(patch.slug) },
@@ -289,6 +292,8 @@ export async function changeClusterLevel(ctx: RequestContext, input: ChangeClust
       entityId: cluster.id,
       changes: diffFields({ level: previous.level, levelSince: previous.since }, { level, levelSince: on }),
     });
+    // Both levels: a subscriber to either level hears that the cluster left or joined it.
+    clusterEvent(em, 'LEVEL_CHANGED', cluster.id, ['level', 'levelHistory'], [previous.level, level]);
     return cluster.id;
   });
   return { cluster: await reload(ctx, id) };
@@ -321,10 +326,22 @@ export async function endCluster(ctx: RequestContext, input: EndClusterInput): P
       entityId: cluster.id,
       changes: diffFields({ status: ClusterStatus.ACTIVE, endedOn: null }, { status: ClusterStatus.ENDED, endedOn: on }),
     });
+    clusterEvent(em, 'ENDED', cluster.id, ['status', 'levelHistory']);
     return cluster.id;
   });
   return { cluster: await reload(ctx, id) };
 }
+
+/** Records a clusterChanged event of the write (its levels are the cluster's at commit unless given). */
+const clusterEvent = (em: EntityManager, kind: string, clusterId: number, changedFields: string[], levels?: ClusterLevel[]) =>
+  recordEvent(em, {
+    type: EventType.CLUSTER_CHANGED,
+    kind,
+    entityId: clusterId,
+    clusterIds: [clusterId],
+    changedFields,
+    facets: levels ? { levels } : undefined,
+  });
 
 /** A change taking effect `on` must fall after the first day of the current level period (or the admission). */
 function checkEffectiveDate(check: InputCheck, cluster: Cluster, current: ClusterLevelPeriod | undefined, on: string): void {

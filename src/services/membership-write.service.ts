@@ -14,6 +14,7 @@ import { fetchCurrentHost, fetchMembershipStays } from '../repositories/membersh
 import { fetchOrganizationsById, fetchOrganizationsByOrgNumber } from '../repositories/organization.repository.js';
 import type { MembershipRecord } from '../repositories/records.js';
 import { diffFields, recordAudit, recordCreation } from './audit.service.js';
+import { EventType, recordEvent } from './event-log.service.js';
 import { type ClusterKeyInput, checkClusterKey } from './cluster-write.service.js';
 import { InputCheck, describeKey } from './validation.js';
 import { assertVersion, forgetLoaded, inTransaction, touch, transactionDb } from './write.js';
@@ -111,6 +112,7 @@ export async function addMember(ctx: RequestContext, input: AddMemberInput): Pro
       });
       await em.flush();
       recordCreation(em, viewer, { action: 'membership.add', entityType: 'Membership', entityId: membership.id }, snapshot);
+      membershipEvent(em, 'ADDED', membership.id, cluster.id, orgNumber, ['role', 'joinedOn']);
       return membership.id;
     },
     {
@@ -157,6 +159,7 @@ export async function updateMembership(ctx: RequestContext, input: UpdateMembers
       entityId: membership.id,
       changes: diffFields({ role: before }, { role }),
     });
+    membershipEvent(em, 'UPDATED', membership.id, clusterId, await orgNumberOf(db, membership), ['role']);
     return membership.id;
   });
   return { membership: await reload(ctx, id) };
@@ -189,6 +192,9 @@ export async function endMembership(ctx: RequestContext, input: EndMembershipInp
       entityId: membership.id,
       changes: diffFields({ leftOn: null }, { leftOn }),
     });
+    membershipEvent(em, 'ENDED', membership.id, membership.cluster.id, await orgNumberOf(transactionDb(em), membership), [
+      'leftOn',
+    ]);
     return membership.id;
   });
   return { membership: await reload(ctx, id) };
@@ -221,6 +227,30 @@ async function assertNoOtherHost(db: Db, clusterId: number, clusterSlug: string)
     `${clusterSlug} has a HOST already (${organization?.name ?? `organization ${host.organizationId}`}); a cluster has one. Change or end that membership first.`,
     'input.role',
   );
+}
+
+/** Records a membershipChanged event of the write. */
+const membershipEvent = (
+  em: EntityManager,
+  kind: string,
+  membershipId: number,
+  clusterId: number,
+  orgNumber: string,
+  changedFields: string[],
+) =>
+  recordEvent(em, {
+    type: EventType.MEMBERSHIP_CHANGED,
+    kind,
+    entityId: membershipId,
+    clusterIds: [clusterId],
+    changedFields,
+    facets: { orgNumber },
+  });
+
+/** The membership's organisation number (as a plain row: a loaded entity would be rewritten on SQLite). */
+async function orgNumberOf(db: Db, membership: Membership): Promise<string> {
+  const [organization] = await fetchOrganizationsById(db, [membership.organization.id]);
+  return organization?.orgNumber ?? '';
 }
 
 /** The membership as the read API shows it, after the write. */

@@ -3,6 +3,8 @@ import type { EntityManager } from '@mikro-orm/knex';
 import { type RequestContext, resetLoaders } from '../context/request-context.js';
 import { type CodedError, conflict } from '../lib/errors.js';
 import { Db } from '../repositories/db.js';
+import type { EventRow } from '../repositories/event-log.repository.js';
+import { writeRecordedEvents } from './event-log.service.js';
 
 export interface WriteOptions {
   /**
@@ -14,7 +16,8 @@ export interface WriteOptions {
 
 /**
  * Runs one mutation as one transaction on a fresh identity map: everything it writes, its audit
- * entry included, commits together or not at all. A concurrent write that got in first (version
+ * entry and its events included, commits together or not at all; the events are published once
+ * it has committed. A concurrent write that got in first (version
  * moved on, unique value taken) is a CONFLICT. Afterwards the request's read caches are replaced,
  * so the payload (and any later mutation of the same request) reads what was written.
  */
@@ -23,8 +26,18 @@ export async function inTransaction<T>(
   work: (em: EntityManager) => Promise<T>,
   options: WriteOptions = {},
 ): Promise<T> {
+  let events: EventRow[] = [];
   try {
-    return await ctx.em.transactional((em) => work(em as EntityManager), { clear: true });
+    const result = await ctx.em.transactional(
+      async (em) => {
+        const value = await work(em as EntityManager);
+        events = await writeRecordedEvents(em as EntityManager);
+        return value;
+      },
+      { clear: true },
+    );
+    if (events.length > 0) ctx.events.publish(events);
+    return result;
   } catch (error) {
     if (error instanceof OptimisticLockError) {
       throw conflict('Another write changed this object at the same time; read it again and retry.', 'input.version');
