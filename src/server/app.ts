@@ -8,6 +8,7 @@ import type { GraphQLSchema } from 'graphql';
 import { type RequestContext, createRequestContext } from '../context/request-context.js';
 import { compiledExecution } from '../graphql/compiled-execution.js';
 import { errorLoggingPlugin, formatError } from '../graphql/plugins/errors.plugin.js';
+import type { EventPublisher } from '../pubsub/event-publisher.js';
 import { type KlyngePluginOptions, klyngePlugins, klyngeValidationRules } from '../graphql/plugins/index.js';
 import { authenticateRequest } from './authorization.js';
 import { graphiqlRouter } from './graphiql.js';
@@ -30,8 +31,10 @@ export function createApp(deps: {
   logger: Logger;
   /** Query limits and HTTP caching (defaults when absent). */
   limits?: KlyngePluginOptions;
+  /** Where committed writes' events go (the process's event stream). */
+  events?: EventPublisher;
 }): KlyngeApp {
-  const { orm, schema, logger, limits } = deps;
+  const { orm, schema, logger, limits, events } = deps;
   const app = express();
   app.disable('x-powered-by');
   const parseJson = express.json({ limit: '1mb' });
@@ -74,7 +77,10 @@ export function createApp(deps: {
       .executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: searchOf(req.url), body: req.body },
         context: () =>
-          authenticateRequest(createRequestContext(orm, clientRequestId(header('x-request-id'))), header('authorization')),
+          authenticateRequest(
+            createRequestContext(orm, clientRequestId(header('x-request-id')), null, events),
+            header('authorization'),
+          ),
       })
       .then(async (response) => {
         for (const [key, value] of response.headers) res.setHeader(key, value);

@@ -3,15 +3,28 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { AppConfig } from '../config/config.js';
 import { migrateDatabase, openDatabase } from '../db/database.js';
 import { seedDatabase } from '../db/seeder.js';
+import type { EntityManager } from '@mikro-orm/knex';
 import { buildKlyngeSchema } from '../graphql/schema.js';
-import { createApp } from './app.js';
+import { SubscriptionHub } from '../graphql/subscriptions/subscription-hub.js';
+import { RedisEventTransport } from '../pubsub/redis-event-transport.js';
+import { Db } from '../repositories/db.js';
+import { pruneEventsBefore } from '../repositories/event-log.repository.js';
+import { EventStream } from '../services/event-stream.service.js';
+import { GRAPHQL_PATH, createApp } from './app.js';
 import { type Logger, createLogger } from './logger.js';
+import { attachWebSockets } from './websocket.js';
 
 export interface RunningServer {
   url: string;
   orm: MikroORM;
+  /** The process's event stream and subscription hub (for tests and benchmarks to look into). */
+  events: EventStream;
+  subscriptions: SubscriptionHub;
   stop(): Promise<void>;
 }
+
+/** How often old events are pruned. */
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface StartOptions {
   /** Apply pending migrations first (default true). */
@@ -35,13 +48,45 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       if (result.seeded) logger.info({ counts: result.counts }, 'empty database seeded (with demo members)');
     }
     const schema = await buildKlyngeSchema();
-    const app = createApp({
-      orm,
-      schema,
-      logger,
-      limits: { maxQueryCost: config.maxQueryCost, cacheMaxAge: config.cacheMaxAge },
+    const limits = { maxQueryCost: config.maxQueryCost, cacheMaxAge: config.cacheMaxAge };
+    const transport = config.redisUrl ? new RedisEventTransport(config.redisUrl, config.redisPrefix, logger) : undefined;
+    const events = new EventStream(orm, { pollMs: config.events.pollMs, transport, logger });
+    await events.start();
+    logger.info(
+      transport
+        ? { redis: 'on' }
+        : { redis: 'off', note: 'REDIS_URL not set: subscribers of this instance hear other instances by polling the log' },
+      transport ? 'events travel between instances through Redis' : 'Redis is off',
+    );
+    const subscriptions = new SubscriptionHub(schema, orm, events, events, {
+      maxQueuedResults: config.websocket.maxQueuedResults,
+      maxBufferedBytes: config.websocket.maxBufferedBytes,
     });
+    const app = createApp({ orm, schema, logger, limits, events });
     await app.start();
+    const sockets = attachWebSockets({
+      httpServer: app.httpServer,
+      path: GRAPHQL_PATH,
+      schema,
+      orm,
+      hub: subscriptions,
+      events,
+      logger,
+      limits,
+      config: config.websocket,
+    });
+    const prune = async () => {
+      try {
+        const before = new Date(Date.now() - config.events.retentionDays * 24 * 60 * 60 * 1000);
+        const through = await pruneEventsBefore(new Db(orm.em.fork() as EntityManager), before);
+        if (through > 0) logger.info({ through, retentionDays: config.events.retentionDays }, 'old events pruned');
+      } catch (error) {
+        logger.warn({ err: error }, 'pruning old events failed; retrying in an hour');
+      }
+    };
+    await prune();
+    const pruning = setInterval(prune, PRUNE_INTERVAL_MS);
+    pruning.unref();
     await new Promise<void>((resolve, reject) => {
       app.httpServer.once('error', reject);
       app.httpServer.listen(config.port, config.host, resolve);
@@ -52,8 +97,14 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     return {
       url,
       orm,
+      events,
+      subscriptions,
       async stop() {
+        clearInterval(pruning);
+        await sockets.close();
+        subscriptions.close();
         await app.stop();
+        await events.stop();
         await orm.close(true);
       },
     };

@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AppConfig, parseDatabaseUrl } from '../../src/config/config.js';
+import {
+  type AppConfig,
+  type EventsConfig,
+  type WebSocketConfig,
+  defaultEventsConfig,
+  parseDatabaseUrl,
+} from '../../src/config/config.js';
 import { createLogger } from '../../src/server/logger.js';
 import { type RunningServer, startServer } from '../../src/server/server.js';
 import { TEST_DIALECT } from './database.js';
@@ -14,10 +20,13 @@ export interface TestServer extends RunningServer {
 /**
  * A real klynge server on a free port, as `npm start` runs it (migrate, seed, serve): on a
  * temporary SQLite file, or on a fresh PostgreSQL schema when DATABASE_URL names PostgreSQL.
- * `overrides` set what the environment would (MAX_QUERY_COST, CACHE_MAX_AGE).
+ * `overrides` set what the environment would (MAX_QUERY_COST, CACHE_MAX_AGE, the WS_* limits, ...).
  */
 export async function startTestServer(
-  overrides: Partial<Pick<AppConfig, 'maxQueryCost' | 'cacheMaxAge'>> = {},
+  overrides: Partial<Pick<AppConfig, 'maxQueryCost' | 'cacheMaxAge' | 'redisUrl' | 'redisPrefix'>> & {
+    events?: Partial<EventsConfig>;
+    websocket?: Partial<WebSocketConfig>;
+  } = {},
 ): Promise<TestServer> {
   let database: AppConfig['database'];
   let cleanup: () => Promise<void>;
@@ -41,7 +50,17 @@ export async function startTestServer(
     database = { dialect: 'sqlite', url: `file:${file}`, file };
     cleanup = () => rm(dir, { recursive: true, force: true });
   }
-  const config: AppConfig = { port: 0, host: '127.0.0.1', database, logLevel: 'silent', ...overrides };
+  const defaults = defaultEventsConfig();
+  const config: AppConfig = {
+    port: 0,
+    host: '127.0.0.1',
+    database,
+    logLevel: 'silent',
+    redisPrefix: `klynge-test-${process.pid}:`,
+    ...overrides,
+    events: { ...defaults.events, ...overrides.events },
+    websocket: { ...defaults.websocket, ...overrides.websocket },
+  };
   const server = await startServer(config, { logger: createLogger('silent') });
   return {
     ...server,

@@ -12,17 +12,14 @@ import {
   visit,
 } from 'graphql';
 import { type ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
+import { DEFAULT_MAX_QUERY_COST } from '../../config/defaults.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../lib/pagination.js';
 import { fieldsOf } from '../selections.js';
 
 /** `extensions.code` of an operation refused for its cost, depth or number of aliases. */
 export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
 
-/**
- * Room for two nested pages of 100 with a dozen values per item (an analyst's "every member of every
- * cluster" is ~90,000), but not for a third nested list of 15 or more under them.
- */
-export const DEFAULT_MAX_QUERY_COST = 150_000;
+export { DEFAULT_MAX_QUERY_COST };
 
 export interface QueryCostOptions {
   /** The highest cost an operation may have (default 150,000). */
