@@ -180,7 +180,7 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
             viewer: state.viewer,
             connection: {
               bufferedAmount: () => extra.socket.bufferedAmount,
-              close: (code, reason) => extra.socket.close(code, reason),
+              close: (code, reason) => closeSlowConsumer(extra.socket, code, reason),
             },
           });
           if (!(Symbol.asyncIterator in subscription)) return [...(subscription.errors ?? [])];
@@ -230,6 +230,20 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
       await serverCleanup.dispose();
     },
   };
+}
+
+/** How long a stalled socket gets to take its close frame before it is cut off. */
+const CLOSE_GRACE_MS = 10_000;
+
+/**
+ * Closes a socket whose reader has stalled: the close frame queues behind what it has not read, so
+ * the socket is cut off if it has not closed after a grace period; its buffers are freed either way.
+ */
+function closeSlowConsumer(socket: WebSocket, code: number, reason: string): void {
+  socket.close(code, reason);
+  const cutOff = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
+  cutOff.unref();
+  socket.once('close', () => clearTimeout(cutOff));
 }
 
 /** A query's or mutation's result with its errors in the API's shape. */

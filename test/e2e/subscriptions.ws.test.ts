@@ -5,11 +5,14 @@
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe as suite, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { systemViewer } from '../../src/auth/viewer.js';
+import { createRequestContext } from '../../src/context/request-context.js';
+import { listTokens, revokeToken } from '../../src/services/token.service.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
 import { TokenRole, issueToken } from '../helpers/tokens.js';
-import { type Subscription, describe as failureOf, sleep, subscribe, wsClient } from '../helpers/ws.js';
+import { type Subscription, sleep, subscribe, wsClient } from '../helpers/ws.js';
 
-/** Sends one operation over HTTP; fails the test on errors unless `allowErrors`. */
+/** Sends one operation over HTTP; fails the test on errors. */
 async function gql(server: TestServer, query: string, variables: Record<string, unknown> = {}, token?: string) {
   const response = await fetch(server.url, {
     method: 'POST',
@@ -207,5 +210,288 @@ suite('announcementChanged and draft visibility', () => {
     await sleep(200);
     expect(policyOnly.results).toEqual([]);
     expect(english.results).toEqual([]);
+    for (const s of [anonymous, asAdmin, policyOnly, english]) s.unsubscribe();
+    await subscribers(0);
+  });
+});
+
+/** Positions of the cluster events after `after`, as Query.events lists them (the log's truth). */
+async function clusterPositionsAfter(after: string): Promise<string[]> {
+  const positions: string[] = [];
+  let cursor = after;
+  for (;;) {
+    const { events } = await gql(
+      server,
+      `query ($after: String) { events(first: 100, after: $after, filter: { types: [CLUSTER_CHANGED] }) { edges { cursor } pageInfo { hasNextPage endCursor } } }`,
+      { after: cursor },
+    );
+    positions.push(...events.edges.map((e: { cursor: string }) => e.cursor));
+    if (!events.pageInfo.hasNextPage) return positions;
+    cursor = events.pageInfo.endCursor;
+  }
+}
+
+suite('resuming with after', () => {
+  it('sends every matching event after the position, in order, then live ones', async () => {
+    const live = subscribe(client(), CLUSTER_CHANGED);
+    await subscribers(1);
+    await renameCluster('gce-node', 'GCE NODE 1');
+    const [first] = await live.received(1);
+    const position = first.data.clusterChanged.position as string;
+    live.unsubscribe();
+    await subscribers(0);
+
+    await renameCluster('gce-node', 'GCE NODE 2');
+    await renameCluster('nce-eyde', 'NCE Eyde 2');
+    await renameCluster('gce-node', 'GCE NODE 3');
+    const resumed = subscribe(client(), CLUSTER_CHANGED, { after: position, filter: { clusters: ['gce-node'] } });
+    const replayed = await resumed.received(2);
+    expect(replayed.map((r) => r.data.clusterChanged.cluster.name)).toEqual(['GCE NODE 3', 'GCE NODE 3']);
+    expect(replayed.map((r) => r.data.clusterChanged.changedFields)).toEqual([['name'], ['name']]);
+    await renameCluster('gce-node', 'GCE NODE 4');
+    const all = await resumed.received(3);
+    expect(all[2].data.clusterChanged.cluster.name).toBe('GCE NODE 4');
+    const positions = all.map((r) => r.data.clusterChanged.position);
+    expect([...positions].sort()).toEqual(positions);
+    expect(new Set(positions).size).toBe(3);
+    resumed.unsubscribe();
+    await subscribers(0);
+  });
+
+  it('loses and repeats nothing at the seam between replay and live events, under concurrent writes', async () => {
+    for (const resumeAfter of [0, 4, 9]) {
+      const marker = subscribe(client(), CLUSTER_CHANGED);
+      await subscribers(1);
+      await renameCluster('gce-subsea', `Seam ${resumeAfter} start`);
+      const [start] = await marker.received(1);
+      marker.unsubscribe();
+      await subscribers(0);
+      const position = start.data.clusterChanged.position as string;
+
+      let resumed: Subscription | undefined;
+      for (let i = 0; i < 12; i++) {
+        if (i === resumeAfter) resumed = subscribe(client(), CLUSTER_CHANGED, { after: position });
+        // Writes keep coming while the subscriber replays and joins the live stream.
+        await renameCluster(i % 2 ? 'gce-subsea' : 'nce-eyde', `Seam ${resumeAfter} write ${i}`);
+      }
+      const expected = await clusterPositionsAfter(position);
+      expect(expected.length).toBe(12);
+      const got = await (resumed as Subscription).received(12);
+      await sleep(100);
+      expect(got.map((r) => r.data.clusterChanged.position)).toEqual(expected);
+      (resumed as Subscription).unsubscribe();
+      await subscribers(0);
+    }
+  });
+});
+
+suite('one execution per group of equal subscribers', () => {
+  it('executes an event once for 60 subscribers of the same operation over 6 connections, and once per visibility', async () => {
+    const connections = Array.from({ length: 6 }, () => client());
+    const subs = connections.flatMap((c) =>
+      Array.from({ length: 10 }, () => subscribe(c, CLUSTER_CHANGED, { filter: { clusters: ['gce-subsea'] } })),
+    );
+    const adminSub = subscribe(client(admin), CLUSTER_CHANGED, { filter: { clusters: ['gce-subsea'] } });
+    await subscribers(61);
+    expect(server.subscriptions.groupCount).toBe(2);
+    const before = server.subscriptions.executions;
+    await renameCluster('gce-subsea', 'Multiplexed');
+    await Promise.all([...subs, adminSub].map((s) => s.received(1)));
+    expect(server.subscriptions.executions - before).toBe(2);
+    expect(new Set(subs.map((s) => JSON.stringify(s.results[0]))).size).toBe(1);
+    for (const s of [...subs, adminSub]) s.unsubscribe();
+    await subscribers(0);
+    expect(server.subscriptions.groupCount).toBe(0);
+  });
+});
+
+/** A raw graphql-transport-ws socket, for the protocol's edges. */
+function rawSocket(url: string): Promise<{ ws: WebSocket; messages: any[]; closed: Promise<{ code: number; reason: string }> }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    const messages: any[] = [];
+    const closed = new Promise<{ code: number; reason: string }>((done) =>
+      ws.on('close', (code, reason) => done({ code, reason: reason.toString() })),
+    );
+    ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
+    ws.once('open', () => resolve({ ws, messages, closed }));
+    ws.once('error', reject);
+  });
+}
+
+const until = async (check: () => boolean, ms = 3000) => {
+  for (let waited = 0; !check(); waited += 10) {
+    if (waited > ms) throw new Error('timed out');
+    await sleep(10);
+  }
+};
+
+suite('the graphql-transport-ws protocol', () => {
+  it('closes with 4401 for a subscribe before the ack, 4408 without an init, 4400 for a bad message, 4409 for a duplicate id', async () => {
+    const early = await rawSocket(server.url);
+    early.ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: CLUSTER_CHANGED } }));
+    expect((await early.closed).code).toBe(4401);
+
+    const silent = await rawSocket(server.url);
+    expect((await silent.closed).code).toBe(4408);
+
+    const garbage = await rawSocket(server.url);
+    garbage.ws.send(JSON.stringify({ type: 'connection_init' }));
+    await until(() => garbage.messages.some((m) => m.type === 'connection_ack'));
+    garbage.ws.send('{"type":"nonsense"');
+    expect((await garbage.closed).code).toBe(4400);
+
+    const twice = await rawSocket(server.url);
+    twice.ws.send(JSON.stringify({ type: 'connection_init' }));
+    await until(() => twice.messages.some((m) => m.type === 'connection_ack'));
+    twice.ws.send(JSON.stringify({ id: 'a', type: 'subscribe', payload: { query: CLUSTER_CHANGED } }));
+    twice.ws.send(JSON.stringify({ id: 'a', type: 'subscribe', payload: { query: CLUSTER_CHANGED } }));
+    expect((await twice.closed).code).toBe(4409);
+  });
+
+  it('refuses a malformed or unknown token with 4403', async () => {
+    for (const authorization of ['Bearer klynge_not-a-real-token', 'Basic abc']) {
+      const socket = await rawSocket(server.url);
+      socket.ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization } }));
+      expect((await socket.closed).code).toBe(4403);
+    }
+  });
+
+  it('closes the sockets of a token when it is revoked', async () => {
+    const token = await issueToken(server, TokenRole.READER, ['gce-subsea'], 'soon revoked');
+    const socket = await rawSocket(server.url);
+    socket.ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+    await until(() => socket.messages.some((m) => m.type === 'connection_ack'));
+    socket.ws.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query: CLUSTER_CHANGED } }));
+    await gql(server, '{ viewer { name } }', {}, token);
+    const system = () => createRequestContext(server.orm, undefined, systemViewer('test'));
+    const id = (await listTokens(system())).find((t) => t.name === 'soon revoked')?.id as number;
+    await revokeToken(system(), id);
+    const closed = await Promise.race([socket.closed, sleep(4000).then(() => ({ code: 0, reason: 'still open' }))]);
+    expect(closed).toEqual({ code: 4403, reason: 'The API token has been revoked' });
+  });
+
+  it('applies the depth, alias and cost limits to operations over the socket', async () => {
+    const c = client();
+    const deep = subscribe(
+      c,
+      `subscription { membershipChanged { membership { organization { memberships { nodes { cluster { members { nodes { organization { memberships { nodes { cluster { name } } } } } } } } } } } } }`,
+    );
+    const aliases = subscribe(
+      c,
+      `subscription { clusterChanged { ${Array.from({ length: 31 }, (_, i) => `a${i}: position`).join(' ')} } }`,
+    );
+    const costly = subscribe(
+      c,
+      `subscription { clusterChanged { cluster { members(first: 100) { nodes { organization { memberships(first: 100) { nodes { cluster { members(first: 100) { nodes { role } } } } } } } } } } }`,
+    );
+    const query = subscribe(c, `{ cluster(slug: "gce-subsea") { slug } }`);
+    await Promise.all([deep.ended(), aliases.ended(), costly.ended(), query.ended()]);
+    for (const refused of [deep, aliases, costly]) {
+      expect((refused.failure as any[])[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+    }
+    expect((costly.failure as any[])[0].extensions).toMatchObject({ maxCost: 150_000 });
+    // Queries work over the socket too, as graphql-ws clients expect.
+    expect(query.results).toEqual([{ data: { cluster: { slug: 'gce-subsea' } } }]);
+  });
+});
+
+suite('caps and slow consumers', () => {
+  let capped: TestServer;
+  let token: string;
+
+  beforeAll(async () => {
+    capped = await startTestServer({
+      websocket: {
+        maxSubscriptionsPerConnection: 2,
+        maxConnectionsPerToken: 2,
+        maxConnectionsPerAddress: 5,
+        maxQueuedResults: 2,
+        maxBufferedBytes: 64 * 1024,
+        initTimeoutMs: 2000,
+      },
+    });
+    token = await issueToken(capped, TokenRole.ADMIN);
+  });
+  afterAll(() => capped?.stop());
+
+  const open = async (authorization?: string) => {
+    const socket = await rawSocket(capped.url);
+    socket.ws.send(JSON.stringify({ type: 'connection_init', payload: authorization ? { authorization } : {} }));
+    await until(() => socket.messages.some((m) => m.type === 'connection_ack') || socket.ws.readyState !== WebSocket.OPEN);
+    return socket;
+  };
+
+  it('caps subscriptions per connection, connections per token and per address', async () => {
+    const first = await open();
+    for (const id of ['1', '2', '3'])
+      first.ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query: CLUSTER_CHANGED } }));
+    await until(() => first.messages.some((m) => m.id === '3' && m.type === 'error'));
+    expect(first.messages.find((m) => m.id === '3').payload[0].extensions.code).toBe('TOO_MANY_SUBSCRIPTIONS');
+    expect(first.messages.some((m) => (m.id === '1' || m.id === '2') && m.type === 'error')).toBe(false);
+
+    const a = await open(`Bearer ${token}`);
+    const b = await open(`Bearer ${token}`);
+    const c = await rawSocket(capped.url);
+    c.ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+    expect((await c.closed).code).toBe(4429);
+    expect(a.ws.readyState).toBe(WebSocket.OPEN);
+    expect(b.ws.readyState).toBe(WebSocket.OPEN);
+
+    // first, a, b, and two more reach the address's cap of 5; the sixth is refused at the upgrade.
+    const more = [await rawSocket(capped.url), await rawSocket(capped.url)];
+    const refused = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(capped.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+      ws.on('error', () => {});
+    });
+    expect(refused).toBe(429);
+    for (const s of [first, a, b, ...more]) s.ws.close();
+    await until(() => capped.subscriptions.subscriberCount === 0);
+  });
+
+  it('disconnects a subscriber that stops reading, instead of buffering for it without bound', async () => {
+    const created = await gql(
+      capped,
+      `mutation ($body: String!) { createAnnouncement(input: { slug: "big", title: "Big", body: $body, language: en, kind: NEWS, clusters: ["gce-subsea"] }) { announcement { id version } } }`,
+      { body: 'x'.repeat(100_000) },
+      token,
+    );
+    let { id, version } = created.createAnnouncement.announcement;
+    await gql(
+      capped,
+      `mutation ($id: ID!, $v: Int!) { publishAnnouncement(input: { id: $id, version: $v }) { announcement { version } } }`,
+      { id, v: version },
+      token,
+    );
+    version += 1;
+    const reader = await open();
+    const fields = Array.from({ length: 20 }, (_, i) => `b${i}: body`).join(' ');
+    reader.ws.send(
+      JSON.stringify({
+        id: 'big',
+        type: 'subscribe',
+        payload: { query: `subscription { announcementChanged { announcement { ${fields} } } }` },
+      }),
+    );
+    await until(() => capped.subscriptions.subscriberCount === 1);
+    // The client stops reading its socket: the kernel's buffers fill, then the server's.
+    (reader.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    for (let i = 0; i < 8 && capped.subscriptions.subscriberCount > 0; i++) {
+      const updated = await gql(
+        capped,
+        `mutation ($id: ID!, $v: Int!, $t: String!) { updateAnnouncement(input: { id: $id, version: $v, title: $t }) { announcement { version } } }`,
+        { id, v: version, t: `Big ${i}` },
+        token,
+      );
+      version = updated.updateAnnouncement.announcement.version;
+      await sleep(50);
+    }
+    await until(() => capped.subscriptions.subscriberCount === 0, 5000);
+    (reader.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    const closed = await reader.closed;
+    expect(closed.code).toBe(1008);
+    expect(closed.reason).toMatch(/Slow consumer/);
   });
 });

@@ -243,7 +243,7 @@ export class SubscriptionHub {
   async subscribe(request: SubscribeRequest): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
     try {
       const operation = getOperationAST(request.document, request.operationName ?? undefined);
-      if (!operation || operation.operation !== 'subscription') throw new GraphQLError('Not a subscription operation.');
+      if (operation?.operation !== 'subscription') throw new GraphQLError('Not a subscription operation.');
       const field = rootField(operation);
       const type = SUBSCRIPTION_FIELDS[field.name.value];
       const fieldDef = this.schema.getSubscriptionType()?.getFields()[field.name.value];
