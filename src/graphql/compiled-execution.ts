@@ -31,7 +31,17 @@ const OPERATIONS_PER_DOCUMENT = 16;
  */
 export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
   const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery>>();
-  const executor: GatewayExecutor = async ({ document, operationName, request, context }) => {
+  const executor: GatewayExecutor = async ({ document, operation, operationName, request, context }) => {
+    if (operation.operation === 'subscription') {
+      return {
+        errors: [
+          new GraphQLError(
+            'Subscriptions are served over WebSocket (graphql-ws, subprotocol graphql-transport-ws) at this same /graphql URL, not over HTTP.',
+            { nodes: [operation], extensions: { code: 'BAD_REQUEST' } },
+          ),
+        ],
+      };
+    }
     let operations = compiled.get(document);
     if (!operations) {
       operations = new Map();

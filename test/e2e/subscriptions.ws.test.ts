@@ -349,6 +349,33 @@ suite('the graphql-transport-ws protocol', () => {
     expect((await twice.closed).code).toBe(4409);
   });
 
+  it('pings open connections to keep them alive', async () => {
+    const pinged = await startTestServer({ websocket: { keepAliveSeconds: 1 } });
+    try {
+      const socket = await rawSocket(pinged.url);
+      socket.ws.send(JSON.stringify({ type: 'connection_init' }));
+      const ping = await Promise.race([
+        new Promise<string>((resolve) => socket.ws.once('ping', () => resolve('ping'))),
+        sleep(3000).then(() => 'no ping'),
+      ]);
+      expect(ping).toBe('ping');
+      socket.ws.close();
+    } finally {
+      await pinged.stop();
+    }
+  });
+
+  it('answers a subscription sent over HTTP with a pointer to the WebSocket', async () => {
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'subscription { clusterChanged { position } }' }),
+    });
+    const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(body.errors[0].message).toMatch(/WebSocket/);
+  });
+
   it('refuses a malformed or unknown token with 4403', async () => {
     for (const authorization of ['Bearer klynge_not-a-real-token', 'Basic abc']) {
       const socket = await rawSocket(server.url);
