@@ -32,7 +32,7 @@ const OPERATIONS_PER_DOCUMENT = 16;
 export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
   const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery>>();
   const executor: GatewayExecutor = async ({ document, operation, operationName, request, context }) => {
-    if (operation.operation === 'subscription') {
+    if (operation?.operation === 'subscription') {
       return {
         errors: [
           new GraphQLError(

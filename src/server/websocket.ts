@@ -139,7 +139,7 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
         if (Object.keys(ctx.subscriptions).length > config.maxSubscriptionsPerConnection) {
           return [
             errorOf(
-              'TOO_MANY_SUBSCRIPTIONS',
+              ErrorCode.TOO_MANY_SUBSCRIPTIONS,
               `A connection may hold at most ${config.maxSubscriptionsPerConnection} operations at once; complete one first or open another connection.`,
               { maxSubscriptions: config.maxSubscriptionsPerConnection },
             ),
