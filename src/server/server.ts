@@ -10,7 +10,7 @@ import { RedisEventTransport } from '../pubsub/redis-event-transport.js';
 import { Db } from '../repositories/db.js';
 import { pruneEventsBefore } from '../repositories/event-log.repository.js';
 import { EventStream } from '../services/event-stream.service.js';
-import { GRAPHQL_PATH, createApp } from './app.js';
+import { GRAPHQL_PATH, type Readiness, answers, createApp } from './app.js';
 import { type Logger, createLogger } from './logger.js';
 import { attachWebSockets } from './websocket.js';
 
@@ -62,7 +62,19 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       maxQueuedResults: config.websocket.maxQueuedResults,
       maxBufferedBytes: config.websocket.maxBufferedBytes,
     });
-    const app = createApp({ orm, schema, logger, limits, events });
+    let stopping = false;
+    const readiness = async (): Promise<Readiness> => {
+      if (stopping) return { ready: false, checks: { server: 'shutting down' } };
+      const [database, redis] = await Promise.all([
+        answers(() => orm.em.fork().getConnection().execute('select 1')),
+        transport ? answers(() => transport.ping()) : Promise.resolve(null),
+      ]);
+      return {
+        ready: database && redis !== false,
+        checks: { database: database ? 'ok' : 'unavailable', redis: redis === null ? 'off' : redis ? 'ok' : 'unavailable' },
+      };
+    };
+    const app = createApp({ orm, schema, logger, limits, events, readiness });
     await app.start();
     const sockets = attachWebSockets({
       httpServer: app.httpServer,
@@ -100,6 +112,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       events,
       subscriptions,
       async stop() {
+        // Load balancers polling /readyz stop sending traffic while in-flight requests finish.
+        stopping = true;
         clearInterval(pruning);
         await sockets.close();
         subscriptions.close();
