@@ -55,15 +55,12 @@ export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
     orphanedTypes: [Cluster, Organization, Membership, PartnerInstitution, Partnership, Announcement],
     validate: false,
     emitSchemaFile: false,
-    // The `@key` directives are for the subgraph's SDL only; type-graphql need not check them.
-    skipCheck: true,
   });
   const schema = toSubgraphSchema(built);
   // Every record carries its GraphQL type name from the statement that read it, which is how the
   // interface (Node) and the unions (SearchResult, federation's _Entity) tell their types apart.
-  // Set here rather than in
-  // the decorators: type-graphql wraps a resolveType in an async function, and graphql-jit needs the
-  // type name synchronously.
+  // Set here rather than in the decorators: type-graphql wraps a resolveType in an async function,
+  // and graphql-jit needs the type name synchronously.
   for (const type of Object.values(schema.getTypeMap())) {
     if (isAbstractType(type) && !type.name.startsWith('__')) type.resolveType = typeNameOfRecord;
   }
