@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_CACHE_MAX_AGE, DEFAULT_MAX_QUERY_COST } from './defaults.js';
+import { DEFAULT_CACHE_MAX_AGE, DEFAULT_MAX_QUERY_COST, DEFAULT_QUERY_TIMEOUT_MS } from './defaults.js';
 
 /** The database the API runs on, parsed from DATABASE_URL. */
 export type DatabaseConfig =
@@ -15,6 +15,8 @@ export interface AppConfig {
   maxQueryCost?: number;
   /** Seconds a successful query may be cached publicly, 0 for no-store (CACHE_MAX_AGE); the plugin's default when absent. */
   cacheMaxAge?: number;
+  /** Milliseconds one operation may run (QUERY_TIMEOUT_MS); its PostgreSQL statements are cancelled past it. */
+  queryTimeoutMs?: number;
   /** Redis (REDIS_URL), for delivering events across instances; absent, each instance works alone. */
   redisUrl?: string;
   /** Prefix of klynge's Redis channels and keys (REDIS_PREFIX): deployments sharing a Redis need their own. */
@@ -83,6 +85,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   MAX_QUERY_COST: z.coerce.number().int().min(1).default(DEFAULT_MAX_QUERY_COST),
   CACHE_MAX_AGE: z.coerce.number().int().min(0).max(31_536_000).default(DEFAULT_CACHE_MAX_AGE),
+  QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_QUERY_TIMEOUT_MS),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be redis://… or rediss://…')
@@ -121,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const { PORT, HOST, DATABASE_URL, LOG_LEVEL, MAX_QUERY_COST, CACHE_MAX_AGE } = parsed.data;
   const env_ = parsed.data;
   return {
+    queryTimeoutMs: env_.QUERY_TIMEOUT_MS,
     redisUrl: env_.REDIS_URL,
     redisPrefix: env_.REDIS_PREFIX,
     events: { retentionDays: env_.EVENT_RETENTION_DAYS, pollMs: env_.EVENT_POLL_MS },

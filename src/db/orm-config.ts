@@ -18,6 +18,11 @@ export interface OrmConfigOptions {
   onQuery?: (sql: string) => void;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /**
+   * PostgreSQL's statement_timeout for the pool's connections: a statement running longer is
+   * cancelled by the server and its connection goes back to the pool. Not for migrations.
+   */
+  statementTimeoutMs?: number;
 }
 
 const migrationsFor = (dialect: DatabaseConfig['dialect']): MigrationObject[] =>
@@ -50,6 +55,10 @@ export function createOrmOptions(database: DatabaseConfig, options: OrmConfigOpt
   }
   const url = new URL(database.url);
   url.searchParams.delete('schema');
+  const settings = [
+    ...(database.schema ? [`-c search_path=${database.schema}`] : []),
+    ...(options.statementTimeoutMs ? [`-c statement_timeout=${Math.round(options.statementTimeoutMs)}`] : []),
+  ];
   return {
     ...common,
     driver: PostgreSqlDriver,
@@ -58,6 +67,6 @@ export function createOrmOptions(database: DatabaseConfig, options: OrmConfigOpt
     pool: { min: 0, max: options.poolSize ?? 10 },
     // MikroORM keeps only host, port, user, password and database of clientUrl, so the search path
     // (which the hand-written migrations and raw reads rely on) goes to the pg client directly.
-    ...(database.schema ? { driverOptions: { connection: { options: `-c search_path=${database.schema}` } } } : {}),
+    ...(settings.length ? { driverOptions: { connection: { options: settings.join(' ') } } } : {}),
   } as Options;
 }

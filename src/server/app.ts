@@ -33,6 +33,8 @@ export function createApp(deps: {
   limits?: KlyngePluginOptions;
   /** Where committed writes' events go (the process's event stream). */
   events?: EventPublisher;
+  /** Milliseconds one operation may run (QUERY_TIMEOUT_MS); none when absent. */
+  queryTimeoutMs?: number;
   /** What /readyz reports (the database alone when absent). */
   readiness?: () => Promise<Readiness>;
 }): KlyngeApp {
@@ -51,7 +53,7 @@ export function createApp(deps: {
   });
 
   const apollo = new ApolloServer<RequestContext>({
-    gateway: compiledExecution(schema),
+    gateway: compiledExecution(schema, { timeoutMs: deps.queryTimeoutMs }),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,

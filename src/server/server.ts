@@ -37,9 +37,21 @@ export interface StartOptions {
 /** Opens the database, migrates and seeds it when asked, and serves HTTP on the configured port. */
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const orm = await openDatabase(config.database);
+  // Migrations may run long (backfills): on PostgreSQL they get a connection of their own, without
+  // the statement timeout that the serving pool has.
+  const timed = config.database.dialect === 'postgresql' && config.queryTimeoutMs !== undefined;
+  if (timed && (options.migrate ?? true)) {
+    const migrator = await openDatabase(config.database);
+    try {
+      const applied = await migrateDatabase(migrator);
+      if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    } finally {
+      await migrator.close(true);
+    }
+  }
+  const orm = await openDatabase(config.database, { statementTimeoutMs: timed ? config.queryTimeoutMs : undefined });
   try {
-    if (options.migrate ?? true) {
+    if (!timed && (options.migrate ?? true)) {
       const applied = await migrateDatabase(orm);
       if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     }
@@ -74,7 +86,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         checks: { database: database ? 'ok' : 'unavailable', redis: redis === null ? 'off' : redis ? 'ok' : 'unavailable' },
       };
     };
-    const app = createApp({ orm, schema, logger, limits, events, readiness });
+    const app = createApp({ orm, schema, logger, limits, events, readiness, queryTimeoutMs: config.queryTimeoutMs });
     await app.start();
     const sockets = attachWebSockets({
       httpServer: app.httpServer,

@@ -23,7 +23,7 @@ export interface TestServer extends RunningServer {
  * `overrides` set what the environment would (MAX_QUERY_COST, CACHE_MAX_AGE, the WS_* limits, ...).
  */
 export async function startTestServer(
-  overrides: Partial<Pick<AppConfig, 'maxQueryCost' | 'cacheMaxAge' | 'redisUrl' | 'redisPrefix'>> & {
+  overrides: Partial<Pick<AppConfig, 'maxQueryCost' | 'cacheMaxAge' | 'redisUrl' | 'redisPrefix' | 'queryTimeoutMs'>> & {
     events?: Partial<EventsConfig>;
     websocket?: Partial<WebSocketConfig>;
   } = {},
