@@ -133,7 +133,20 @@ function graphiqlHtml(endpoint: string): string {
     const query = new URLSearchParams(location.search).get('query') || ${scriptJson(EXAMPLE_QUERY)};
     const examples = [...${scriptJson(MORE_EXAMPLES)}, ${scriptJson(SUBSCRIPTION_EXAMPLE)}];
     const defaultTabs = [{ query }, ...examples.map((example) => ({ query: example }))];
-    YogaGraphiQL.renderYogaGraphiQL(document.getElementById('graphiql'), { ...options, query, defaultTabs });
+    // GraphiQL sends the Headers pane with HTTP requests only; a token for subscriptions travels in
+    // graphql-ws's connection_init. So an "Authorization" there goes into connection_init too, read
+    // from where GraphiQL keeps the active tab's headers when a socket opens (it stays open while
+    // any subscription runs).
+    const connectionParams = () => {
+      try {
+        const headers = JSON.parse(localStorage.getItem('graphiql:headers') || '{}');
+        const found = Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization');
+        return typeof found?.[1] === 'string' ? { authorization: found[1] } : {};
+      } catch {
+        return {};
+      }
+    };
+    YogaGraphiQL.renderYogaGraphiQL(document.getElementById('graphiql'), { ...options, query, defaultTabs, connectionParams });
   </script>
 </body>
 </html>`;

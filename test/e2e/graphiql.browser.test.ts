@@ -160,6 +160,51 @@ describe.skipIf(!hasChromium)('GraphiQL in a real browser (offline)', () => {
     await expect.poll(() => textOf(page.locator('.graphiql-response')), { timeout: 15_000 }).toContain('GCE Subsea');
   }, 60_000);
 
+  it("opens a subscription's socket with the token in the Headers pane (and sees what the token may see)", async () => {
+    const admin = await issueToken(server, TokenRole.ADMIN);
+    const created = await post(
+      server,
+      `mutation { createAnnouncement(input: { slug: "graphiql-live", title: "Direkte", body: "Tekst.", language: nb, kind: NEWS, clusters: ["gce-subsea"] }) { announcement { id version } } }`,
+      {},
+      admin,
+    );
+    const { id, version } = created.data.createAnnouncement.announcement;
+    const published = await post(
+      server,
+      `mutation ($id: ID!, $v: Int!) { publishAnnouncement(input: { id: $id, version: $v }) { announcement { version } } }`,
+      { id, v: version },
+      admin,
+    );
+    expect(published.errors).toBeUndefined();
+
+    const subscription = 'subscription Drafts { announcementChanged { kind announcement { slug status } } }';
+    await page.goto(`${server.url}?query=${encodeURIComponent(subscription)}`);
+    const editor = page.locator('.graphiql-query-editor');
+    await expect.poll(() => textOf(editor), { timeout: 30_000 }).toContain('subscription Drafts');
+    await page.locator('button[data-name="headers"]').click();
+    await page.locator('section.graphiql-editor-tool .graphiql-editor:not(.hidden)').click();
+    await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${admin}` }));
+    // GraphiQL stores the pane's text after half a second; the socket takes the token from there.
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('graphiql:headers')), { timeout: 15_000 }).toContain(admin);
+    const execute = page.locator('button.graphiql-execute-button');
+    await execute.click();
+    await expect.poll(() => server.subscriptions.subscriberCount, { timeout: 15_000 }).toBe(1);
+
+    // Back to a draft: anonymous subscribers get `announcement: null`, an ADMIN the draft.
+    const unpublished = await post(
+      server,
+      `mutation ($id: ID!, $v: Int!) { unpublishAnnouncement(input: { id: $id, version: $v }) { announcement { version } } }`,
+      { id, v: version + 1 },
+      admin,
+    );
+    expect(unpublished.errors).toBeUndefined();
+    const result = page.locator('.graphiql-response');
+    await expect.poll(() => textOf(result), { timeout: 15_000 }).toContain('UNPUBLISHED');
+    expect(await textOf(result)).toMatch(/"announcement":\s*\{\s*"slug":\s*"graphiql-live",\s*"status":\s*"DRAFT"/);
+    await execute.click();
+    await expect.poll(() => server.subscriptions.subscriberCount, { timeout: 15_000 }).toBe(0);
+  }, 90_000);
+
   it('fetched nothing from anywhere but klynge', () => {
     const foreign = requests.filter((url) => !isLocal(url, server.origin));
     expect(foreign).toEqual([]);
