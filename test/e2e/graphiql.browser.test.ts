@@ -130,7 +130,7 @@ describe.skipIf(!hasChromium)('GraphiQL in a real browser (offline)', () => {
           await first.click();
           return textOf(editor);
         },
-        { timeout: 15_000, intervals: [250] },
+        { timeout: 15_000, interval: 250 },
       )
       .toContain('query ClustersByLevel');
   }, 90_000);
@@ -185,7 +185,9 @@ describe.skipIf(!hasChromium)('GraphiQL in a real browser (offline)', () => {
     await page.locator('section.graphiql-editor-tool .graphiql-editor:not(.hidden)').click();
     await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${admin}` }));
     // GraphiQL stores the pane's text after half a second; the socket takes the token from there.
-    await expect.poll(() => page.evaluate(() => localStorage.getItem('graphiql:headers')), { timeout: 15_000 }).toContain(admin);
+    await expect
+      .poll(() => page.evaluate<string | null>("localStorage.getItem('graphiql:headers')"), { timeout: 15_000 })
+      .toContain(admin);
     const execute = page.locator('button.graphiql-execute-button');
     await execute.click();
     await expect.poll(() => server.subscriptions.subscriberCount, { timeout: 15_000 }).toBe(1);
