@@ -16,7 +16,38 @@ export interface AppConfig {
   maxQueryCost?: number;
   /** Seconds a successful query may be cached publicly, 0 for no-store (CACHE_MAX_AGE); the plugin's default when absent. */
   cacheMaxAge?: number;
+  /** The company register (Enhetsregisteret); absent means switched off. */
+  registry?: RegistryConfig;
+  /** Redis (REDIS_URL), shared by instances: the register's cache lives there too when set. */
+  redisUrl?: string;
 }
+
+/** How klynge reads the company register (REGISTRY_* variables). */
+export interface RegistryConfig {
+  /** False: no outside calls; `Organization.registry` answers REGISTRY_UNAVAILABLE. */
+  enabled: boolean;
+  /** Base URL of the register's API (without a trailing slash). */
+  url: string;
+  /** Upper bound of one lookup in milliseconds, its retries included. */
+  timeoutMs: number;
+  /** How long a found unit is kept, in seconds. */
+  hitTtlSeconds: number;
+  /** How long "the register does not know this number" is kept, in seconds. */
+  missTtlSeconds: number;
+  /** Most units kept in the in-process cache. */
+  cacheMaxEntries: number;
+}
+
+/** The public register's API (Brønnøysund Enhetsregisteret, open data, no key). */
+export const DEFAULT_REGISTRY_URL = 'https://data.brreg.no/enhetsregisteret/api';
+export const DEFAULT_REGISTRY: RegistryConfig = {
+  enabled: true,
+  url: DEFAULT_REGISTRY_URL,
+  timeoutMs: 3_000,
+  hitTtlSeconds: 24 * 3600,
+  missTtlSeconds: 3600,
+  cacheMaxEntries: 10_000,
+};
 
 export const DEFAULT_SQLITE_FILE = './data/klynge.sqlite';
 
@@ -53,6 +84,22 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   MAX_QUERY_COST: z.coerce.number().int().min(1).default(DEFAULT_MAX_QUERY_COST),
   CACHE_MAX_AGE: z.coerce.number().int().min(0).max(31_536_000).default(DEFAULT_CACHE_MAX_AGE),
+  REGISTRY_ENABLED: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
+    .default('true')
+    .transform((value) => ['true', '1', 'yes', 'on'].includes(value)),
+  REGISTRY_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .default(DEFAULT_REGISTRY_URL)
+    .transform((value) => value.replace(/\/+$/, '')),
+  REGISTRY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(DEFAULT_REGISTRY.timeoutMs),
+  REGISTRY_CACHE_TTL: z.coerce.number().int().min(0).default(DEFAULT_REGISTRY.hitTtlSeconds),
+  REGISTRY_MISS_TTL: z.coerce.number().int().min(0).default(DEFAULT_REGISTRY.missTtlSeconds),
+  REGISTRY_CACHE_SIZE: z.coerce.number().int().min(1).default(DEFAULT_REGISTRY.cacheMaxEntries),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 
 /** Reads and validates the environment; a bad value is a ConfigError naming the variable. */
@@ -62,7 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
-  const { PORT, HOST, DATABASE_URL, LOG_LEVEL, MAX_QUERY_COST, CACHE_MAX_AGE } = parsed.data;
+  const { PORT, HOST, DATABASE_URL, LOG_LEVEL, MAX_QUERY_COST, CACHE_MAX_AGE, REDIS_URL } = parsed.data;
   return {
     port: PORT,
     host: HOST,
@@ -70,5 +117,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: LOG_LEVEL,
     maxQueryCost: MAX_QUERY_COST,
     cacheMaxAge: CACHE_MAX_AGE,
+    registry: {
+      enabled: parsed.data.REGISTRY_ENABLED,
+      url: parsed.data.REGISTRY_URL,
+      timeoutMs: parsed.data.REGISTRY_TIMEOUT_MS,
+      hitTtlSeconds: parsed.data.REGISTRY_CACHE_TTL,
+      missTtlSeconds: parsed.data.REGISTRY_MISS_TTL,
+      cacheMaxEntries: parsed.data.REGISTRY_CACHE_SIZE,
+    },
+    redisUrl: REDIS_URL,
   };
 }
