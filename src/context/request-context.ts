@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/knex';
 import type { MikroORM } from '@mikro-orm/core';
 import { draftVisibility } from '../auth/permissions.js';
+import { type CompanyRegister, disabledCompanyRegister } from '../connectors/company-register.connector.js';
 import type { Viewer } from '../auth/viewer.js';
 import { type Loaders, createLoaders } from '../loaders/loaders.js';
 import { Db } from '../repositories/db.js';
@@ -15,17 +16,30 @@ export interface RequestContext {
   loaders: Loaders;
   /** Who is asking (from the request's API token); null for anonymous callers. */
   viewer: Viewer | null;
+  /** The process's company register (shared cache and breaker); the loaders call it. */
+  register: CompanyRegister;
 }
 
-/** A fresh context: forked EntityManager (no shared identity map) and new DataLoaders. */
+/**
+ * A fresh context: forked EntityManager (no shared identity map) and new DataLoaders. Without a
+ * register, the register is switched off (no outside calls).
+ */
 export function createRequestContext(
   orm: MikroORM,
   requestId: string = randomUUID(),
   viewer: Viewer | null = null,
+  register: CompanyRegister = disabledCompanyRegister,
 ): RequestContext {
   const em = orm.em.fork() as EntityManager;
   const db = new Db(em);
-  const ctx: RequestContext = { requestId, em, db, viewer, loaders: createLoaders(db, () => draftVisibility(ctx.viewer)) };
+  const ctx: RequestContext = {
+    requestId,
+    em,
+    db,
+    viewer,
+    register,
+    loaders: createLoaders(db, () => draftVisibility(ctx.viewer), register),
+  };
   return ctx;
 }
 
@@ -34,5 +48,5 @@ export function createRequestContext(
  * drafts by the context's viewer at the time they load, so setting the viewer later is enough.
  */
 export function resetLoaders(ctx: RequestContext): void {
-  ctx.loaders = createLoaders(ctx.db, () => draftVisibility(ctx.viewer));
+  ctx.loaders = createLoaders(ctx.db, () => draftVisibility(ctx.viewer), ctx.register);
 }

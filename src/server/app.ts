@@ -5,6 +5,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { MikroORM } from '@mikro-orm/core';
 import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
+import type { CompanyRegister } from '../connectors/company-register.connector.js';
 import { type RequestContext, createRequestContext } from '../context/request-context.js';
 import { compiledExecution } from '../graphql/compiled-execution.js';
 import { errorLoggingPlugin, formatError } from '../graphql/plugins/errors.plugin.js';
@@ -30,8 +31,10 @@ export function createApp(deps: {
   logger: Logger;
   /** Query limits and HTTP caching (defaults when absent). */
   limits?: KlyngePluginOptions;
+  /** The company register, shared by all requests (switched off when absent). */
+  register?: CompanyRegister;
 }): KlyngeApp {
-  const { orm, schema, logger, limits } = deps;
+  const { orm, schema, logger, limits, register } = deps;
   const app = express();
   app.disable('x-powered-by');
   const parseJson = express.json({ limit: '1mb' });
@@ -74,7 +77,10 @@ export function createApp(deps: {
       .executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: searchOf(req.url), body: req.body },
         context: () =>
-          authenticateRequest(createRequestContext(orm, clientRequestId(header('x-request-id'))), header('authorization')),
+          authenticateRequest(
+            createRequestContext(orm, clientRequestId(header('x-request-id')), null, register),
+            header('authorization'),
+          ),
       })
       .then(async (response) => {
         for (const [key, value] of response.headers) res.setHeader(key, value);

@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AppConfig, parseDatabaseUrl } from '../../src/config/config.js';
+import { type AppConfig, DEFAULT_REGISTRY, parseDatabaseUrl } from '../../src/config/config.js';
 import { createLogger } from '../../src/server/logger.js';
 import { type RunningServer, startServer } from '../../src/server/server.js';
 import { TEST_DIALECT } from './database.js';
+import { assertLoopback } from './register-server.js';
 
 export interface TestServer extends RunningServer {
   /** Base URL, e.g. http://localhost:41234 */
@@ -14,11 +15,13 @@ export interface TestServer extends RunningServer {
 /**
  * A real klynge server on a free port, as `npm start` runs it (migrate, seed, serve): on a
  * temporary SQLite file, or on a fresh PostgreSQL schema when DATABASE_URL names PostgreSQL.
- * `overrides` set what the environment would (MAX_QUERY_COST, CACHE_MAX_AGE).
+ * `overrides` set what the environment would (MAX_QUERY_COST, CACHE_MAX_AGE, REGISTRY_*,
+ * REDIS_URL). The company register is switched off unless `registry` points at a local one.
  */
 export async function startTestServer(
-  overrides: Partial<Pick<AppConfig, 'maxQueryCost' | 'cacheMaxAge'>> = {},
+  overrides: Partial<Pick<AppConfig, 'maxQueryCost' | 'cacheMaxAge' | 'registry' | 'redisUrl'>> = {},
 ): Promise<TestServer> {
+  if (overrides.registry?.enabled) assertLoopback(overrides.registry.url);
   let database: AppConfig['database'];
   let cleanup: () => Promise<void>;
   if (TEST_DIALECT === 'postgresql') {
@@ -41,7 +44,14 @@ export async function startTestServer(
     database = { dialect: 'sqlite', url: `file:${file}`, file };
     cleanup = () => rm(dir, { recursive: true, force: true });
   }
-  const config: AppConfig = { port: 0, host: '127.0.0.1', database, logLevel: 'silent', ...overrides };
+  const config: AppConfig = {
+    port: 0,
+    host: '127.0.0.1',
+    database,
+    logLevel: 'silent',
+    registry: { ...DEFAULT_REGISTRY, enabled: false },
+    ...overrides,
+  };
   const server = await startServer(config, { logger: createLogger('silent') });
   return {
     ...server,
