@@ -78,6 +78,8 @@ const WARN_EVERY_MS = 30_000;
 export class RedisRegistryCache implements RegistryCache {
   private readonly redis: Redis;
   private lastWarning = 0;
+  /** Settles once the first connection attempt did (or after a moment): commands before it would fail. */
+  private readonly connected: Promise<void>;
 
   constructor(
     url: string,
@@ -93,6 +95,11 @@ export class RedisRegistryCache implements RegistryCache {
       retryStrategy: (times) => Math.min(times * 500, 5_000),
     });
     this.redis.on('error', (error: Error) => this.warn(error, 'connection'));
+    this.connected = new Promise<void>((resolve) => {
+      this.redis.once('ready', resolve);
+      this.redis.once('error', () => resolve());
+      setTimeout(resolve, REDIS_COMMAND_TIMEOUT_MS).unref();
+    });
   }
 
   private warn(error: unknown, during: string): void {
@@ -106,6 +113,7 @@ export class RedisRegistryCache implements RegistryCache {
     const found = new Map<string, CachedAnswer>();
     if (orgNumbers.length === 0) return found;
     try {
+      await this.connected;
       const values = await this.redis.mget(orgNumbers.map((n) => this.keyPrefix + n));
       values.forEach((value, i) => {
         if (value === null) return;
@@ -123,11 +131,14 @@ export class RedisRegistryCache implements RegistryCache {
     const kept = answers.filter((a) => a.answer.expiresAt - now >= 1);
     if (kept.length === 0) return;
     try {
+      await this.connected;
       const pipeline = this.redis.pipeline();
       for (const { orgNumber, answer } of kept) {
         pipeline.set(this.keyPrefix + orgNumber, JSON.stringify(answer), 'PX', Math.floor(answer.expiresAt - now));
       }
-      await pipeline.exec();
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([error]) => error);
+      if (failed) this.warn(failed[0], 'write');
     } catch (error) {
       this.warn(error, 'write');
     }

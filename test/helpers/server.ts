@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AppConfig, DEFAULT_REGISTRY, parseDatabaseUrl } from '../../src/config/config.js';
-import { createLogger } from '../../src/server/logger.js';
+import { type Logger, createLogger } from '../../src/server/logger.js';
 import { type RunningServer, startServer } from '../../src/server/server.js';
 import { TEST_DIALECT } from './database.js';
 import { assertLoopback } from './register-server.js';
@@ -20,6 +20,7 @@ export interface TestServer extends RunningServer {
  */
 export async function startTestServer(
   overrides: Partial<Pick<AppConfig, 'maxQueryCost' | 'cacheMaxAge' | 'registry' | 'redisUrl'>> = {},
+  options: { logger?: Logger } = {},
 ): Promise<TestServer> {
   if (overrides.registry?.enabled) assertLoopback(overrides.registry.url);
   let database: AppConfig['database'];
@@ -52,7 +53,7 @@ export async function startTestServer(
     registry: { ...DEFAULT_REGISTRY, enabled: false },
     ...overrides,
   };
-  const server = await startServer(config, { logger: createLogger('silent') });
+  const server = await startServer(config, { logger: options.logger ?? createLogger('silent') });
   return {
     ...server,
     origin: new URL(server.url).origin,
