@@ -2,11 +2,14 @@
 // (hits and misses), each bounded in time, retried when that can help, behind a circuit breaker.
 // Returns plain data; a failure is a REGISTRY_UNAVAILABLE value per number, never a thrown error.
 import CircuitBreaker from 'opossum';
+import type { z } from 'zod';
 import type { RegistryConfig } from '../config/config.js';
 import { CodedError, ErrorCode } from '../lib/errors.js';
 import {
+  type RegisterChangePage,
   type RegisterUnitSearch,
   type RegistryEntry,
+  changePageSchema,
   registerErrorSchema,
   toRegistryEntry,
   unitSearchSchema,
@@ -116,14 +119,13 @@ interface ChunkAnswer {
 /** The register over HTTP. One instance per process: its cache, breaker and call slots are shared. */
 export class HttpCompanyRegister implements CompanyRegister {
   readonly enabled = true;
-  private readonly breaker: CircuitBreaker<[string[], number], ChunkAnswer>;
+  /** Every call goes through it: a task (one bounded HTTP exchange with its retries) per fire. */
+  private readonly breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
   private readonly limit: Limit;
   private readonly inFlight = new Map<string, Promise<RegistryAnswer>>();
   private readonly batchSize: number;
   private readonly retries: number;
   private readonly retryBaseMs: number;
-  /** HTTP calls made (attempts, retries included): for tests and logs. */
-  calls = 0;
 
   constructor(private readonly options: CompanyRegisterOptions) {
     this.batchSize = Math.min(Math.max(1, options.batchSize ?? MAX_BATCH), MAX_BATCH);
@@ -131,7 +133,7 @@ export class HttpCompanyRegister implements CompanyRegister {
     this.retryBaseMs = options.retryBaseMs ?? 100;
     this.limit = new Limit(options.concurrency ?? 4);
     const breaker = { ...DEFAULT_BREAKER, ...options.breaker };
-    this.breaker = new CircuitBreaker((numbers: string[], deadline: number) => this.fetchChunk(numbers, deadline), {
+    this.breaker = new CircuitBreaker((task: () => Promise<unknown>) => task(), {
       // Time is bounded by the lookup's own deadline, which also aborts the HTTP call.
       timeout: false,
       resetTimeout: breaker.resetMs,
@@ -200,7 +202,9 @@ export class HttpCompanyRegister implements CompanyRegister {
   private async lookupChunk(numbers: string[], deadline: number): Promise<Map<string, RegistryAnswer>> {
     const byNumber = new Map<string, RegistryAnswer>();
     try {
-      const { found, complete } = await this.breaker.fire(numbers, deadline);
+      const url = `${this.options.url}/enheter?organisasjonsnummer=${numbers.join(',')}&size=${numbers.length}`;
+      const search = await this.call(() => this.getJson(url, unitSearchSchema, deadline));
+      const { found, complete } = chunkAnswer(search, new Date());
       const now = Date.now();
       const writes = [];
       for (const n of numbers) {
@@ -227,14 +231,22 @@ export class HttpCompanyRegister implements CompanyRegister {
     return byNumber;
   }
 
-  /** One batch within the deadline: a call slot, then attempts with backoff while they can help. */
-  private async fetchChunk(numbers: string[], deadline: number): Promise<ChunkAnswer> {
+  /** Runs one task through the breaker (open: fails at once with code EOPENBREAKER). */
+  private call<T>(task: () => Promise<T>): Promise<T> {
+    return this.breaker.fire(task) as Promise<T>;
+  }
+
+  /**
+   * One GET within the deadline: a call slot, then attempts with backoff while they can help;
+   * the answer validated by `schema`.
+   */
+  private async getJson<T>(url: string, schema: z.ZodType<T>, deadline: number): Promise<T> {
     const signal = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
     return this.limit
       .run(async () => {
         for (let attempt = 0; ; attempt++) {
           try {
-            return await this.fetchOnce(numbers, signal);
+            return await this.getOnce(url, schema, signal);
           } catch (error) {
             if (!(error instanceof RegisterCallError) || !error.retryable || attempt >= this.retries) throw error;
             const delay = this.retryBaseMs * 2 ** attempt * (0.5 + Math.random() / 2);
@@ -250,6 +262,7 @@ export class HttpCompanyRegister implements CompanyRegister {
       .catch((error: unknown) => {
         if (signal.aborted) {
           throw new RegisterCallError(`no answer within ${this.options.timeoutMs} ms`, false, {
+            url,
             timeoutMs: this.options.timeoutMs,
           });
         }
@@ -257,10 +270,8 @@ export class HttpCompanyRegister implements CompanyRegister {
       });
   }
 
-  /** One HTTP call: `GET /enheter?organisasjonsnummer=a,b,c&size=N`, its answer validated. */
-  private async fetchOnce(numbers: string[], signal: AbortSignal): Promise<ChunkAnswer> {
-    const url = `${this.options.url}/enheter?organisasjonsnummer=${numbers.join(',')}&size=${numbers.length}`;
-    this.calls++;
+  /** One HTTP GET, its answer validated; failures say whether a retry can help. */
+  private async getOnce<T>(url: string, schema: z.ZodType<T>, signal: AbortSignal): Promise<T> {
     let response: Response;
     try {
       response = await fetch(url, { headers: { accept: 'application/json', 'user-agent': USER_AGENT }, signal });
@@ -274,8 +285,7 @@ export class HttpCompanyRegister implements CompanyRegister {
     const text = await response.text();
     if (!response.ok) {
       const retryable = response.status >= 500 || response.status === 429;
-      const body = parseJson(text);
-      const problem = registerErrorSchema.safeParse(body);
+      const problem = registerErrorSchema.safeParse(parseJson(text));
       throw new RegisterCallError(`HTTP ${response.status}`, retryable, {
         url,
         status: response.status,
@@ -284,7 +294,7 @@ export class HttpCompanyRegister implements CompanyRegister {
         body: problem.success && problem.data.feilmelding ? undefined : excerpt(text),
       });
     }
-    const parsed = unitSearchSchema.safeParse(parseJson(text));
+    const parsed = schema.safeParse(parseJson(text));
     if (!parsed.success) {
       throw new RegisterCallError('malformed answer', false, {
         url,
@@ -293,7 +303,17 @@ export class HttpCompanyRegister implements CompanyRegister {
         body: excerpt(text),
       });
     }
-    return chunkAnswer(parsed.data, new Date());
+    return parsed.data;
+  }
+
+  /**
+   * One page of the register's change feed (`GET /oppdateringer/enheter?dato=`): units changed at
+   * or after `since` (an ISO instant), oldest first. Rejects (RegisterCallError, or the breaker's
+   * EOPENBREAKER) when the register cannot answer.
+   */
+  changes(since: string, page: number, size: number): Promise<RegisterChangePage> {
+    const url = `${this.options.url}/oppdateringer/enheter?dato=${encodeURIComponent(since)}&page=${page}&size=${size}`;
+    return this.call(() => this.getJson(url, changePageSchema, Date.now() + this.options.timeoutMs));
   }
 
   async close(): Promise<void> {

@@ -86,6 +86,29 @@ export const unitSearchSchema = z.object({
 });
 export type RegisterUnitSearch = z.infer<typeof unitSearchSchema>;
 
+/** `GET /oppdateringer/enheter?dato=…`: the change feed, oldest change first (HAL). */
+export const changePageSchema = z.object({
+  _embedded: z
+    .object({
+      oppdaterteEnheter: z.array(
+        z.object({
+          oppdateringsid: z.number().int(),
+          dato: z.string().min(10),
+          organisasjonsnummer: z.string().regex(/^\d{9}$/, 'expected nine digits'),
+          endringstype: z.string().optional(),
+        }),
+      ),
+    })
+    .optional(),
+  page: z.object({
+    size: z.number().int(),
+    totalElements: z.number().int().min(0),
+    totalPages: z.number().int().min(0),
+    number: z.number().int().min(0),
+  }),
+});
+export type RegisterChangePage = z.infer<typeof changePageSchema>;
+
 /** The register's error body (400 and the like), read only to log its message. */
 export const registerErrorSchema = z.object({
   feilmelding: z.string().optional(),
