@@ -226,12 +226,13 @@ describe('cache', () => {
   });
 
   it('keeps misses for their own, shorter time', async () => {
-    await setUp({ missTtlMs: 150 });
+    // TTLs well above a query's time on a busy machine, so only expiry decides.
+    await setUp({ missTtlMs: 1_500 });
     await one(UNKNOWN_NUMBER);
     await one(FULL_UNIT.organisasjonsnummer);
     await one(UNKNOWN_NUMBER);
     expect(local.calls).toHaveLength(2);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 1_700));
     await one(FULL_UNIT.organisasjonsnummer);
     expect(local.calls).toHaveLength(2);
     await one(UNKNOWN_NUMBER);
@@ -240,9 +241,11 @@ describe('cache', () => {
   });
 
   it('asks again for what has expired, only for that', async () => {
-    await setUp({ hitTtlMs: 150 });
+    await setUp({ hitTtlMs: 1_000 });
     await one(FULL_UNIT.organisasjonsnummer);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await one(FULL_UNIT.organisasjonsnummer);
+    expect(local.calls).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
     const result = await one(FULL_UNIT.organisasjonsnummer);
     expect(result.data.organization.registry.legalName).toBe('TESTKLYNGE HAVTEKNOLOGI AS');
     expect(local.calls).toHaveLength(2);
@@ -339,10 +342,11 @@ describe('degrades, never breaks', () => {
 
   it('a slow register never holds the response past the timeout', async () => {
     await setUp({ timeoutMs: 300 });
-    local.behaviour = { kind: 'slow', delayMs: 3_000 };
+    local.behaviour = { kind: 'slow', delayMs: 10_000 };
     const started = Date.now();
     const result = await membersPage(4);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // The bound plus the query's own time (generous: the machine is shared), far from the 10 s.
+    expect(Date.now() - started).toBeLessThan(3_000);
     expectPartial(result, 4);
     expect(logs.some((l) => /no answer within 300 ms/.test(String((l.obj.err as Error | undefined)?.message)))).toBe(true);
   });
@@ -352,7 +356,7 @@ describe('degrades, never breaks', () => {
     local.behaviour = { kind: 'hang' };
     const started = Date.now();
     const result = await membersPage(6);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(3_000);
     expectPartial(result, 6);
   });
 
@@ -363,7 +367,7 @@ describe('degrades, never breaks', () => {
   });
 
   it('opens the circuit after repeated failures (no more calls), and closes it when the register answers again', async () => {
-    await setUp({ retries: 0, breaker: { volumeThreshold: 2, errorThresholdPercentage: 50, resetMs: 300 } });
+    await setUp({ retries: 0, breaker: { volumeThreshold: 2, errorThresholdPercentage: 50, resetMs: 1_500 } });
     local.behaviour = { kind: 'status', status: 500 };
     expectPartial(await membersPage(2), 2);
     expectPartial(await membersPage(3), 3);
@@ -375,11 +379,12 @@ describe('degrades, never breaks', () => {
     local.behaviour = { kind: 'ok' };
     const started = Date.now();
     expectPartial(await membersPage(4), 4);
-    expect(Date.now() - started).toBeLessThan(200);
+    expect(Date.now() - started).toBeLessThan(1_500);
     expect(local.calls).toHaveLength(callsWhenOpened);
+    expect(logs.some((l) => l.msg === 'company register: circuit open, lookup skipped')).toBe(true);
 
     // After resetMs one trial call goes through; it succeeds, so the circuit closes: no restart.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await new Promise((resolve) => setTimeout(resolve, 1_700));
     const recovered = await membersPage(4);
     expect(recovered.errors).toBeUndefined();
     expect(recovered.data.cluster.members.nodes[0].organization.registry).not.toBeNull();
@@ -389,12 +394,14 @@ describe('degrades, never breaks', () => {
   });
 
   it('keeps the circuit open when the trial call fails', async () => {
-    await setUp({ retries: 0, breaker: { volumeThreshold: 1, errorThresholdPercentage: 10, resetMs: 200 } });
+    await setUp({ retries: 0, breaker: { volumeThreshold: 1, errorThresholdPercentage: 10, resetMs: 500 } });
     local.behaviour = { kind: 'status', status: 503 };
     await membersPage(2);
     expect(register.circuit).toBe('open');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const calls = local.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 700));
     expectPartial(await membersPage(2), 2);
+    expect(local.calls).toHaveLength(calls + 1);
     expect(register.circuit).toBe('open');
   });
 });
