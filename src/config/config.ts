@@ -17,7 +17,9 @@ export interface AppConfig {
   cacheMaxAge?: number;
   /** Milliseconds one operation may run (QUERY_TIMEOUT_MS); its PostgreSQL statements are cancelled past it. */
   queryTimeoutMs?: number;
-  /** Redis (REDIS_URL), for delivering events across instances; absent, each instance works alone. */
+  /** The company register (Enhetsregisteret); absent means switched off. */
+  registry?: RegistryConfig;
+  /** Redis (REDIS_URL): events travel between instances through it, and the register's cache lives there. */
   redisUrl?: string;
   /** Prefix of klynge's Redis channels and keys (REDIS_PREFIX): deployments sharing a Redis need their own. */
   redisPrefix: string;
@@ -49,6 +51,33 @@ export interface WebSocketConfig {
   /** Seconds between checks that the tokens of open connections are still valid (revoked: closed). */
   tokenRecheckSeconds: number;
 }
+
+/** How klynge reads the company register (REGISTRY_* variables). */
+export interface RegistryConfig {
+  /** False: no outside calls; `Organization.registry` answers REGISTRY_UNAVAILABLE. */
+  enabled: boolean;
+  /** Base URL of the register's API (without a trailing slash). */
+  url: string;
+  /** Upper bound of one lookup in milliseconds, its retries included. */
+  timeoutMs: number;
+  /** How long a found unit is kept, in seconds. */
+  hitTtlSeconds: number;
+  /** How long "the register does not know this number" is kept, in seconds. */
+  missTtlSeconds: number;
+  /** Most units kept in the in-process cache. */
+  cacheMaxEntries: number;
+}
+
+/** The public register's API (Brønnøysund Enhetsregisteret, open data, no key). */
+export const DEFAULT_REGISTRY_URL = 'https://data.brreg.no/enhetsregisteret/api';
+export const DEFAULT_REGISTRY: RegistryConfig = {
+  enabled: true,
+  url: DEFAULT_REGISTRY_URL,
+  timeoutMs: 3_000,
+  hitTtlSeconds: 24 * 3600,
+  missTtlSeconds: 3600,
+  cacheMaxEntries: 10_000,
+};
 
 export const DEFAULT_SQLITE_FILE = './data/klynge.sqlite';
 
@@ -106,6 +135,18 @@ const envSchema = z.object({
   WS_KEEPALIVE_SECONDS: z.coerce.number().int().min(1).max(3600).default(12),
   WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(3000),
   WS_TOKEN_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  REGISTRY_ENABLED: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
+    .default('true')
+    .transform((value) => ['true', '1', 'yes', 'on'].includes(value)),
+  REGISTRY_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .default(DEFAULT_REGISTRY_URL)
+    .transform((value) => value.replace(/\/+$/, '')),
+  REGISTRY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(DEFAULT_REGISTRY.timeoutMs),
+  REGISTRY_CACHE_TTL: z.coerce.number().int().min(0).default(DEFAULT_REGISTRY.hitTtlSeconds),
+  REGISTRY_MISS_TTL: z.coerce.number().int().min(0).default(DEFAULT_REGISTRY.missTtlSeconds),
+  REGISTRY_CACHE_SIZE: z.coerce.number().int().min(1).default(DEFAULT_REGISTRY.cacheMaxEntries),
 });
 
 /** The event and WebSocket settings, all defaults (for servers built in code, e.g. tests). */
@@ -122,21 +163,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const { PORT, HOST, DATABASE_URL, LOG_LEVEL, MAX_QUERY_COST, CACHE_MAX_AGE } = parsed.data;
-  const env_ = parsed.data;
+  const values = parsed.data;
   return {
-    queryTimeoutMs: env_.QUERY_TIMEOUT_MS,
-    redisUrl: env_.REDIS_URL,
-    redisPrefix: env_.REDIS_PREFIX,
-    events: { retentionDays: env_.EVENT_RETENTION_DAYS, pollMs: env_.EVENT_POLL_MS },
+    queryTimeoutMs: values.QUERY_TIMEOUT_MS,
+    redisUrl: values.REDIS_URL,
+    redisPrefix: values.REDIS_PREFIX,
+    events: { retentionDays: values.EVENT_RETENTION_DAYS, pollMs: values.EVENT_POLL_MS },
     websocket: {
-      maxSubscriptionsPerConnection: env_.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
-      maxConnectionsPerToken: env_.WS_MAX_CONNECTIONS_PER_TOKEN,
-      maxConnectionsPerAddress: env_.WS_MAX_CONNECTIONS_PER_ADDRESS,
-      maxQueuedResults: env_.WS_MAX_QUEUED_RESULTS,
-      maxBufferedBytes: env_.WS_MAX_BUFFERED_BYTES,
-      keepAliveSeconds: env_.WS_KEEPALIVE_SECONDS,
-      initTimeoutMs: env_.WS_INIT_TIMEOUT_MS,
-      tokenRecheckSeconds: env_.WS_TOKEN_RECHECK_SECONDS,
+      maxSubscriptionsPerConnection: values.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxConnectionsPerToken: values.WS_MAX_CONNECTIONS_PER_TOKEN,
+      maxConnectionsPerAddress: values.WS_MAX_CONNECTIONS_PER_ADDRESS,
+      maxQueuedResults: values.WS_MAX_QUEUED_RESULTS,
+      maxBufferedBytes: values.WS_MAX_BUFFERED_BYTES,
+      keepAliveSeconds: values.WS_KEEPALIVE_SECONDS,
+      initTimeoutMs: values.WS_INIT_TIMEOUT_MS,
+      tokenRecheckSeconds: values.WS_TOKEN_RECHECK_SECONDS,
     },
     port: PORT,
     host: HOST,
@@ -144,5 +185,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: LOG_LEVEL,
     maxQueryCost: MAX_QUERY_COST,
     cacheMaxAge: CACHE_MAX_AGE,
+    registry: {
+      enabled: parsed.data.REGISTRY_ENABLED,
+      url: parsed.data.REGISTRY_URL,
+      timeoutMs: parsed.data.REGISTRY_TIMEOUT_MS,
+      hitTtlSeconds: parsed.data.REGISTRY_CACHE_TTL,
+      missTtlSeconds: parsed.data.REGISTRY_MISS_TTL,
+      cacheMaxEntries: parsed.data.REGISTRY_CACHE_SIZE,
+    },
   };
 }

@@ -5,10 +5,9 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { MikroORM } from '@mikro-orm/core';
 import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
-import { type RequestContext, createRequestContext } from '../context/request-context.js';
+import { type ProcessServices, type RequestContext, createRequestContext } from '../context/request-context.js';
 import { compiledExecution } from '../graphql/compiled-execution.js';
 import { errorLoggingPlugin, formatError } from '../graphql/plugins/errors.plugin.js';
-import type { EventPublisher } from '../pubsub/event-publisher.js';
 import { type KlyngePluginOptions, klyngePlugins, klyngeValidationRules } from '../graphql/plugins/index.js';
 import { authenticateRequest } from './authorization.js';
 import { graphiqlRouter } from './graphiql.js';
@@ -31,14 +30,15 @@ export function createApp(deps: {
   logger: Logger;
   /** Query limits and HTTP caching (defaults when absent). */
   limits?: KlyngePluginOptions;
-  /** Where committed writes' events go (the process's event stream). */
-  events?: EventPublisher;
+  /** Where committed writes' events go (the process's event stream), and the company register. */
+  services?: ProcessServices;
   /** Milliseconds one operation may run (QUERY_TIMEOUT_MS); none when absent. */
   queryTimeoutMs?: number;
   /** What /readyz reports (the database alone when absent). */
   readiness?: () => Promise<Readiness>;
 }): KlyngeApp {
-  const { orm, schema, logger, limits, events } = deps;
+  const { orm, schema, logger, limits } = deps;
+  const services = deps.services ?? {};
   const app = express();
   app.disable('x-powered-by');
   const parseJson = express.json({ limit: '1mb' });
@@ -82,7 +82,7 @@ export function createApp(deps: {
         httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: searchOf(req.url), body: req.body },
         context: () =>
           authenticateRequest(
-            createRequestContext(orm, clientRequestId(header('x-request-id')), null, events),
+            createRequestContext(orm, clientRequestId(header('x-request-id')), null, services),
             header('authorization'),
           ),
       })

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/core';
 import type { AppConfig } from '../config/config.js';
+import { type CompanyRegister, createCompanyRegister } from '../connectors/company-register.connector.js';
 import { migrateDatabase, openDatabase } from '../db/database.js';
 import { seedDatabase } from '../db/seeder.js';
 import type { EntityManager } from '@mikro-orm/knex';
@@ -32,6 +33,8 @@ export interface StartOptions {
   /** Seed an empty database with the programme's data and the demo members (default true). */
   seedIfEmpty?: boolean;
   logger?: Logger;
+  /** The company register to use instead of the one the configuration describes (tests). */
+  register?: CompanyRegister;
 }
 
 /** Opens the database, migrates and seeds it when asked, and serves HTTP on the configured port. */
@@ -50,6 +53,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     }
   }
   const orm = await openDatabase(config.database, { statementTimeoutMs: timed ? config.queryTimeoutMs : undefined });
+  const register = options.register ?? createCompanyRegister(config.registry, { logger, redisUrl: config.redisUrl });
+  logRegister(logger, config, register);
   try {
     if (!timed && (options.migrate ?? true)) {
       const applied = await migrateDatabase(orm);
@@ -70,7 +75,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         : { redis: 'off', note: 'REDIS_URL not set: subscribers of this instance hear other instances by polling the log' },
       transport ? 'events travel between instances through Redis' : 'Redis is off',
     );
-    const subscriptions = new SubscriptionHub(schema, orm, events, events, {
+    const services = { events, register };
+    const subscriptions = new SubscriptionHub(schema, orm, events, services, {
       maxQueuedResults: config.websocket.maxQueuedResults,
       maxBufferedBytes: config.websocket.maxBufferedBytes,
     });
@@ -86,7 +92,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         checks: { database: database ? 'ok' : 'unavailable', redis: redis === null ? 'off' : redis ? 'ok' : 'unavailable' },
       };
     };
-    const app = createApp({ orm, schema, logger, limits, events, readiness, queryTimeoutMs: config.queryTimeoutMs });
+    const app = createApp({ orm, schema, logger, limits, services, readiness, queryTimeoutMs: config.queryTimeoutMs });
     await app.start();
     const sockets = attachWebSockets({
       httpServer: app.httpServer,
@@ -94,7 +100,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       schema,
       orm,
       hub: subscriptions,
-      events,
+      services,
       logger,
       limits,
       config: config.websocket,
@@ -131,11 +137,32 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         subscriptions.close();
         await app.stop();
         await events.stop();
+        await register.close();
         await orm.close(true);
       },
     };
   } catch (error) {
+    await register.close();
     await orm.close(true);
     throw error;
   }
+}
+
+/** Says at start whether Organization.registry asks the register, where, and how it caches. */
+function logRegister(logger: Logger, config: AppConfig, register: CompanyRegister): void {
+  if (!register.enabled) {
+    logger.info({}, 'company register: off (REGISTRY_ENABLED=false): Organization.registry answers REGISTRY_UNAVAILABLE');
+    return;
+  }
+  const registry = config.registry;
+  logger.info(
+    {
+      url: registry?.url,
+      timeoutMs: registry?.timeoutMs,
+      cache: config.redisUrl ? 'in-process LRU + Redis' : 'in-process LRU',
+      hitTtlSeconds: registry?.hitTtlSeconds,
+      missTtlSeconds: registry?.missTtlSeconds,
+    },
+    'company register: on',
+  );
 }

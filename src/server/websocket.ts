@@ -22,12 +22,11 @@ import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type Viewer, authenticate } from '../auth/viewer.js';
 import type { WebSocketConfig } from '../config/config.js';
-import { createRequestContext } from '../context/request-context.js';
+import { type ProcessServices, createRequestContext } from '../context/request-context.js';
 import { type KlyngePluginOptions, klyngeValidationRules } from '../graphql/plugins/index.js';
 import { DEFAULT_MAX_QUERY_COST, QUERY_TOO_COMPLEX, queryCost } from '../graphql/plugins/query-cost.plugin.js';
 import { type SubscriptionHub, errorResult } from '../graphql/subscriptions/subscription-hub.js';
 import { CodedError, ErrorCode } from '../lib/errors.js';
-import type { EventPublisher } from '../pubsub/event-publisher.js';
 import { Db } from '../repositories/db.js';
 import { bearerToken } from './authorization.js';
 import type { Logger } from './logger.js';
@@ -51,7 +50,8 @@ export interface WebSocketDeps {
   schema: GraphQLSchema;
   orm: MikroORM;
   hub: SubscriptionHub;
-  events: EventPublisher;
+  /** What request contexts of queries and mutations over the socket share (events, the register). */
+  services: ProcessServices;
   logger: Logger;
   limits?: KlyngePluginOptions;
   config: WebSocketConfig;
@@ -187,7 +187,7 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
           return { schema, document, operationName, variableValues: variables, contextValue: { subscription } } as ExecutionArgs;
         }
         // Queries and mutations over the socket: a request context of their own, as over HTTP.
-        const context = createRequestContext(orm, undefined, state.viewer, deps.events);
+        const context = createRequestContext(orm, undefined, state.viewer, deps.services);
         return { schema, document, operationName, variableValues: variables, contextValue: context } as ExecutionArgs;
       },
       subscribe: (args) => (args.contextValue as { subscription: AsyncIterableIterator<ExecutionResult> }).subscription,

@@ -21,10 +21,9 @@ import {
 } from 'graphql';
 import { draftVisibility } from '../../auth/permissions.js';
 import type { Viewer } from '../../auth/viewer.js';
-import { type RequestContext, createRequestContext } from '../../context/request-context.js';
+import { type ProcessServices, type RequestContext, createRequestContext } from '../../context/request-context.js';
 import type { EventType } from '../../entities/event-log.entity.js';
 import { decodePosition } from '../../lib/event-position.js';
-import type { EventPublisher } from '../../pubsub/event-publisher.js';
 import { Db } from '../../repositories/db.js';
 import type { EventRow } from '../../repositories/event-log.repository.js';
 import {
@@ -210,7 +209,7 @@ export class SubscriptionHub {
     private readonly schema: GraphQLSchema,
     private readonly orm: MikroORM,
     private readonly stream: EventStream,
-    private readonly publisher: EventPublisher,
+    private readonly services: ProcessServices,
     options: SubscriptionHubOptions = {},
   ) {
     this.limits = {
@@ -377,7 +376,7 @@ export class SubscriptionHub {
   }
 
   private context(viewer: Viewer | null, event: EventRow): RequestContext {
-    return createRequestContext(this.orm, `event-${event.position}`, viewer, this.publisher);
+    return createRequestContext(this.orm, `event-${event.position}`, viewer, this.services);
   }
 
   private async execute(group: Group, event: EventRow, ctx: RequestContext): Promise<ExecutionResult> {
