@@ -3,6 +3,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import type { ValidationRule } from 'graphql';
 import type { RequestContext } from '../../context/request-context.js';
 import { httpCachePlugin } from './http-cache.plugin.js';
+import { textInputPlugin } from './text-input.plugin.js';
 import { queryCostPlugin } from './query-cost.plugin.js';
 import { queryShapeRules } from './query-shape.rules.js';
 
@@ -27,6 +28,7 @@ export function klyngePlugins(options: KlyngePluginOptions = {}): ApolloServerPl
     // klynge sets one policy per response (httpCachePlugin), so that per-field work is switched off.
     ApolloServerPluginCacheControlDisabled(),
     queryCostPlugin({ maxCost: options.maxQueryCost }),
+    textInputPlugin(),
     httpCachePlugin({ maxAge: options.cacheMaxAge }),
   ];
 }
