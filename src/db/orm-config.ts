@@ -5,7 +5,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { POSTGRESQL_MIGRATIONS } from '../../migrations/postgresql/index.js';
 import { SQLITE_MIGRATIONS } from '../../migrations/sqlite/index.js';
 import type { DatabaseConfig } from '../config/config.js';
-import { KlyngeLibSqlDriver, KlyngePostgreSqlDriver } from './bound-parameters.js';
+import { KlyngeLibSqlDriver, KlyngePostgreSqlDriver } from './drivers.js';
 import { fixSqliteEnumIntrospection } from './sqlite-enum-introspection.js';
 import { ENTITIES } from '../entities/index.js';
 

@@ -48,7 +48,7 @@ export class Db {
   /**
    * Whether reads run as named prepared statements: PostgreSQL outside transactions. (Inside one,
    * statements go through the ORM, on the transaction's connection; their values are bound
-   * parameters too, see src/db/bound-parameters.ts.)
+   * parameters too, see src/db/drivers.ts.)
    */
   get preparesStatements(): boolean {
     return this.dialect === 'postgresql' && !this.em.getTransactionContext();

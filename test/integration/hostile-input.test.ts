@@ -302,47 +302,47 @@ describe('values reach the database as bound parameters', () => {
   /** Where the database driver's calls go while driverCalls runs. */
   let recording: DriverCall[] | undefined;
 
-  /** Records what one driver connection receives: SQL text and parameters, as they go to the database. */
-  function record(connection: any): void {
-    if (connection.__recorded) return;
-    connection.__recorded = true;
-    if (typeof connection.prepare === 'function') {
-      // libSQL: the text is prepared; the values go to the statement's all/run/get.
-      const prepare = connection.prepare.bind(connection);
-      connection.prepare = (sql: string) => {
-        const statement = prepare(sql);
-        const call: DriverCall = { sql, params: [] };
-        recording?.push(call);
-        for (const method of ['all', 'run', 'get'] as const) {
-          const original = statement[method].bind(statement);
-          statement[method] = (params: unknown[]) => {
-            call.params = params ?? [];
-            return original(params);
-          };
-        }
-        return statement;
-      };
-    } else {
-      // pg: query(text, values) or query({ text, values }, callback).
-      const query = connection.query.bind(connection);
-      connection.query = (config: string | { text: string; values?: unknown[] }, values?: unknown) => {
-        const text = typeof config === 'string' ? config : config.text;
-        const params = typeof config === 'string' ? values : config.values;
-        recording?.push({ sql: text, params: Array.isArray(params) ? params : [] });
-        return query(config, values);
-      };
-    }
-  }
+  /** Undoes the recording hooks. */
+  let restore: () => void;
 
   beforeAll(() => {
-    const client = (api.orm.em as unknown as EntityManager).getKnex().client as { acquireConnection(): Promise<unknown> };
-    const acquire = client.acquireConnection;
-    client.acquireConnection = async function (this: unknown) {
-      const connection = await acquire.call(this);
-      record(connection);
-      return connection;
-    };
+    const client = (api.orm.em as unknown as EntityManager).getKnex().client as any;
+    if (api.dialect === 'sqlite') {
+      // libSQL: knex's dialect prepares `obj.sql` (or reuses it) and runs it with `obj.bindings`.
+      // Transactions run on copies of the dialect's prototype, so the hook goes there.
+      const dialect = Object.getPrototypeOf(client);
+      const query = dialect._query;
+      dialect._query = function (this: unknown, connection: unknown, obj: { sql: string; bindings?: unknown[] }) {
+        recording?.push({ sql: obj.sql, params: obj.bindings ?? [] });
+        return query.call(this, connection, obj);
+      };
+      restore = () => {
+        dialect._query = query;
+      };
+    } else {
+      // pg: every statement, through knex or prepared by Db, is a query(text, values) or
+      // query({ text, values }, callback) on a pooled connection.
+      const acquire = client.acquireConnection;
+      client.acquireConnection = async function (this: unknown) {
+        const connection = await acquire.call(this);
+        if (!connection.__recorded) {
+          connection.__recorded = true;
+          const query = connection.query.bind(connection);
+          connection.query = (config: string | { text: string; values?: unknown[] }, values?: unknown) => {
+            const text = typeof config === 'string' ? config : config.text;
+            const params = typeof config === 'string' ? values : config.values;
+            recording?.push({ sql: text, params: Array.isArray(params) ? params : [] });
+            return query(config, values);
+          };
+        }
+        return connection;
+      };
+      restore = () => {
+        client.acquireConnection = acquire;
+      };
+    }
   });
+  afterAll(() => restore?.());
 
   /** Every SQL text and parameter list the database driver receives while `run` runs. */
   async function driverCalls(run: () => Promise<unknown>): Promise<DriverCall[]> {

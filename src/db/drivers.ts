@@ -3,10 +3,12 @@
 // parameters, on every dialect: flushes, query builders, `em.execute`. That put client input into
 // SQL text (SQLite stops reading a statement at a NUL character) and made every value a new
 // statement text. The drivers here are MikroORM's own with one change: `execute` passes the values
-// to the database driver as bound parameters.
+// to the database driver as bound parameters. On SQLite that makes one text per query shape, so
+// each connection also keeps its prepared statements.
 import {
   AbstractSqlConnection,
   AbstractSqlDriver,
+  LibSqlKnexDialect,
   type AnyEntity,
   type Configuration,
   type EntityData,
@@ -106,7 +108,59 @@ function toParameter(knex: Knex, value: unknown, dialect: 'sqlite' | 'postgresql
   return value as Knex.RawBinding;
 }
 
-const BoundLibSqlConnection = withBoundParameters(LibSqlConnection, 'sqlite');
+/** Prepared statements kept per SQLite connection: query shapes are few, the bound is a safety net. */
+const STATEMENTS_PER_CONNECTION = 500;
+
+interface LibSqlStatement {
+  all(params: unknown[]): unknown;
+  run(params: unknown[]): unknown;
+  get(params: unknown[]): unknown;
+}
+const statementsByConnection = new WeakMap<object, Map<string, LibSqlStatement>>();
+
+/**
+ * MikroORM's knex dialect for libSQL, reusing a connection's prepared statement for a statement
+ * text it has run before, instead of preparing it again on every call (for a lookup by key, 45 µs
+ * prepared anew against 14 µs reused). Statements without parameters (DDL, transactions) are
+ * prepared as before.
+ */
+class StatementCachingLibSqlDialect extends LibSqlKnexDialect {
+  override async _query(connection: any, obj: any): Promise<any> {
+    if (!obj.sql || !obj.bindings?.length) return super._query(connection, obj);
+    let statements = statementsByConnection.get(connection);
+    if (!statements) {
+      statements = new Map();
+      statementsByConnection.set(connection, statements);
+    }
+    let statement = statements.get(obj.sql);
+    if (!statement) {
+      if (statements.size >= STATEMENTS_PER_CONNECTION) statements.clear();
+      statement = connection.prepare(obj.sql) as LibSqlStatement;
+      statements.set(obj.sql, statement);
+    }
+    // The rest as LibSqlKnexDialect._query does it.
+    const self = this as unknown as {
+      getCallMethod(obj: unknown): 'all' | 'run' | 'get';
+      _formatBindings(bindings: unknown[]): unknown[];
+    };
+    const response = (await statement[self.getCallMethod(obj)](self._formatBindings(obj.bindings))) as {
+      lastInsertRowid?: number | bigint;
+      changes?: number;
+    };
+    obj.response = response;
+    obj.context = { lastID: response.lastInsertRowid, changes: response.changes };
+    return obj;
+  }
+}
+
+/** libSQL connections with bound parameters and reused prepared statements. */
+class BoundLibSqlConnection extends withBoundParameters(LibSqlConnection, 'sqlite') {
+  override createKnex(): void {
+    this.client = this.createKnexClient(StatementCachingLibSqlDialect as unknown as string);
+    this.connected = true;
+  }
+}
+
 const BoundPostgreSqlConnection = withBoundParameters(PostgreSqlConnection, 'postgresql');
 
 /** MikroORM's libSQL (SQLite) driver, with bound parameters. */
