@@ -1,12 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { MigrationObject, Options } from '@mikro-orm/core';
-import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { POSTGRESQL_MIGRATIONS } from '../../migrations/postgresql/index.js';
 import { SQLITE_MIGRATIONS } from '../../migrations/sqlite/index.js';
 import type { DatabaseConfig } from '../config/config.js';
+import { KlyngeLibSqlDriver, KlyngePostgreSqlDriver } from './drivers.js';
 import { fixSqliteEnumIntrospection } from './sqlite-enum-introspection.js';
 import { ENTITIES } from '../entities/index.js';
 
@@ -51,7 +50,7 @@ export function createOrmOptions(database: DatabaseConfig, options: OrmConfigOpt
   if (database.dialect === 'sqlite') {
     fixSqliteEnumIntrospection();
     if (database.file !== ':memory:') mkdirSync(dirname(database.file), { recursive: true });
-    return { ...common, driver: LibSqlDriver, dbName: database.file } as Options;
+    return { ...common, driver: KlyngeLibSqlDriver, dbName: database.file } as Options;
   }
   const url = new URL(database.url);
   url.searchParams.delete('schema');
@@ -61,7 +60,7 @@ export function createOrmOptions(database: DatabaseConfig, options: OrmConfigOpt
   ];
   return {
     ...common,
-    driver: PostgreSqlDriver,
+    driver: KlyngePostgreSqlDriver,
     clientUrl: url.toString(),
     schema: database.schema,
     pool: { min: 0, max: options.poolSize ?? 10 },

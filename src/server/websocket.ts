@@ -25,8 +25,9 @@ import type { WebSocketConfig } from '../config/config.js';
 import { type ProcessServices, createRequestContext } from '../context/request-context.js';
 import { type KlyngePluginOptions, klyngeValidationRules } from '../graphql/plugins/index.js';
 import { DEFAULT_MAX_QUERY_COST, QUERY_TOO_COMPLEX, queryCost } from '../graphql/plugins/query-cost.plugin.js';
+import { badTextArguments } from '../graphql/plugins/text-input.plugin.js';
 import { type SubscriptionHub, errorResult } from '../graphql/subscriptions/subscription-hub.js';
-import { CodedError, ErrorCode } from '../lib/errors.js';
+import { CodedError, ErrorCode, invalidInput } from '../lib/errors.js';
 import { Db } from '../repositories/db.js';
 import { bearerToken } from './authorization.js';
 import type { Logger } from './logger.js';
@@ -172,6 +173,12 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
           ];
         }
         const operation = getOperationAST(document, operationName);
+        // Text no database can store (NUL, unpaired surrogates) is refused as over HTTP.
+        const badText = operation ? badTextArguments(schema, document, operation, variables) : [];
+        if (badText.length > 0) {
+          const error = invalidInput(badText);
+          return [errorOf(error.code, error.message, { field: error.field, fields: error.fields })];
+        }
         if (operation?.operation === 'subscription') {
           const subscription = await hub.subscribe({
             document,

@@ -24,6 +24,12 @@ export interface Caller {
 export interface TestApi extends TestDatabase {
   /** Runs one operation in-process, in a fresh request context, like an HTTP request would. */
   query<T = any>(query: string, variables?: Record<string, unknown>, caller?: Caller): Promise<GraphQLResult<T>>;
+  /** Like query, plus the HTTP status the server would answer with (Apollo's, 200 when it sets none). */
+  exchange<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    caller?: Caller,
+  ): Promise<{ status: number; result: GraphQLResult<T> }>;
   /** Like query, but fails the test on any error. */
   data<T = any>(query: string, variables?: Record<string, unknown>, caller?: Caller): Promise<T>;
 }
@@ -49,7 +55,7 @@ export async function createTestApi(options: TestApiOptions = {}): Promise<TestA
     plugins: klyngePlugins(),
   });
   await apollo.start();
-  const query = async <T>(query: string, variables?: Record<string, unknown>, caller: Caller = {}) => {
+  const exchange = async <T>(query: string, variables?: Record<string, unknown>, caller: Caller = {}) => {
     const authorization = caller.authorization ?? (caller.token === undefined ? undefined : `Bearer ${caller.token}`);
     let contextValue: RequestContext;
     try {
@@ -57,15 +63,22 @@ export async function createTestApi(options: TestApiOptions = {}): Promise<TestA
       contextValue = await authenticateRequest(createRequestContext(db.orm, undefined, null, { register }), authorization);
     } catch (error) {
       if (!(error instanceof GraphQLError)) throw error;
-      return { errors: [{ message: error.message, extensions: { code: error.extensions.code } }] } as GraphQLResult<T>;
+      const status = (error.extensions.http as { status?: number } | undefined)?.status ?? 401;
+      return {
+        status,
+        result: { errors: [{ message: error.message, extensions: { code: error.extensions.code } }] } as GraphQLResult<T>,
+      };
     }
     const response = await apollo.executeOperation({ query, variables }, { contextValue });
     if (response.body.kind !== 'single') throw new Error('incremental delivery is not expected here');
-    return response.body.singleResult as GraphQLResult<T>;
+    return { status: response.http.status ?? 200, result: response.body.singleResult as GraphQLResult<T> };
   };
+  const query = async <T>(query: string, variables?: Record<string, unknown>, caller: Caller = {}) =>
+    (await exchange<T>(query, variables, caller)).result;
   return {
     ...db,
     query,
+    exchange,
     async data<T>(q: string, variables?: Record<string, unknown>, caller?: Caller) {
       const result = await query<T>(q, variables, caller);
       if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors, null, 2)}`);

@@ -3,6 +3,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import type { ValidationRule } from 'graphql';
 import type { RequestContext } from '../../context/request-context.js';
 import { httpCachePlugin } from './http-cache.plugin.js';
+import { textInputPlugin } from './text-input.plugin.js';
 import { queryCostPlugin } from './query-cost.plugin.js';
 import { queryShapeRules } from './query-shape.rules.js';
 
@@ -31,6 +32,7 @@ export function klyngePlugins(options: KlyngePluginOptions = {}): ApolloServerPl
     // trace, and the plugin would build a trace tree for every request.
     ApolloServerPluginInlineTraceDisabled(),
     queryCostPlugin({ maxCost: options.maxQueryCost }),
+    textInputPlugin(),
     httpCachePlugin({ maxAge: options.cacheMaxAge }),
   ];
 }
