@@ -15,6 +15,10 @@ export interface AppConfig {
   maxQueryCost?: number;
   /** Seconds a successful query may be cached publicly, 0 for no-store (CACHE_MAX_AGE); the plugin's default when absent. */
   cacheMaxAge?: number;
+  /** Bearer token GET /metrics requires (METRICS_TOKEN); open when absent. */
+  metricsToken?: string;
+  /** Operations slower than this many milliseconds are logged as slow, with their document's hash (SLOW_QUERY_MS). */
+  slowQueryMs?: number;
   /** Milliseconds one operation may run (QUERY_TIMEOUT_MS); its PostgreSQL statements are cancelled past it. */
   queryTimeoutMs?: number;
   /** The company register (Enhetsregisteret); absent means switched off. */
@@ -114,6 +118,12 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   MAX_QUERY_COST: z.coerce.number().int().min(1).default(DEFAULT_MAX_QUERY_COST),
   CACHE_MAX_AGE: z.coerce.number().int().min(0).max(31_536_000).default(DEFAULT_CACHE_MAX_AGE),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  SLOW_QUERY_MS: z.coerce.number().int().min(1).default(1000),
   QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_QUERY_TIMEOUT_MS),
   REDIS_URL: z
     .string()
@@ -165,6 +175,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const { PORT, HOST, DATABASE_URL, LOG_LEVEL, MAX_QUERY_COST, CACHE_MAX_AGE } = parsed.data;
   const values = parsed.data;
   return {
+    metricsToken: values.METRICS_TOKEN,
+    slowQueryMs: values.SLOW_QUERY_MS,
     queryTimeoutMs: values.QUERY_TIMEOUT_MS,
     redisUrl: values.REDIS_URL,
     redisPrefix: values.REDIS_PREFIX,

@@ -12,6 +12,7 @@ import { type KlyngePluginOptions, klyngePlugins, klyngeValidationRules } from '
 import { authenticateRequest } from './authorization.js';
 import { graphiqlRouter } from './graphiql.js';
 import type { Logger } from './logger.js';
+import type { KlyngeMetrics } from './metrics.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -36,6 +37,8 @@ export function createApp(deps: {
   queryTimeoutMs?: number;
   /** What /readyz reports (the database alone when absent). */
   readiness?: () => Promise<Readiness>;
+  /** Prometheus metrics (GET /metrics) and the per-request log line; none when absent. */
+  metrics?: { metrics: KlyngeMetrics; slowQueryMs: number };
 }): KlyngeApp {
   const { orm, schema, logger, limits } = deps;
   const services = deps.services ?? {};
@@ -66,6 +69,7 @@ export function createApp(deps: {
       // Apollo's own landing page loads from a CDN; klynge serves its own GraphiQL instead.
       ApolloServerPluginLandingPageDisabled(),
       errorLoggingPlugin(logger),
+      ...(deps.metrics ? [deps.metrics.metrics.plugin(logger, deps.metrics.slowQueryMs)] : []),
       ...klyngePlugins(limits),
     ],
   });
@@ -130,6 +134,8 @@ export function createApp(deps: {
       app.get('/healthz', (_req, res) => {
         res.json({ status: 'ok' });
       });
+      const metrics = deps.metrics?.metrics;
+      if (metrics) app.get('/metrics', (req, res) => void metrics.handle(req, res));
       app.get('/readyz', async (_req, res) => {
         const readiness = await (deps.readiness ?? databaseReadiness(orm))();
         if (!readiness.ready) logger.warn({ checks: readiness.checks }, 'not ready');

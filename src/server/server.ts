@@ -13,7 +13,8 @@ import { pruneEventsBefore } from '../repositories/event-log.repository.js';
 import { EventStream } from '../services/event-stream.service.js';
 import { GRAPHQL_PATH, type Readiness, answers, createApp } from './app.js';
 import { type Logger, createLogger } from './logger.js';
-import { attachWebSockets } from './websocket.js';
+import { createMetrics } from './metrics.js';
+import { type KlyngeWebSockets, attachWebSockets } from './websocket.js';
 
 export interface RunningServer {
   url: string;
@@ -92,9 +93,29 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         checks: { database: database ? 'ok' : 'unavailable', redis: redis === null ? 'off' : redis ? 'ok' : 'unavailable' },
       };
     };
-    const app = createApp({ orm, schema, logger, limits, services, readiness, queryTimeoutMs: config.queryTimeoutMs });
+    let sockets: KlyngeWebSockets | undefined;
+    const metrics = createMetrics(
+      {
+        orm,
+        webSocketConnections: () => sockets?.connectionCount ?? 0,
+        subscribers: () => subscriptions.subscriberCount,
+        subscriptionGroups: () => subscriptions.groupCount,
+        lastEventPosition: () => events.lastDispatched,
+      },
+      config.metricsToken,
+    );
+    const app = createApp({
+      orm,
+      schema,
+      logger,
+      limits,
+      services,
+      readiness,
+      queryTimeoutMs: config.queryTimeoutMs,
+      metrics: { metrics, slowQueryMs: config.slowQueryMs ?? 1000 },
+    });
     await app.start();
-    const sockets = attachWebSockets({
+    sockets = attachWebSockets({
       httpServer: app.httpServer,
       path: GRAPHQL_PATH,
       schema,
@@ -133,7 +154,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         // Load balancers polling /readyz stop sending traffic while in-flight requests finish.
         stopping = true;
         clearInterval(pruning);
-        await sockets.close();
+        await sockets?.close();
         subscriptions.close();
         await app.stop();
         await events.stop();

@@ -27,7 +27,10 @@ export interface TestServer extends RunningServer {
  */
 export async function startTestServer(
   overrides: Partial<
-    Pick<AppConfig, 'maxQueryCost' | 'cacheMaxAge' | 'registry' | 'redisUrl' | 'redisPrefix' | 'queryTimeoutMs'>
+    Pick<
+      AppConfig,
+      'maxQueryCost' | 'cacheMaxAge' | 'registry' | 'redisUrl' | 'redisPrefix' | 'queryTimeoutMs' | 'metricsToken' | 'slowQueryMs'
+    >
   > & {
     events?: Partial<EventsConfig>;
     websocket?: Partial<WebSocketConfig>;
