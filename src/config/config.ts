@@ -15,6 +15,10 @@ export interface AppConfig {
   maxQueryCost?: number;
   /** Seconds a successful query may be cached publicly, 0 for no-store (CACHE_MAX_AGE); the plugin's default when absent. */
   cacheMaxAge?: number;
+  /** Points per hour: per API token (RATE_LIMIT_POINTS) and per anonymous address (RATE_LIMIT_ANONYMOUS_POINTS). */
+  rateLimit?: { tokenPoints: number; anonymousPoints: number };
+  /** Which proxies' X-Forwarded-For names the client (TRUST_PROXY): false, true, or a number of hops. */
+  trustProxy?: boolean | number;
   /** Bearer token GET /metrics requires (METRICS_TOKEN); open when absent. */
   metricsToken?: string;
   /** Operations slower than this many milliseconds are logged as slow, with their document's hash (SLOW_QUERY_MS). */
@@ -118,6 +122,13 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   MAX_QUERY_COST: z.coerce.number().int().min(1).default(DEFAULT_MAX_QUERY_COST),
   CACHE_MAX_AGE: z.coerce.number().int().min(0).max(31_536_000).default(DEFAULT_CACHE_MAX_AGE),
+  RATE_LIMIT_POINTS: z.coerce.number().int().min(1).default(5000),
+  RATE_LIMIT_ANONYMOUS_POINTS: z.coerce.number().int().min(1).default(1000),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2})$/, 'must be true, false or a number of proxy hops')
+    .default('false')
+    .transform((value) => (value === 'true' ? true : value === 'false' ? false : Number(value))),
   METRICS_TOKEN: z
     .string()
     .min(16, 'must be at least 16 characters')
@@ -175,6 +186,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const { PORT, HOST, DATABASE_URL, LOG_LEVEL, MAX_QUERY_COST, CACHE_MAX_AGE } = parsed.data;
   const values = parsed.data;
   return {
+    rateLimit: { tokenPoints: values.RATE_LIMIT_POINTS, anonymousPoints: values.RATE_LIMIT_ANONYMOUS_POINTS },
+    trustProxy: values.TRUST_PROXY,
     metricsToken: values.METRICS_TOKEN,
     slowQueryMs: values.SLOW_QUERY_MS,
     queryTimeoutMs: values.QUERY_TIMEOUT_MS,

@@ -20,6 +20,7 @@ import { MembershipResolver, OrganizationResolver } from './resolvers/organizati
 import { PartnerMutationResolver } from './resolvers/partner-mutation.resolver.js';
 import { PartnerInstitutionResolver, PartnershipResolver } from './resolvers/partner.resolver.js';
 import { QueryResolver } from './resolvers/query.resolver.js';
+import { RateLimitResolver } from './resolvers/rate-limit.resolver.js';
 import { ProgrammeStatsResolver } from './resolvers/stats.resolver.js';
 import { ViewerResolver } from './resolvers/viewer.resolver.js';
 import { Announcement } from './types/announcement.type.js';
@@ -66,6 +67,7 @@ export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
       PartnerMutationResolver,
       AnnouncementMutationResolver,
       EventResolver,
+      RateLimitResolver,
       AnnouncementEventResolver,
       ClusterEventResolver,
       MembershipEventResolver,

@@ -10,6 +10,7 @@ import { compiledExecution } from '../graphql/compiled-execution.js';
 import { errorLoggingPlugin, formatError } from '../graphql/plugins/errors.plugin.js';
 import { type KlyngePluginOptions, klyngePlugins, klyngeValidationRules } from '../graphql/plugins/index.js';
 import { authenticateRequest } from './authorization.js';
+import { type TrustProxy, clientAddressOf } from './client-address.js';
 import { graphiqlRouter } from './graphiql.js';
 import type { Logger } from './logger.js';
 import type { KlyngeMetrics } from './metrics.js';
@@ -37,6 +38,8 @@ export function createApp(deps: {
   queryTimeoutMs?: number;
   /** What /readyz reports (the database alone when absent). */
   readiness?: () => Promise<Readiness>;
+  /** Which proxies' X-Forwarded-For names the client (TRUST_PROXY); none when absent. */
+  trustProxy?: TrustProxy;
   /** Prometheus metrics (GET /metrics) and the per-request log line; none when absent. */
   metrics?: { metrics: KlyngeMetrics; slowQueryMs: number };
 }): KlyngeApp {
@@ -86,7 +89,9 @@ export function createApp(deps: {
         httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: searchOf(req.url), body: req.body },
         context: () =>
           authenticateRequest(
-            createRequestContext(orm, clientRequestId(header('x-request-id')), null, services),
+            Object.assign(createRequestContext(orm, clientRequestId(header('x-request-id')), null, services), {
+              clientAddress: clientAddressOf(req, deps.trustProxy ?? false),
+            }),
             header('authorization'),
           ),
       })

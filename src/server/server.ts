@@ -11,6 +11,7 @@ import { RedisEventTransport } from '../pubsub/redis-event-transport.js';
 import { Db } from '../repositories/db.js';
 import { pruneEventsBefore } from '../repositories/event-log.repository.js';
 import { EventStream } from '../services/event-stream.service.js';
+import { RateLimiter } from '../services/rate-limit.service.js';
 import { GRAPHQL_PATH, type Readiness, answers, createApp } from './app.js';
 import { type Logger, createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -66,7 +67,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       if (result.seeded) logger.info({ counts: result.counts }, 'empty database seeded (with demo members)');
     }
     const schema = await buildKlyngeSchema();
-    const limits = { maxQueryCost: config.maxQueryCost, cacheMaxAge: config.cacheMaxAge };
+    const rateLimiter = config.rateLimit
+      ? new RateLimiter({ ...config.rateLimit, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, logger })
+      : undefined;
+    const limits = { maxQueryCost: config.maxQueryCost, cacheMaxAge: config.cacheMaxAge, rateLimiter };
     const transport = config.redisUrl ? new RedisEventTransport(config.redisUrl, config.redisPrefix, logger) : undefined;
     const events = new EventStream(orm, { pollMs: config.events.pollMs, transport, logger });
     await events.start();
@@ -112,6 +116,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       services,
       readiness,
       queryTimeoutMs: config.queryTimeoutMs,
+      trustProxy: config.trustProxy,
       metrics: { metrics, slowQueryMs: config.slowQueryMs ?? 1000 },
     });
     await app.start();
@@ -124,6 +129,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       services,
       logger,
       limits,
+      trustProxy: config.trustProxy,
       config: config.websocket,
     });
     const prune = async () => {
@@ -159,6 +165,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         await app.stop();
         await events.stop();
         await register.close();
+        await rateLimiter?.close();
         await orm.close(true);
       },
     };

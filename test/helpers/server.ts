@@ -29,7 +29,16 @@ export async function startTestServer(
   overrides: Partial<
     Pick<
       AppConfig,
-      'maxQueryCost' | 'cacheMaxAge' | 'registry' | 'redisUrl' | 'redisPrefix' | 'queryTimeoutMs' | 'metricsToken' | 'slowQueryMs'
+      | 'maxQueryCost'
+      | 'cacheMaxAge'
+      | 'registry'
+      | 'redisUrl'
+      | 'redisPrefix'
+      | 'queryTimeoutMs'
+      | 'metricsToken'
+      | 'slowQueryMs'
+      | 'rateLimit'
+      | 'trustProxy'
     >
   > & {
     events?: Partial<EventsConfig>;
