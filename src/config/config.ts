@@ -19,6 +19,8 @@ export interface AppConfig {
   rateLimit?: { tokenPoints: number; anonymousPoints: number };
   /** Which proxies' X-Forwarded-For names the client (TRUST_PROXY): false, true, or a number of hops. */
   trustProxy?: boolean | number;
+  /** The manifest of trusted documents (TRUSTED_DOCUMENTS): only these operations run, except for ADMIN tokens. */
+  trustedDocuments?: string;
   /** Bearer token GET /metrics requires (METRICS_TOKEN); open when absent. */
   metricsToken?: string;
   /** Operations slower than this many milliseconds are logged as slow, with their document's hash (SLOW_QUERY_MS). */
@@ -129,6 +131,10 @@ const envSchema = z.object({
     .regex(/^(true|false|\d{1,2})$/, 'must be true, false or a number of proxy hops')
     .default('false')
     .transform((value) => (value === 'true' ? true : value === 'false' ? false : Number(value))),
+  TRUSTED_DOCUMENTS: z
+    .string()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   METRICS_TOKEN: z
     .string()
     .min(16, 'must be at least 16 characters')
@@ -188,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     rateLimit: { tokenPoints: values.RATE_LIMIT_POINTS, anonymousPoints: values.RATE_LIMIT_ANONYMOUS_POINTS },
     trustProxy: values.TRUST_PROXY,
+    trustedDocuments: values.TRUSTED_DOCUMENTS,
     metricsToken: values.METRICS_TOKEN,
     slowQueryMs: values.SLOW_QUERY_MS,
     queryTimeoutMs: values.QUERY_TIMEOUT_MS,

@@ -12,6 +12,7 @@ import { type KlyngePluginOptions, klyngePlugins, klyngeValidationRules } from '
 import { authenticateRequest } from './authorization.js';
 import { type TrustProxy, clientAddressOf } from './client-address.js';
 import { graphiqlRouter } from './graphiql.js';
+import { type TrustedDocuments, trustedDocumentsPlugin } from '../graphql/plugins/trusted-documents.plugin.js';
 import type { Logger } from './logger.js';
 import type { KlyngeMetrics } from './metrics.js';
 
@@ -38,6 +39,8 @@ export function createApp(deps: {
   queryTimeoutMs?: number;
   /** What /readyz reports (the database alone when absent). */
   readiness?: () => Promise<Readiness>;
+  /** Only these operations run (ADMIN tokens excepted); any when absent. */
+  trustedDocuments?: TrustedDocuments;
   /** Which proxies' X-Forwarded-For names the client (TRUST_PROXY); none when absent. */
   trustProxy?: TrustProxy;
   /** Prometheus metrics (GET /metrics) and the per-request log line; none when absent. */
@@ -74,6 +77,7 @@ export function createApp(deps: {
       errorLoggingPlugin(logger),
       ...(deps.metrics ? [deps.metrics.metrics.plugin(logger, deps.metrics.slowQueryMs)] : []),
       ...klyngePlugins(limits),
+      ...(deps.trustedDocuments ? [trustedDocumentsPlugin(deps.trustedDocuments)] : []),
     ],
   });
 
@@ -84,9 +88,15 @@ export function createApp(deps: {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const header = (name: string) => headers.get(name);
+    let search = searchOf(req.url);
+    if (deps.trustedDocuments) {
+      // An operation named by its hash alone gets its text from the manifest.
+      if (req.body && typeof req.body === 'object') deps.trustedDocuments.complete(req.body as Record<string, never>);
+      search = withTrustedQuery(search, deps.trustedDocuments);
+    }
     apollo
       .executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: searchOf(req.url), body: req.body },
+        httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search, body: req.body },
         context: () =>
           authenticateRequest(
             Object.assign(createRequestContext(orm, clientRequestId(header('x-request-id')), null, services), {
@@ -198,6 +208,23 @@ const searchOf = (url = '') => {
   const query = url.indexOf('?');
   return query < 0 ? '' : url.slice(query);
 };
+
+/** A GET request's query string with the text of an operation it names by hash alone (trusted documents). */
+function withTrustedQuery(search: string, trusted: TrustedDocuments): string {
+  if (!search) return search;
+  const params = new URLSearchParams(search);
+  if (params.has('query')) return search;
+  const request: Parameters<TrustedDocuments['complete']>[0] = { documentId: params.get('documentId') ?? undefined };
+  try {
+    request.extensions = JSON.parse(params.get('extensions') ?? '{}');
+  } catch {
+    // Apollo answers malformed extensions itself.
+  }
+  trusted.complete(request);
+  if (typeof request.query !== 'string') return search;
+  params.set('query', request.query);
+  return `?${params.toString()}`;
+}
 
 /** A client's own request id is kept if it is short and plain; otherwise we make one. */
 const clientRequestId = (value: string | undefined) => (value && /^[\w.:-]{1,100}$/.test(value) ? value : undefined);

@@ -7,6 +7,7 @@ import { seedDatabase } from '../db/seeder.js';
 import type { EntityManager } from '@mikro-orm/knex';
 import { buildKlyngeSchema } from '../graphql/schema.js';
 import { SubscriptionHub } from '../graphql/subscriptions/subscription-hub.js';
+import { TrustedDocuments } from '../graphql/plugins/trusted-documents.plugin.js';
 import { RedisEventTransport } from '../pubsub/redis-event-transport.js';
 import { Db } from '../repositories/db.js';
 import { pruneEventsBefore } from '../repositories/event-log.repository.js';
@@ -66,6 +67,13 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       const result = await seedDatabase(orm.em.fork(), { demo: true });
       if (result.seeded) logger.info({ counts: result.counts }, 'empty database seeded (with demo members)');
     }
+    const trustedDocuments = config.trustedDocuments ? TrustedDocuments.load(config.trustedDocuments) : undefined;
+    if (trustedDocuments) {
+      logger.info(
+        { file: config.trustedDocuments, documents: trustedDocuments.size },
+        'trusted documents only (ADMIN tokens excepted)',
+      );
+    }
     const schema = await buildKlyngeSchema();
     const rateLimiter = config.rateLimit
       ? new RateLimiter({ ...config.rateLimit, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, logger })
@@ -117,6 +125,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       readiness,
       queryTimeoutMs: config.queryTimeoutMs,
       trustProxy: config.trustProxy,
+      trustedDocuments,
       metrics: { metrics, slowQueryMs: config.slowQueryMs ?? 1000 },
     });
     await app.start();
@@ -130,6 +139,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       logger,
       limits,
       trustProxy: config.trustProxy,
+      trustedDocuments,
       config: config.websocket,
     });
     const prune = async () => {

@@ -26,6 +26,7 @@ import { type ProcessServices, createRequestContext } from '../context/request-c
 import { type KlyngePluginOptions, klyngeValidationRules } from '../graphql/plugins/index.js';
 import { DEFAULT_MAX_QUERY_COST, QUERY_TOO_COMPLEX, queryCost } from '../graphql/plugins/query-cost.plugin.js';
 import { badTextArguments } from '../graphql/plugins/text-input.plugin.js';
+import { TrustedDocuments } from '../graphql/plugins/trusted-documents.plugin.js';
 import { rateLimitKey, rateLimitPoints, rateLimited } from '../graphql/plugins/rate-limit.plugin.js';
 import { type SubscriptionHub, errorResult } from '../graphql/subscriptions/subscription-hub.js';
 import { CodedError, ErrorCode, invalidInput } from '../lib/errors.js';
@@ -59,6 +60,8 @@ export interface WebSocketDeps {
   limits?: KlyngePluginOptions;
   /** Which proxies' X-Forwarded-For names the client (TRUST_PROXY). */
   trustProxy?: TrustProxy;
+  /** Only these operations run (ADMIN tokens excepted). */
+  trustedDocuments?: TrustedDocuments;
   config: WebSocketConfig;
 }
 
@@ -149,6 +152,15 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
               { maxSubscriptions: config.maxSubscriptionsPerConnection },
             ),
           ];
+        }
+        const trusted = deps.trustedDocuments;
+        if (trusted) {
+          if (typeof payload.query !== 'string' || payload.query === '') trusted.complete(payload as never);
+          const text = typeof payload.query === 'string' ? payload.query : '';
+          if (!trusted.allows(TrustedDocuments.hashOf(text), state.viewer)) {
+            const refusal = trusted.refusal();
+            return [errorOf(String(refusal.extensions.code), refusal.message)];
+          }
         }
         let document: DocumentNode;
         try {

@@ -39,6 +39,7 @@ export async function startTestServer(
       | 'slowQueryMs'
       | 'rateLimit'
       | 'trustProxy'
+      | 'trustedDocuments'
     >
   > & {
     events?: Partial<EventsConfig>;
