@@ -17,6 +17,8 @@ import type { Logger } from './logger.js';
 import type { KlyngeMetrics } from './metrics.js';
 
 export const GRAPHQL_PATH = '/graphql';
+/** Most tokens the parser reads of one document (over HTTP and WebSocket). */
+export const MAX_DOCUMENT_TOKENS = 10_000;
 
 export interface KlyngeApp {
   httpServer: Server;
@@ -65,6 +67,8 @@ export function createApp(deps: {
     gateway: compiledExecution(schema, { timeoutMs: deps.queryTimeoutMs }),
     formatError,
     includeStacktraceInErrorResponses: false,
+    // A bound on the parser's work, whatever the limits below would say of the parsed document.
+    parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
     introspection: true,
     validationRules: klyngeValidationRules(limits),
     // Automatic persisted queries are on by default and live in this cache: an LRU of at most about

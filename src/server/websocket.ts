@@ -31,6 +31,7 @@ import { rateLimitKey, rateLimitPoints, rateLimited } from '../graphql/plugins/r
 import { type SubscriptionHub, errorResult } from '../graphql/subscriptions/subscription-hub.js';
 import { CodedError, ErrorCode, invalidInput } from '../lib/errors.js';
 import { Db } from '../repositories/db.js';
+import { MAX_DOCUMENT_TOKENS } from './app.js';
 import { bearerToken } from './authorization.js';
 import { type TrustProxy, clientAddressOf } from './client-address.js';
 import type { Logger } from './logger.js';
@@ -164,7 +165,7 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
         }
         let document: DocumentNode;
         try {
-          document = parse(payload.query, { maxTokens: 10_000 });
+          document = parse(payload.query, { maxTokens: MAX_DOCUMENT_TOKENS });
         } catch (error) {
           return [errorOf('GRAPHQL_PARSE_FAILED', (error as Error).message)];
         }
