@@ -21,6 +21,25 @@ export interface AppConfig {
   redisPrefix: string;
   events: EventsConfig;
   websocket: WebSocketConfig;
+  feeds: FeedsConfig;
+}
+
+/** News feeds: which the server polls, and the bounds every fetch keeps to (the ingest command's too). */
+export interface FeedsConfig {
+  /** Feed URLs the server polls itself (FEEDS, separated by commas, spaces or newlines); empty: no polling. */
+  urls: string[];
+  /** Minutes between polls (FEED_POLL_MINUTES). */
+  pollMinutes: number;
+  /** Hosts fetched even when private or loopback (FEED_ALLOWED_HOSTS), for development. */
+  allowedHosts: string[];
+  /** Milliseconds one fetch may take, body and redirects included (FEED_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** Largest feed accepted, in bytes (FEED_MAX_BYTES). */
+  maxBytes: number;
+  /** Redirects followed at most (FEED_MAX_REDIRECTS). */
+  maxRedirects: number;
+  /** Most items one feed may have (FEED_MAX_ITEMS). */
+  maxItems: number;
 }
 
 /** The event log and its delivery. */
@@ -103,7 +122,28 @@ const envSchema = z.object({
   WS_KEEPALIVE_SECONDS: z.coerce.number().int().min(1).max(3600).default(12),
   WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(3000),
   WS_TOKEN_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  FEEDS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/\S+$/, 'each feed must be an http:// or https:// URL'))),
+  FEED_POLL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+  FEED_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean).map((h) => h.toLowerCase().replace(/^\[|\]$/g, ''))),
+  FEED_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  FEED_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(5 * 1024 * 1024),
+  FEED_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
+  FEED_MAX_ITEMS: z.coerce.number().int().min(1).max(100_000).default(1000),
 });
+
+/** The feed settings, all defaults but what `env` says (for the ingest command and tests). */
+export const feedsConfig = (env: NodeJS.ProcessEnv = process.env): FeedsConfig => loadConfig(env).feeds;
 
 /** The event and WebSocket settings, all defaults (for servers built in code, e.g. tests). */
 export const defaultEventsConfig = (): { events: EventsConfig; websocket: WebSocketConfig } => {
@@ -133,6 +173,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       keepAliveSeconds: env_.WS_KEEPALIVE_SECONDS,
       initTimeoutMs: env_.WS_INIT_TIMEOUT_MS,
       tokenRecheckSeconds: env_.WS_TOKEN_RECHECK_SECONDS,
+    },
+    feeds: {
+      urls: env_.FEEDS,
+      pollMinutes: env_.FEED_POLL_MINUTES,
+      allowedHosts: env_.FEED_ALLOWED_HOSTS,
+      timeoutMs: env_.FEED_TIMEOUT_MS,
+      maxBytes: env_.FEED_MAX_BYTES,
+      maxRedirects: env_.FEED_MAX_REDIRECTS,
+      maxItems: env_.FEED_MAX_ITEMS,
     },
     port: PORT,
     host: HOST,

@@ -6,6 +6,8 @@ import {
   type EventsConfig,
   type WebSocketConfig,
   defaultEventsConfig,
+  feedsConfig,
+  type FeedsConfig,
   parseDatabaseUrl,
 } from '../../src/config/config.js';
 import { createLogger } from '../../src/server/logger.js';
@@ -26,6 +28,7 @@ export async function startTestServer(
   overrides: Partial<Pick<AppConfig, 'maxQueryCost' | 'cacheMaxAge' | 'redisUrl' | 'redisPrefix'>> & {
     events?: Partial<EventsConfig>;
     websocket?: Partial<WebSocketConfig>;
+    feeds?: Partial<FeedsConfig>;
   } = {},
 ): Promise<TestServer> {
   let database: AppConfig['database'];
@@ -60,6 +63,7 @@ export async function startTestServer(
     ...overrides,
     events: { ...defaults.events, ...overrides.events },
     websocket: { ...defaults.websocket, ...overrides.websocket },
+    feeds: { ...feedsConfig({}), ...overrides.feeds },
   };
   const server = await startServer(config, { logger: createLogger('silent') });
   return {
