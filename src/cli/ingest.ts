@@ -21,7 +21,13 @@ try {
   let failed = 0;
   try {
     await migrateDatabase(orm);
-    failed = await runIngest(orm, sources, config.feeds, (line) => console.log(line), (line) => console.error(line));
+    failed = await runIngest(
+      orm,
+      sources,
+      config.feeds,
+      (line) => console.log(line),
+      (line) => console.error(line),
+    );
   } finally {
     await orm.close(true);
   }

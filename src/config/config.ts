@@ -131,7 +131,12 @@ const envSchema = z.object({
   FEED_ALLOWED_HOSTS: z
     .string()
     .default('')
-    .transform((value) => value.split(/[\s,]+/).filter(Boolean).map((h) => h.toLowerCase().replace(/^\[|\]$/g, ''))),
+    .transform((value) =>
+      value
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((h) => h.toLowerCase().replace(/^\[|\]$/g, '')),
+    ),
   FEED_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   FEED_MAX_BYTES: z.coerce
     .number()

@@ -231,7 +231,8 @@ function readBounded(stream: Readable, maxBytes: number, feed: string): Promise<
       reject(error instanceof FeedFetchError ? error : new FeedFetchError(feed, `reading the body failed: ${error.message}`)),
     );
     stream.on('close', () => {
-      if (!stream.readableEnded && size <= maxBytes) reject(new FeedFetchError(feed, 'the connection closed before the body ended'));
+      if (!stream.readableEnded && size <= maxBytes)
+        reject(new FeedFetchError(feed, 'the connection closed before the body ended'));
     });
   });
 }

@@ -135,7 +135,11 @@ function parseRss(rss: Record<string, unknown>, feed: string, maxItems: number, 
         id,
         title: cut(title, TITLE_MAX),
         link: httpUrl(link),
-        publishedAt: pubDate ? parseDate(pubDate, feed, label, 'pubDate') : dcDate ? parseDate(dcDate, feed, label, 'dc:date') : null,
+        publishedAt: pubDate
+          ? parseDate(pubDate, feed, label, 'pubDate')
+          : dcDate
+            ? parseDate(dcDate, feed, label, 'dc:date')
+            : null,
         body,
         language: languageOf(plain(item['dc:language'])),
       };
@@ -186,7 +190,8 @@ function parseAtom(atom: Record<string, unknown>, feed: string, maxItems: number
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const asArray = (value: unknown): unknown[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
+const asArray = (value: unknown): unknown[] =>
+  value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
 
 /** An element's text as the XML parser decoded it (`#text` when it has attributes). */
 function plain(value: unknown): string {
@@ -362,7 +367,15 @@ export function parseDate(value: string, feed: string, item: string, field: stri
     const offset = zoneOffset(zone);
     const ms = /\.(\d+)/.exec(text)?.[1];
     if (offset !== null) {
-      instant = utc(Number(year), Number(month) - 1, Number(day), Number(hour ?? 0), Number(minute ?? 0), Number(second ?? 0), offset);
+      instant = utc(
+        Number(year),
+        Number(month) - 1,
+        Number(day),
+        Number(hour ?? 0),
+        Number(minute ?? 0),
+        Number(second ?? 0),
+        offset,
+      );
       if (instant !== null && ms) instant += Math.round(Number(`0.${ms}`) * 1000);
     }
   }
@@ -378,7 +391,15 @@ function zoneOffset(zone: string | undefined): number | null {
 }
 
 /** Epoch milliseconds of a wall-clock time at `offset` minutes east of UTC; null when a field is out of range. */
-function utc(year: number, month: number, day: number, hour: number, minute: number, second: number, offset: number): number | null {
+function utc(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  offset: number,
+): number | null {
   if (month < 0 || month > 11 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
   const local = Date.UTC(year, month, day, hour, minute, Math.min(second, 59));
   if (new Date(local).getUTCDate() !== day) return null; // 31 April and the like

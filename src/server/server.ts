@@ -10,6 +10,7 @@ import { RedisEventTransport } from '../pubsub/redis-event-transport.js';
 import { Db } from '../repositories/db.js';
 import { pruneEventsBefore } from '../repositories/event-log.repository.js';
 import { EventStream } from '../services/event-stream.service.js';
+import { type FeedPoller, startFeedPoller } from '../services/feed-poller.service.js';
 import { GRAPHQL_PATH, createApp } from './app.js';
 import { type Logger, createLogger } from './logger.js';
 import { attachWebSockets } from './websocket.js';
@@ -20,6 +21,8 @@ export interface RunningServer {
   /** The process's event stream and subscription hub (for tests and benchmarks to look into). */
   events: EventStream;
   subscriptions: SubscriptionHub;
+  /** The news-feed poller, when FEEDS names feeds. */
+  feeds?: FeedPoller;
   stop(): Promise<void>;
 }
 
@@ -94,13 +97,25 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const { port } = app.httpServer.address() as AddressInfo;
     const url = `http://localhost:${port}/graphql`;
     logger.info({ url, database: config.database.dialect }, 'klynge is serving');
+    let feeds: FeedPoller | undefined;
+    if (config.feeds.urls.length > 0) {
+      logger.info(
+        { feeds: config.feeds.urls, everyMinutes: config.feeds.pollMinutes },
+        `news feeds are ON: polling ${config.feeds.urls.length} feed(s) every ${config.feeds.pollMinutes} minutes`,
+      );
+      feeds = startFeedPoller(orm, config.feeds, { events, logger });
+    } else {
+      logger.info({ feeds: 'off' }, 'news feeds are OFF (FEEDS is not set); `npm run ingest` still works');
+    }
     return {
       url,
       orm,
       events,
       subscriptions,
+      feeds,
       async stop() {
         clearInterval(pruning);
+        await feeds?.stop();
         await sockets.close();
         subscriptions.close();
         await app.stop();

@@ -54,7 +54,10 @@ export function listAnnouncements(
 }
 
 /** The news feed an announcement was ingested from; null for one written by an editor, seeded or imported. */
-export async function announcementSource(ctx: RequestContext, announcement: AnnouncementRecord): Promise<FeedSourceRecord | null> {
+export async function announcementSource(
+  ctx: RequestContext,
+  announcement: AnnouncementRecord,
+): Promise<FeedSourceRecord | null> {
   return announcement.feedId == null ? null : ctx.loaders.feedById.load(Number(announcement.feedId));
 }
 

@@ -162,17 +162,22 @@ async function writeFeed(
     await em.flush();
     for (const { announcement, fields } of created) {
       const clusterIds = fields.mentions.map((m) => m.clusterId);
-      recordCreation(em, viewer, { action: 'announcement.ingest', entityType: 'Announcement', entityId: announcement.id }, {
-        slug: announcement.slug,
-        title: fields.title,
-        body: fields.body,
-        language: fields.language,
-        kind: AnnouncementKind.NEWS,
-        sourceUrl: fields.sourceUrl,
-        clusters: fields.mentions.map((m) => m.matchedText),
-        status: AnnouncementStatus.PUBLISHED,
-        publishedAt: announcement.publishedAt?.toISOString() ?? null,
-      });
+      recordCreation(
+        em,
+        viewer,
+        { action: 'announcement.ingest', entityType: 'Announcement', entityId: announcement.id },
+        {
+          slug: announcement.slug,
+          title: fields.title,
+          body: fields.body,
+          language: fields.language,
+          kind: AnnouncementKind.NEWS,
+          sourceUrl: fields.sourceUrl,
+          clusters: fields.mentions.map((m) => m.matchedText),
+          status: AnnouncementStatus.PUBLISHED,
+          publishedAt: announcement.publishedAt?.toISOString() ?? null,
+        },
+      );
       announcementEvent(em, 'PUBLISHED', announcement.id, fields.language, clusterIds, ['status', 'publishedAt']);
     }
   });
@@ -214,7 +219,10 @@ async function updateItem(
     language: after.language,
     sourceUrl: after.sourceUrl,
     // A draft (an editor took it back) stays a draft, without a date.
-    publishedAt: announcement.status === AnnouncementStatus.PUBLISHED && after.publishedAt ? new Date(after.publishedAt) : announcement.publishedAt,
+    publishedAt:
+      announcement.status === AnnouncementStatus.PUBLISHED && after.publishedAt
+        ? new Date(after.publishedAt)
+        : announcement.publishedAt,
   });
   touch(announcement);
   await em.flush();
@@ -374,7 +382,11 @@ async function storedItems(db: Db, feedId: number): Promise<StoredItem[]> {
         'a.kind as kind',
       ),
   );
-  return rows.map((row) => ({ ...row, id: Number(row.id), publishedAt: row.publishedAt == null ? null : parseDateTime(row.publishedAt) }));
+  return rows.map((row) => ({
+    ...row,
+    id: Number(row.id),
+    publishedAt: row.publishedAt == null ? null : parseDateTime(row.publishedAt),
+  }));
 }
 
 /** The feeds to poll now: those not backing off after failures. */

@@ -87,7 +87,12 @@ afterAll(async () => {
 
 const ingest = (url: string, limits = LIMITS) => ingestFeed(createRequestContext(api.orm), url, limits);
 const feedRow = async (url: string) =>
-  (await sql(api, `select etag, last_modified as "lastModified", failures, last_error as "lastError" from feed where url = '${url}'`))[0];
+  (
+    await sql(
+      api,
+      `select etag, last_modified as "lastModified", failures, last_error as "lastError" from feed where url = '${url}'`,
+    )
+  )[0];
 
 describe('conditional GET', () => {
   it('stores the ETag, sends it back, and a 304 changes nothing', async () => {
@@ -162,7 +167,21 @@ describe('failures are refused within bounds, write nothing, and are recorded fo
   });
 
   it('tells public addresses from the rest', () => {
-    for (const address of ['127.0.0.1', '10.0.0.1', '172.20.1.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fc00::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1']) {
+    for (const address of [
+      '127.0.0.1',
+      '10.0.0.1',
+      '172.20.1.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      '::',
+      'fe80::1',
+      'fc00::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+    ]) {
       expect(isPublicAddress(address), address).toBe(false);
     }
     for (const address of ['8.8.8.8', '151.101.1.1', '2001:4860:4860::8888', '::ffff:8.8.8.8']) {

@@ -28,7 +28,8 @@ const db = () => new Db(api.orm.em.fork() as never);
 const lastPosition = async () => (await fetchLogState(db())).lastPosition;
 const ingest = (source: string, events?: { publish(rows: readonly EventRow[]): void }) =>
   ingestFeed(createRequestContext(api.orm, undefined, null, events), source, LIMITS);
-const countFeedAnnouncements = async () => Number((await sql(api, 'select count(*) as n from announcement where feed_id is not null'))[0].n);
+const countFeedAnnouncements = async () =>
+  Number((await sql(api, 'select count(*) as n from announcement where feed_id is not null'))[0].n);
 
 const ANNOUNCEMENT = `query ($slug: String!) { announcement(slug: $slug) {
   title body language kind status provenance sourceUrl publishedAt version
@@ -116,7 +117,8 @@ describe('ingesting an RSS file', () => {
     expect(first.clusters.nodes.map((c: { slug: string }) => c.slug).sort()).toEqual(
       ['arena-innovasjon-torskefisk', 'gce-subsea', 'nce-eyde', 'nce-seafood-innovation-cluster'].sort(),
     );
-    const second = (await api.data(ANNOUNCEMENT, { slug: await slugOfItem('https://www.regjeringen.no/id2455000') })).announcement;
+    const second = (await api.data(ANNOUNCEMENT, { slug: await slugOfItem('https://www.regjeringen.no/id2455000') }))
+      .announcement;
     expect(second.mentions).toEqual([
       { matchedBy: 'FORMER_NAME', matchedText: 'NCE Subsea', cluster: { slug: 'gce-subsea' } },
       { matchedBy: 'SLUG', matchedText: 'gce-node', cluster: { slug: 'gce-node' } },
@@ -150,15 +152,14 @@ describe('ingesting an RSS file', () => {
     const text = await readFile(rss, 'utf8');
     await writeFile(
       rss,
-      text.replace(
-        'Maritime alene og Subsea alene er ikke navn på klynger',
-        'GCE Blue Maritime er et eksempel',
-      ),
+      text.replace('Maritime alene og Subsea alene er ikke navn på klynger', 'GCE Blue Maritime er et eksempel'),
     );
     const before = await lastPosition();
     expect(await ingest(rss)).toMatchObject({ items: 3, inserted: 0, updated: 1, unchanged: 2 });
     const events = await fetchEventsAfter(db(), before, 100);
-    expect(events.map((e) => [e.kind, e.entityId])).toEqual([['UPDATED', Number((await sql(api, `select id from announcement where slug = '${slug}'`))[0].id)]]);
+    expect(events.map((e) => [e.kind, e.entityId])).toEqual([
+      ['UPDATED', Number((await sql(api, `select id from announcement where slug = '${slug}'`))[0].id)],
+    ]);
     expect(events[0].changedFields).toEqual(expect.arrayContaining(['body', 'clusters']));
     const third = (await api.data(ANNOUNCEMENT, { slug })).announcement;
     expect(third.version).toBe(read.version + 2);
@@ -180,11 +181,17 @@ describe('ingesting an Atom file', () => {
     const lines: string[] = [];
     const failed = await runIngest(api.orm, [join(FIXTURES, 'innovasjon.atom')], LIMITS, (line) => lines.push(line));
     expect(failed).toBe(0);
-    expect(lines).toEqual([`${feedKey(join(FIXTURES, 'innovasjon.atom'))} (Cluster news): 3 items, 3 inserted, 0 updated, 0 unchanged`]);
-    const nn = (await api.data(ANNOUNCEMENT, { slug: await slugOfItem('tag:example.org,2016:nye-klynger-trondelag') })).announcement;
+    expect(lines).toEqual([
+      `${feedKey(join(FIXTURES, 'innovasjon.atom'))} (Cluster news): 3 items, 3 inserted, 0 updated, 0 unchanged`,
+    ]);
+    const nn = (await api.data(ANNOUNCEMENT, { slug: await slugOfItem('tag:example.org,2016:nye-klynger-trondelag') }))
+      .announcement;
     expect(nn).toMatchObject({ language: 'nn', sourceUrl: null, publishedAt: '2016-06-15T10:00:00.000Z' });
-    expect(nn.mentions).toEqual([{ matchedBy: 'NAME', matchedText: 'NCE Aquatech Cluster', cluster: { slug: 'nce-aquatech-cluster' } }]);
-    const en = (await api.data(ANNOUNCEMENT, { slug: await slugOfItem('tag:example.org,2019:woodworks-arena-pro') })).announcement;
+    expect(nn.mentions).toEqual([
+      { matchedBy: 'NAME', matchedText: 'NCE Aquatech Cluster', cluster: { slug: 'nce-aquatech-cluster' } },
+    ]);
+    const en = (await api.data(ANNOUNCEMENT, { slug: await slugOfItem('tag:example.org,2019:woodworks-arena-pro') }))
+      .announcement;
     expect(en.language).toBe('en');
     expect(en.mentions.map((m: { cluster: { slug: string } }) => m.cluster.slug)).toEqual([
       'woodworks',
@@ -235,8 +242,8 @@ describe('a feed that cannot be read writes nothing', () => {
   });
 
   it('a file over the size limit is refused before it is read', async () => {
-    await expect(ingestFeed(createRequestContext(api.orm), join(FIXTURES, 'regjeringen.rss'), { ...LIMITS, maxBytes: 1024 })).rejects.toThrow(
-      /regjeringen\.rss: is \d+ bytes, more than the 1024 allowed/,
-    );
+    await expect(
+      ingestFeed(createRequestContext(api.orm), join(FIXTURES, 'regjeringen.rss'), { ...LIMITS, maxBytes: 1024 }),
+    ).rejects.toThrow(/regjeringen\.rss: is \d+ bytes, more than the 1024 allowed/);
   });
 });

@@ -102,7 +102,9 @@ describe('refusals name the feed and the item', () => {
     expect(() => parseFeed('<rss version="2.0"><channel><item><title>x</title></item></channel></rss>', 'f')).toThrow(
       'Feed f: item #1: has neither <guid> nor <link>, so it has no identity',
     );
-    expect(() => parseFeed('<?xml version="1.0"?><html><body/></html>', 'f')).toThrow('Feed f: is neither RSS 2.0 nor Atom (root element <html>)');
+    expect(() => parseFeed('<?xml version="1.0"?><html><body/></html>', 'f')).toThrow(
+      'Feed f: is neither RSS 2.0 nor Atom (root element <html>)',
+    );
     const many = `<rss><channel>${'<item><guid>a</guid><title>t</title></item>'.repeat(5)}</channel></rss>`;
     expect(() => parseFeed(many, 'f', { maxItems: 4 })).toThrow('Feed f: has 5 items, more than the 4 allowed');
   });

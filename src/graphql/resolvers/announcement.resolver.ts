@@ -30,7 +30,8 @@ export class AnnouncementResolver {
 
   @FieldResolver(() => AnnouncementSource, {
     nullable: true,
-    description: 'The news feed it was ingested from (provenance FEED); null for announcements written by editors, seeded or imported.',
+    description:
+      'The news feed it was ingested from (provenance FEED); null for announcements written by editors, seeded or imported.',
   })
   source(@Root() announcement: AnnouncementRecord, @Ctx() ctx: RequestContext) {
     return announcementSource(ctx, announcement);

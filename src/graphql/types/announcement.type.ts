@@ -62,7 +62,10 @@ export class ClusterMention {
   @Field(() => MentionMatch, { description: 'How the mention was made.' })
   matchedBy!: MentionMatch;
 
-  @Field(() => String, { nullable: true, description: 'The words of the title or text that named the cluster; null for a mention made by hand.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The words of the title or text that named the cluster; null for a mention made by hand.',
+  })
   matchedText!: string | null;
 }
 
