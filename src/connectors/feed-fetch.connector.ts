@@ -144,9 +144,6 @@ function request(target: string, feed: string, options: FeedFetchOptions, signal
       new FeedFetchError(feed, `${host} is a private or loopback address (allow it with FEED_ALLOWED_HOSTS)`),
     );
   }
-  if (!allowed && host === 'localhost') {
-    return Promise.reject(new FeedFetchError(feed, 'localhost is not fetched (allow it with FEED_ALLOWED_HOSTS)'));
-  }
   const headers: Record<string, string> = {
     'user-agent': options.userAgent ?? 'klynge-feed-ingest/0.1 (+https://github.com/klynge)',
     accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1',

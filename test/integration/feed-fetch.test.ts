@@ -158,7 +158,10 @@ describe('failures are refused within bounds, write nothing, and are recorded fo
     await expect(fetchFeed(`${base}/etag.rss`, notAllowed)).rejects.toThrow(
       '127.0.0.1 is a private or loopback address (allow it with FEED_ALLOWED_HOSTS)',
     );
-    await expect(fetchFeed('http://localhost/feed', notAllowed)).rejects.toThrow(/localhost is not fetched/);
+    // A name is checked on the addresses it resolves to, in the connection's own lookup.
+    await expect(fetchFeed(`${base.replace('127.0.0.1', 'localhost')}/etag.rss`, notAllowed)).rejects.toThrow(
+      /localhost resolves to (127\.0\.0\.1|::1), a private or loopback address/,
+    );
     await expect(fetchFeed('http://10.1.2.3/feed', notAllowed)).rejects.toThrow(/10\.1\.2\.3 is a private/);
     await expect(fetchFeed('http://[fd00::1]/feed', notAllowed)).rejects.toThrow(/fd00::1 is a private/);
     await expect(fetchFeed(`${base}/to-ipv6-loopback`, LIMITS)).rejects.toThrow(/::1 is a private or loopback address/);

@@ -203,6 +203,21 @@ describe('ingesting an Atom file', () => {
     expect(again[0]).toMatch(/3 items, 0 inserted, 0 updated, 3 unchanged$/);
   });
 
+  it('source and mentions come along in lists and nested lists too', async () => {
+    const data = await api.data(`{
+      cluster(slug: "nce-aquatech-cluster") { announcements(first: 5) { nodes { title source { title } mentions { matchedBy cluster { slug } } } } }
+      announcements(first: 100) { nodes { provenance source { feedUrl } } }
+    }`);
+    expect(data.cluster.announcements.nodes).toEqual([
+      {
+        title: 'Nye klynger i Trøndelag',
+        source: { title: 'Cluster news' },
+        mentions: [{ matchedBy: 'NAME', cluster: { slug: 'nce-aquatech-cluster' } }],
+      },
+    ]);
+    for (const node of data.announcements.nodes) expect(node.source === null).toBe(node.provenance !== 'FEED');
+  });
+
   it('ingested news is found by the announcements filters and search', async () => {
     const data = await api.data(`{ announcements(first: 50, filter: { language: nn }) { nodes { title provenance } } }`);
     expect(data.announcements.nodes).toEqual([{ title: 'Nye klynger i Trøndelag', provenance: 'FEED' }]);
