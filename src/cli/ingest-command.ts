@@ -27,7 +27,7 @@ export async function runIngest(
 ): Promise<number> {
   let failed = 0;
   for (const source of sources) {
-    const ctx = createRequestContext(orm, undefined, systemViewer('cli:ingest'), events);
+    const ctx = createRequestContext(orm, undefined, systemViewer('cli:ingest'), { events });
     try {
       print(describeResult(await ingestFeed(ctx, source, limits)));
     } catch (error) {

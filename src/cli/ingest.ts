@@ -5,7 +5,7 @@
  *   npm run ingest -- <feed-url-or-file>...
  */
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '../config/config.js';
+import { ConfigError, feedsConfig, loadConfig } from '../config/config.js';
 import { migrateDatabase, openDatabase } from '../db/database.js';
 import { INGEST_USAGE, runIngest } from './ingest-command.js';
 
@@ -24,7 +24,7 @@ try {
     failed = await runIngest(
       orm,
       sources,
-      config.feeds,
+      feedsConfig(),
       (line) => console.log(line),
       (line) => console.error(line),
     );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_CACHE_MAX_AGE, DEFAULT_MAX_QUERY_COST } from './defaults.js';
+import { DEFAULT_CACHE_MAX_AGE, DEFAULT_MAX_QUERY_COST, DEFAULT_QUERY_TIMEOUT_MS } from './defaults.js';
 
 /** The database the API runs on, parsed from DATABASE_URL. */
 export type DatabaseConfig =
@@ -15,13 +15,18 @@ export interface AppConfig {
   maxQueryCost?: number;
   /** Seconds a successful query may be cached publicly, 0 for no-store (CACHE_MAX_AGE); the plugin's default when absent. */
   cacheMaxAge?: number;
-  /** Redis (REDIS_URL), for delivering events across instances; absent, each instance works alone. */
+  /** Milliseconds one operation may run (QUERY_TIMEOUT_MS); its PostgreSQL statements are cancelled past it. */
+  queryTimeoutMs?: number;
+  /** The company register (Enhetsregisteret); absent means switched off. */
+  registry?: RegistryConfig;
+  /** Redis (REDIS_URL): events travel between instances through it, and the register's cache lives there. */
   redisUrl?: string;
   /** Prefix of klynge's Redis channels and keys (REDIS_PREFIX): deployments sharing a Redis need their own. */
   redisPrefix: string;
   events: EventsConfig;
   websocket: WebSocketConfig;
-  feeds: FeedsConfig;
+  /** News feeds; absent (configs built in code) means no polling. */
+  feeds?: FeedsConfig;
 }
 
 /** News feeds: which the server polls, and the bounds every fetch keeps to (the ingest command's too). */
@@ -67,6 +72,33 @@ export interface WebSocketConfig {
   tokenRecheckSeconds: number;
 }
 
+/** How klynge reads the company register (REGISTRY_* variables). */
+export interface RegistryConfig {
+  /** False: no outside calls; `Organization.registry` answers REGISTRY_UNAVAILABLE. */
+  enabled: boolean;
+  /** Base URL of the register's API (without a trailing slash). */
+  url: string;
+  /** Upper bound of one lookup in milliseconds, its retries included. */
+  timeoutMs: number;
+  /** How long a found unit is kept, in seconds. */
+  hitTtlSeconds: number;
+  /** How long "the register does not know this number" is kept, in seconds. */
+  missTtlSeconds: number;
+  /** Most units kept in the in-process cache. */
+  cacheMaxEntries: number;
+}
+
+/** The public register's API (Brønnøysund Enhetsregisteret, open data, no key). */
+export const DEFAULT_REGISTRY_URL = 'https://data.brreg.no/enhetsregisteret/api';
+export const DEFAULT_REGISTRY: RegistryConfig = {
+  enabled: true,
+  url: DEFAULT_REGISTRY_URL,
+  timeoutMs: 3_000,
+  hitTtlSeconds: 24 * 3600,
+  missTtlSeconds: 3600,
+  cacheMaxEntries: 10_000,
+};
+
 export const DEFAULT_SQLITE_FILE = './data/klynge.sqlite';
 
 /** Parses DATABASE_URL: `postgres(ql)://…`, `sqlite:<file>`, `file:<file>` or a bare `*.sqlite` path. */
@@ -102,6 +134,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   MAX_QUERY_COST: z.coerce.number().int().min(1).default(DEFAULT_MAX_QUERY_COST),
   CACHE_MAX_AGE: z.coerce.number().int().min(0).max(31_536_000).default(DEFAULT_CACHE_MAX_AGE),
+  QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_QUERY_TIMEOUT_MS),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be redis://… or rediss://…')
@@ -145,10 +178,22 @@ const envSchema = z.object({
     .default(5 * 1024 * 1024),
   FEED_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
   FEED_MAX_ITEMS: z.coerce.number().int().min(1).max(100_000).default(1000),
+  REGISTRY_ENABLED: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
+    .default('true')
+    .transform((value) => ['true', '1', 'yes', 'on'].includes(value)),
+  REGISTRY_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .default(DEFAULT_REGISTRY_URL)
+    .transform((value) => value.replace(/\/+$/, '')),
+  REGISTRY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(DEFAULT_REGISTRY.timeoutMs),
+  REGISTRY_CACHE_TTL: z.coerce.number().int().min(0).default(DEFAULT_REGISTRY.hitTtlSeconds),
+  REGISTRY_MISS_TTL: z.coerce.number().int().min(0).default(DEFAULT_REGISTRY.missTtlSeconds),
+  REGISTRY_CACHE_SIZE: z.coerce.number().int().min(1).default(DEFAULT_REGISTRY.cacheMaxEntries),
 });
 
 /** The feed settings, all defaults but what `env` says (for the ingest command and tests). */
-export const feedsConfig = (env: NodeJS.ProcessEnv = process.env): FeedsConfig => loadConfig(env).feeds;
+export const feedsConfig = (env: NodeJS.ProcessEnv = process.env): FeedsConfig => loadConfig(env).feeds as FeedsConfig;
 
 /** The event and WebSocket settings, all defaults (for servers built in code, e.g. tests). */
 export const defaultEventsConfig = (): { events: EventsConfig; websocket: WebSocketConfig } => {
@@ -164,29 +209,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const { PORT, HOST, DATABASE_URL, LOG_LEVEL, MAX_QUERY_COST, CACHE_MAX_AGE } = parsed.data;
-  const env_ = parsed.data;
+  const values = parsed.data;
   return {
-    redisUrl: env_.REDIS_URL,
-    redisPrefix: env_.REDIS_PREFIX,
-    events: { retentionDays: env_.EVENT_RETENTION_DAYS, pollMs: env_.EVENT_POLL_MS },
+    queryTimeoutMs: values.QUERY_TIMEOUT_MS,
+    redisUrl: values.REDIS_URL,
+    redisPrefix: values.REDIS_PREFIX,
+    events: { retentionDays: values.EVENT_RETENTION_DAYS, pollMs: values.EVENT_POLL_MS },
     websocket: {
-      maxSubscriptionsPerConnection: env_.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
-      maxConnectionsPerToken: env_.WS_MAX_CONNECTIONS_PER_TOKEN,
-      maxConnectionsPerAddress: env_.WS_MAX_CONNECTIONS_PER_ADDRESS,
-      maxQueuedResults: env_.WS_MAX_QUEUED_RESULTS,
-      maxBufferedBytes: env_.WS_MAX_BUFFERED_BYTES,
-      keepAliveSeconds: env_.WS_KEEPALIVE_SECONDS,
-      initTimeoutMs: env_.WS_INIT_TIMEOUT_MS,
-      tokenRecheckSeconds: env_.WS_TOKEN_RECHECK_SECONDS,
+      maxSubscriptionsPerConnection: values.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxConnectionsPerToken: values.WS_MAX_CONNECTIONS_PER_TOKEN,
+      maxConnectionsPerAddress: values.WS_MAX_CONNECTIONS_PER_ADDRESS,
+      maxQueuedResults: values.WS_MAX_QUEUED_RESULTS,
+      maxBufferedBytes: values.WS_MAX_BUFFERED_BYTES,
+      keepAliveSeconds: values.WS_KEEPALIVE_SECONDS,
+      initTimeoutMs: values.WS_INIT_TIMEOUT_MS,
+      tokenRecheckSeconds: values.WS_TOKEN_RECHECK_SECONDS,
     },
     feeds: {
-      urls: env_.FEEDS,
-      pollMinutes: env_.FEED_POLL_MINUTES,
-      allowedHosts: env_.FEED_ALLOWED_HOSTS,
-      timeoutMs: env_.FEED_TIMEOUT_MS,
-      maxBytes: env_.FEED_MAX_BYTES,
-      maxRedirects: env_.FEED_MAX_REDIRECTS,
-      maxItems: env_.FEED_MAX_ITEMS,
+      urls: values.FEEDS,
+      pollMinutes: values.FEED_POLL_MINUTES,
+      allowedHosts: values.FEED_ALLOWED_HOSTS,
+      timeoutMs: values.FEED_TIMEOUT_MS,
+      maxBytes: values.FEED_MAX_BYTES,
+      maxRedirects: values.FEED_MAX_REDIRECTS,
+      maxItems: values.FEED_MAX_ITEMS,
     },
     port: PORT,
     host: HOST,
@@ -194,5 +240,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: LOG_LEVEL,
     maxQueryCost: MAX_QUERY_COST,
     cacheMaxAge: CACHE_MAX_AGE,
+    registry: {
+      enabled: parsed.data.REGISTRY_ENABLED,
+      url: parsed.data.REGISTRY_URL,
+      timeoutMs: parsed.data.REGISTRY_TIMEOUT_MS,
+      hitTtlSeconds: parsed.data.REGISTRY_CACHE_TTL,
+      missTtlSeconds: parsed.data.REGISTRY_MISS_TTL,
+      cacheMaxEntries: parsed.data.REGISTRY_CACHE_SIZE,
+    },
   };
 }

@@ -54,12 +54,12 @@ export function startFeedPoller(
       return null;
     }
     try {
-      const ctx = createRequestContext(orm, undefined, systemViewer('feed-poller'), events);
+      const ctx = createRequestContext(orm, undefined, systemViewer('feed-poller'), { events });
       const due = await dueFeeds(ctx, config.urls);
       const done: PollRound = [];
       for (const feed of due) {
         if (stopped) break;
-        const feedCtx = createRequestContext(orm, undefined, systemViewer('feed-poller'), events);
+        const feedCtx = createRequestContext(orm, undefined, systemViewer('feed-poller'), { events });
         try {
           const result = await ingestFeed(feedCtx, feed, config);
           done.push({ feed, result });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type AppConfig,
+  DEFAULT_REGISTRY,
   type EventsConfig,
   type WebSocketConfig,
   defaultEventsConfig,
@@ -10,9 +11,10 @@ import {
   type FeedsConfig,
   parseDatabaseUrl,
 } from '../../src/config/config.js';
-import { createLogger } from '../../src/server/logger.js';
+import { type Logger, createLogger } from '../../src/server/logger.js';
 import { type RunningServer, startServer } from '../../src/server/server.js';
 import { TEST_DIALECT } from './database.js';
+import { assertLoopback } from './register-server.js';
 
 export interface TestServer extends RunningServer {
   /** Base URL, e.g. http://localhost:41234 */
@@ -22,15 +24,20 @@ export interface TestServer extends RunningServer {
 /**
  * A real klynge server on a free port, as `npm start` runs it (migrate, seed, serve): on a
  * temporary SQLite file, or on a fresh PostgreSQL schema when DATABASE_URL names PostgreSQL.
- * `overrides` set what the environment would (MAX_QUERY_COST, CACHE_MAX_AGE, the WS_* limits, ...).
+ * `overrides` set what the environment would (MAX_QUERY_COST, CACHE_MAX_AGE, REGISTRY_*, REDIS_URL,
+ * the WS_* limits, ...). The company register is switched off unless `registry` points at a local one.
  */
 export async function startTestServer(
-  overrides: Partial<Pick<AppConfig, 'maxQueryCost' | 'cacheMaxAge' | 'redisUrl' | 'redisPrefix'>> & {
+  overrides: Partial<
+    Pick<AppConfig, 'maxQueryCost' | 'cacheMaxAge' | 'registry' | 'redisUrl' | 'redisPrefix' | 'queryTimeoutMs'>
+  > & {
     events?: Partial<EventsConfig>;
     websocket?: Partial<WebSocketConfig>;
     feeds?: Partial<FeedsConfig>;
   } = {},
+  options: { logger?: Logger } = {},
 ): Promise<TestServer> {
+  if (overrides.registry?.enabled) assertLoopback(overrides.registry.url);
   let database: AppConfig['database'];
   let cleanup: () => Promise<void>;
   if (TEST_DIALECT === 'postgresql') {
@@ -59,13 +66,14 @@ export async function startTestServer(
     host: '127.0.0.1',
     database,
     logLevel: 'silent',
+    registry: { ...DEFAULT_REGISTRY, enabled: false },
     redisPrefix: `klynge-test-${process.pid}:`,
     ...overrides,
     events: { ...defaults.events, ...overrides.events },
     websocket: { ...defaults.websocket, ...overrides.websocket },
     feeds: { ...feedsConfig({}), ...overrides.feeds },
   };
-  const server = await startServer(config, { logger: createLogger('silent') });
+  const server = await startServer(config, { logger: options.logger ?? createLogger('silent') });
   return {
     ...server,
     origin: new URL(server.url).origin,

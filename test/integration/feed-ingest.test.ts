@@ -27,7 +27,7 @@ let admin: string;
 const db = () => new Db(api.orm.em.fork() as never);
 const lastPosition = async () => (await fetchLogState(db())).lastPosition;
 const ingest = (source: string, events?: { publish(rows: readonly EventRow[]): void }) =>
-  ingestFeed(createRequestContext(api.orm, undefined, null, events), source, LIMITS);
+  ingestFeed(createRequestContext(api.orm, undefined, null, { events }), source, LIMITS);
 const countFeedAnnouncements = async () =>
   Number((await sql(api, 'select count(*) as n from announcement where feed_id is not null'))[0].n);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { ConfigError, feedsConfig, loadConfig } from '../../src/config/config.js';
 import { backoffDelay } from '../../src/services/feed-poller.service.js';
 
 describe('feed settings', () => {
@@ -16,7 +16,7 @@ describe('feed settings', () => {
   });
 
   it('read FEEDS as a list (commas, spaces or newlines) and FEED_ALLOWED_HOSTS case-folded', () => {
-    const { feeds } = loadConfig({
+    const feeds = feedsConfig({
       FEEDS: 'https://www.regjeringen.no/no/rss/Rss/2581966/, http://127.0.0.1:8080/a.xml\nhttps://example.org/atom',
       FEED_POLL_MINUTES: '15',
       FEED_ALLOWED_HOSTS: '127.0.0.1, Feeds.Internal [::1]',
