@@ -34,6 +34,8 @@ export interface FeedIngestResult {
   notModified: boolean;
 }
 
+const MAX_MENTIONS = 50;
+
 /** The bounds a fetch and parse keep to (FEED_* settings). */
 export type FeedLimits = Pick<FeedsConfig, 'timeoutMs' | 'maxBytes' | 'maxRedirects' | 'allowedHosts' | 'maxItems'>;
 
@@ -44,8 +46,14 @@ export class FeedIngestError extends Error {
 
 /** The key a feed is stored under: its URL, or the file's `file:` URL. */
 export function feedKey(source: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return new URL(source).toString();
-  return pathToFileURL(resolvePath(source)).toString();
+  let key: string;
+  try {
+    key = /^[a-z][a-z0-9+.-]*:\/\//i.test(source) ? new URL(source).toString() : pathToFileURL(resolvePath(source)).toString();
+  } catch {
+    throw new FeedIngestError(`Feed ${source}: is not a URL or a file name`);
+  }
+  if (key.length > 1000) throw new FeedIngestError(`Feed ${key.slice(0, 100)}…: its URL is longer than 1000 characters`);
+  return key;
 }
 
 const isHttp = (key: string) => key.startsWith('http://') || key.startsWith('https://');
@@ -117,7 +125,9 @@ async function writeFeed(
   const counts = { inserted: 0, updated: 0, unchanged: 0 };
   // The first of items sharing an id counts; feeds do repeat themselves.
   const seen = new Set<string>();
-  const items = parsed.items.filter((item) => !seen.has(item.id) && Boolean(seen.add(item.id)));
+  const items = parsed.items
+    .map((item) => ({ ...item, id: itemKey(item) }))
+    .filter((item) => !seen.has(item.id) && Boolean(seen.add(item.id)));
   await inTransaction(ctx, async (em) => {
     const db = transactionDb(em);
     const feed = await upsertFeed(em, key, parsed.title, validators);
@@ -290,9 +300,14 @@ function itemFields(item: FeedItem, feed: ParsedFeed, index: MentionIndex): Item
     language: Language[item.language ?? feed.language ?? 'nb'],
     sourceUrl: item.link,
     publishedAt: item.publishedAt,
-    mentions: index.find(item.title, item.body),
+    // As many as an editor may set (updateAnnouncement's limit), the first named first.
+    mentions: index.find(item.title, item.body).slice(0, MAX_MENTIONS),
   };
 }
+
+/** An item's key in its feed: its id, or a hash of it when longer than the column (1,000 characters). */
+const itemKey = (item: FeedItem) =>
+  item.id.length <= 1000 ? item.id : `sha256:${createHash('sha256').update(item.id).digest('hex')}`;
 
 /** A readable, unique slug: the title's words and a hash of feed and item id. */
 function slugOf(feedKey: string, item: FeedItem): string {

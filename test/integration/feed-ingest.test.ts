@@ -256,6 +256,18 @@ describe('a feed that cannot be read writes nothing', () => {
     expect(lines[3]).toMatch(/innovasjon\.atom \(Cluster news\): 3 items, 0 inserted/);
   });
 
+  it('an item id longer than the column is kept as its hash, and found again', async () => {
+    const file = join(dir, 'long-guid.rss');
+    const guid = `https://example.org/${'x'.repeat(1500)}`;
+    await writeFile(
+      file,
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>Long</title><item><title>Langt</title><guid>${guid}</guid><pubDate>Mon, 01 Jun 2020 10:00:00 +0000</pubDate></item></channel></rss>`,
+    );
+    expect(await ingest(file)).toMatchObject({ inserted: 1 });
+    expect(await ingest(file)).toMatchObject({ inserted: 0, unchanged: 1 });
+    expect((await feedAnnouncements()).find((a) => a.title === 'Langt')?.feedItemId).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
   it('a file over the size limit is refused before it is read', async () => {
     await expect(
       ingestFeed(createRequestContext(api.orm), join(FIXTURES, 'regjeringen.rss'), { ...LIMITS, maxBytes: 1024 }),
