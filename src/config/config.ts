@@ -35,6 +35,26 @@ export interface AppConfig {
   redisPrefix: string;
   events: EventsConfig;
   websocket: WebSocketConfig;
+  /** News feeds; absent (configs built in code) means no polling. */
+  feeds?: FeedsConfig;
+}
+
+/** News feeds: which the server polls, and the bounds every fetch keeps to (the ingest command's too). */
+export interface FeedsConfig {
+  /** Feed URLs the server polls itself (FEEDS, separated by commas, spaces or newlines); empty: no polling. */
+  urls: string[];
+  /** Minutes between polls (FEED_POLL_MINUTES). */
+  pollMinutes: number;
+  /** Hosts fetched even when private or loopback (FEED_ALLOWED_HOSTS), for development. */
+  allowedHosts: string[];
+  /** Milliseconds one fetch may take, body and redirects included (FEED_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** Largest feed accepted, in bytes (FEED_MAX_BYTES). */
+  maxBytes: number;
+  /** Redirects followed at most (FEED_MAX_REDIRECTS). */
+  maxRedirects: number;
+  /** Most items one feed may have (FEED_MAX_ITEMS). */
+  maxItems: number;
 }
 
 /** The event log and its delivery. */
@@ -162,6 +182,29 @@ const envSchema = z.object({
   WS_KEEPALIVE_SECONDS: z.coerce.number().int().min(1).max(3600).default(12),
   WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(3000),
   WS_TOKEN_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  FEEDS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/\S+$/, 'each feed must be an http:// or https:// URL'))),
+  FEED_POLL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+  FEED_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((h) => h.toLowerCase().replace(/^\[|\]$/g, '')),
+    ),
+  FEED_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  FEED_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(5 * 1024 * 1024),
+  FEED_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
+  FEED_MAX_ITEMS: z.coerce.number().int().min(1).max(100_000).default(1000),
   REGISTRY_ENABLED: z
     .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
     .default('true')
@@ -175,6 +218,9 @@ const envSchema = z.object({
   REGISTRY_MISS_TTL: z.coerce.number().int().min(0).default(DEFAULT_REGISTRY.missTtlSeconds),
   REGISTRY_CACHE_SIZE: z.coerce.number().int().min(1).default(DEFAULT_REGISTRY.cacheMaxEntries),
 });
+
+/** The feed settings, all defaults but what `env` says (for the ingest command and tests). */
+export const feedsConfig = (env: NodeJS.ProcessEnv = process.env): FeedsConfig => loadConfig(env).feeds as FeedsConfig;
 
 /** The event and WebSocket settings, all defaults (for servers built in code, e.g. tests). */
 export const defaultEventsConfig = (): { events: EventsConfig; websocket: WebSocketConfig } => {
@@ -210,6 +256,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       keepAliveSeconds: values.WS_KEEPALIVE_SECONDS,
       initTimeoutMs: values.WS_INIT_TIMEOUT_MS,
       tokenRecheckSeconds: values.WS_TOKEN_RECHECK_SECONDS,
+    },
+    feeds: {
+      urls: values.FEEDS,
+      pollMinutes: values.FEED_POLL_MINUTES,
+      allowedHosts: values.FEED_ALLOWED_HOSTS,
+      timeoutMs: values.FEED_TIMEOUT_MS,
+      maxBytes: values.FEED_MAX_BYTES,
+      maxRedirects: values.FEED_MAX_REDIRECTS,
+      maxItems: values.FEED_MAX_ITEMS,
     },
     port: PORT,
     host: HOST,

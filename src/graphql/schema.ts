@@ -4,7 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { subgraphSdl, toSubgraphSchema, withoutFederation } from './federation/subgraph.js';
 import { resolvePerItemFieldsDirectly } from './per-item-resolvers.js';
 import { AnnouncementMutationResolver } from './resolvers/announcement-mutation.resolver.js';
-import { AnnouncementResolver } from './resolvers/announcement.resolver.js';
+import { AnnouncementResolver, ClusterMentionResolver } from './resolvers/announcement.resolver.js';
 import { AuditResolver } from './resolvers/audit.resolver.js';
 import { ClusterMutationResolver } from './resolvers/cluster-mutation.resolver.js';
 import { ClusterResolver } from './resolvers/cluster.resolver.js';
@@ -58,6 +58,7 @@ export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
       PartnerInstitutionResolver,
       PartnershipResolver,
       AnnouncementResolver,
+      ClusterMentionResolver,
       ProgrammeStatsResolver,
       ViewerResolver,
       AuditResolver,

@@ -12,6 +12,7 @@ import { RedisEventTransport } from '../pubsub/redis-event-transport.js';
 import { Db } from '../repositories/db.js';
 import { pruneEventsBefore } from '../repositories/event-log.repository.js';
 import { EventStream } from '../services/event-stream.service.js';
+import { type FeedPoller, startFeedPoller } from '../services/feed-poller.service.js';
 import { RateLimiter } from '../services/rate-limit.service.js';
 import { GRAPHQL_PATH, type Readiness, answers, createApp } from './app.js';
 import { type Logger, createLogger } from './logger.js';
@@ -24,6 +25,8 @@ export interface RunningServer {
   /** The process's event stream and subscription hub (for tests and benchmarks to look into). */
   events: EventStream;
   subscriptions: SubscriptionHub;
+  /** The news-feed poller, when FEEDS names feeds. */
+  feeds?: FeedPoller;
   stop(): Promise<void>;
 }
 
@@ -161,15 +164,27 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const { port } = app.httpServer.address() as AddressInfo;
     const url = `http://localhost:${port}/graphql`;
     logger.info({ url, database: config.database.dialect }, 'klynge is serving');
+    let feeds: FeedPoller | undefined;
+    if (config.feeds && config.feeds.urls.length > 0) {
+      logger.info(
+        { feeds: config.feeds.urls, everyMinutes: config.feeds.pollMinutes },
+        `news feeds are ON: polling ${config.feeds.urls.length} feed(s) every ${config.feeds.pollMinutes} minutes`,
+      );
+      feeds = startFeedPoller(orm, config.feeds, { events, logger });
+    } else {
+      logger.info({ feeds: 'off' }, 'news feeds are OFF (FEEDS is not set); `npm run ingest` still works');
+    }
     return {
       url,
       orm,
       events,
       subscriptions,
+      feeds,
       async stop() {
         // Load balancers polling /readyz stop sending traffic while in-flight requests finish.
         stopping = true;
         clearInterval(pruning);
+        await feeds?.stop();
         await sockets?.close();
         subscriptions.close();
         await app.stop();

@@ -149,7 +149,9 @@ export type Language =
   /** English. */
   | 'en'
   /** Norwegian Bokmål. */
-  | 'nb';
+  | 'nb'
+  /** Norwegian Nynorsk. */
+  | 'nn';
 
 /** An organization's role in a cluster. */
 export type MembershipRole =
@@ -195,6 +197,8 @@ export type PartnershipRole =
 export type Provenance =
   /** Synthetic demo data, loaded so the graph has something to explore. Not real. */
   | 'DEMO'
+  /** Ingested from a news feed (RSS or Atom); `Announcement.source` says which. */
+  | 'FEED'
   /** Loaded by a bulk import. */
   | 'IMPORT'
   /** Entered through the API. */

@@ -7,6 +7,8 @@ import {
   type EventsConfig,
   type WebSocketConfig,
   defaultEventsConfig,
+  feedsConfig,
+  type FeedsConfig,
   parseDatabaseUrl,
 } from '../../src/config/config.js';
 import { type Logger, createLogger } from '../../src/server/logger.js';
@@ -44,6 +46,7 @@ export async function startTestServer(
   > & {
     events?: Partial<EventsConfig>;
     websocket?: Partial<WebSocketConfig>;
+    feeds?: Partial<FeedsConfig>;
   } = {},
   options: { logger?: Logger } = {},
 ): Promise<TestServer> {
@@ -81,6 +84,7 @@ export async function startTestServer(
     ...overrides,
     events: { ...defaults.events, ...overrides.events },
     websocket: { ...defaults.websocket, ...overrides.websocket },
+    feeds: { ...feedsConfig({}), ...overrides.feeds },
   };
   const server = await startServer(config, { logger: options.logger ?? createLogger('silent') });
   return {
