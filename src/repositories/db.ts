@@ -25,10 +25,22 @@ export class Db {
    * connection instead of on every request (planning cost more than executing these queries).
    */
   async rows<T>(query: Knex.QueryBuilder | Knex.Raw): Promise<T[]> {
-    if (!this.preparesStatements) return (await this.em.execute(query as Knex.QueryBuilder)) as T[];
+    if (!this.preparesStatements) {
+      const started = performance.now();
+      try {
+        return (await this.em.execute(query as Knex.QueryBuilder)) as T[];
+      } finally {
+        this.statements++;
+        this.databaseMs += performance.now() - started;
+      }
+    }
     const { sql, bindings } = query.toSQL().toNative();
     return this.prepared<T>(sql, bindings as unknown[]);
   }
+
+  /** Read statements this request ran, and the time spent waiting for them (metrics, request log). */
+  statements = 0;
+  databaseMs = 0;
 
   /** Rows of `sql` with its `$n` parameters, as a named prepared statement (see rows). */
   async prepared<T>(sql: string, values: readonly unknown[]): Promise<T[]> {
@@ -39,6 +51,8 @@ export class Db {
       const result = await connection.query({ name: statementName(sql), text: sql, values });
       return result.rows as T[];
     } finally {
+      this.statements++;
+      this.databaseMs += Date.now() - started;
       await client.releaseConnection(connection);
       // Keep the ORM's query log (debug output, statement counts in tests) complete.
       this.em.config.getLogger().logQuery({ query: sql, params: values as unknown[], took: Date.now() - started, level: 'info' });

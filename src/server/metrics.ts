@@ -58,6 +58,18 @@ export function createMetrics(sources: MetricSources, token?: string): KlyngeMet
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [registry],
   });
+  const statements = new Histogram({
+    name: 'klynge_db_statements_per_request',
+    help: 'Read statements one GraphQL request ran.',
+    buckets: [0, 1, 2, 3, 5, 8, 13, 21, 50],
+    registers: [registry],
+  });
+  const databaseTime = new Histogram({
+    name: 'klynge_db_time_per_request_seconds',
+    help: 'Time one GraphQL request spent waiting for its read statements.',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
   const pool = sources.orm.em.getDriver().getConnection() as unknown as { getKnex(): Knex };
   new Gauge({
     name: 'klynge_db_pool_connections',
@@ -106,11 +118,16 @@ export function createMetrics(sources: MetricSources, token?: string): KlyngeMet
               requests.inc({ operation: type, outcome: failed ? 'error' : 'ok' });
               for (const code of codes) errors.inc({ code });
               duration.observe({ operation: type }, seconds);
+              const db = contextValue.db;
+              statements.observe(db.statements);
+              databaseTime.observe(db.databaseMs / 1000);
               const line = {
                 requestId: contextValue.requestId,
                 operation: type,
                 operationName: request.operationName ?? operation?.name?.value ?? null,
                 durationMs: Math.round(seconds * 1000),
+                statements: db.statements,
+                databaseMs: Math.round(db.databaseMs * 10) / 10,
                 status: response.http.status ?? 200,
                 outcome: failed ? 'error' : 'ok',
                 ...(codes.length ? { codes } : {}),

@@ -50,6 +50,7 @@ describe('metrics', () => {
     expect(value(text, 'klynge_graphql_errors_total', ['code="PAGE_SIZE_EXCEEDED"'])).toBe(1);
     expect(value(text, 'klynge_graphql_request_duration_seconds_count', ['operation="query"'])).toBeGreaterThanOrEqual(2);
     expect(text).toMatch(/^klynge_db_pool_connections\{state="used"/m);
+    expect(value(text, 'klynge_db_statements_per_request_count')).toBeGreaterThanOrEqual(2);
     expect(value(text, 'klynge_websocket_connections')).toBe(1);
     expect(value(text, 'klynge_subscriptions')).toBe(1);
     expect(text).toMatch(/^process_resident_memory_bytes/m);
@@ -61,6 +62,7 @@ describe('metrics', () => {
     expect(requestLines.at(-1)).toMatchObject({ operation: 'query', outcome: 'error', codes: ['PAGE_SIZE_EXCEEDED'] });
     expect(requestLines.at(-1)?.requestId).toEqual(expect.any(String));
     expect(requestLines.at(-1)?.durationMs).toEqual(expect.any(Number));
+    expect(requestLines.find((l) => l.outcome === 'ok')?.statements).toBeGreaterThanOrEqual(1);
   });
 
   it('asks for METRICS_TOKEN when one is set', async () => {
