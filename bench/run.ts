@@ -2,9 +2,13 @@
 // side by side in one run, on the peers' PostgreSQL (127.0.0.1:55432), at the given scales.
 //   node dist/bench/run.js [--scales 1,10] [--reps 1] [--seconds 10] [--warmup 3] [--connections 16]
 //                          [--queries Q1,...] [--systems klynge,postgraphile,baseline] [--smoke] [--reimport]
+//                          [--sqlite]
 // --smoke: correctness and statement counts only (no load), for CI.
+// --sqlite: klynge on its embedded SQLite database too (system klynge-sqlite, the same data imported
+// into bench/out/klynge_s<S>.sqlite), measured beside klynge on PostgreSQL; its table goes to the
+// section "Embedded SQLite" of bench/results.md (the PostgreSQL table there is left as it is).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { KLYNGE_QUERIES, type QueryName } from './queries.js';
@@ -16,6 +20,7 @@ const opt = (name: string, fallback: string) => {
 };
 const flag = (name: string) => args.includes(`--${name}`);
 const smoke = flag('smoke');
+const sqlite = flag('sqlite');
 const scales = opt('scales', smoke ? '1' : '1,10').split(',');
 const reps = Number(opt('reps', '1'));
 const seconds = opt('seconds', '10');
@@ -23,6 +28,11 @@ const warmup = opt('warmup', '3');
 const connections = opt('connections', '16');
 const queries = opt('queries', 'Q1,Q2,Q3,Q4,Q5').split(',') as QueryName[];
 const systems = opt('systems', 'klynge,postgraphile,baseline').split(',') as System[];
+// klynge on SQLite is measured against klynge on PostgreSQL, in the same run.
+if (sqlite) {
+  if (!systems.includes('klynge')) systems.unshift('klynge');
+  if (!systems.includes('klynge-sqlite')) systems.push('klynge-sqlite');
+}
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PEERS = resolve(process.env.BENCH_PEERS ?? join(ROOT, '../shared/bench-peers'));
@@ -30,8 +40,9 @@ const PG_PORT = process.env.BENCH_PGPORT ?? '55432';
 const PG = `postgres://postgres@127.0.0.1:${PG_PORT}`;
 const OUT = join(ROOT, 'bench/out');
 
-type System = 'klynge' | 'postgraphile' | 'baseline';
-const PORTS: Record<System, number> = { postgraphile: 5101, baseline: 5102, klynge: 5103 };
+type System = 'klynge' | 'postgraphile' | 'baseline' | 'klynge-sqlite';
+const PORTS: Record<System, number> = { postgraphile: 5101, baseline: 5102, klynge: 5103, 'klynge-sqlite': 5104 };
+const isKlynge = (system: System) => system === 'klynge' || system === 'klynge-sqlite';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (msg: string) => console.error(`[bench] ${msg}`);
 /** `list` rotated left by `n`: who goes first changes every repetition. */
@@ -97,13 +108,28 @@ async function prepare(scale: string): Promise<{ dataDir: string; klyngeDb: stri
   return { dataDir, klyngeDb };
 }
 
+/** klynge's SQLite file for a scale, imported from the same files as its PostgreSQL database. */
+function prepareSqlite(scale: string, dataDir: string): string {
+  const file = join(OUT, `klynge_s${scale}.sqlite`);
+  if (!existsSync(file) || flag('reimport')) {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true });
+    log(`importing ${dataDir} into ${file}`);
+    execFileSync(process.execPath, [join(ROOT, 'dist/src/cli/import.js'), dataDir], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: `file:${file}`, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+  }
+  return file;
+}
+
 function startServer(system: System, db: string): Promise<ChildProcess> {
   // Every system runs as it would in production (graphql-js, Apollo, express and grafast skip their
   // development-time checks).
   const env = {
     ...process.env,
     NODE_ENV: 'production',
-    DATABASE_URL: `${PG}/${db}`,
+    DATABASE_URL: system === 'klynge-sqlite' ? `file:${db}` : `${PG}/${db}`,
     PORT: String(PORTS[system]),
     LOG_LEVEL: 'warn',
     // The benchmark measures klynge's own data; it never calls the company register.
@@ -111,18 +137,17 @@ function startServer(system: System, db: string): Promise<ChildProcess> {
     // One anonymous client sends every request: its hourly budget must not be what is measured.
     RATE_LIMIT_ANONYMOUS_POINTS: '1000000000',
   };
-  const child =
-    system === 'klynge'
-      ? spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] })
-      : spawn(
-          process.execPath,
-          system === 'postgraphile' ? ['--import', './src/node20-polyfill.mjs', 'src/postgraphile.mjs'] : ['src/baseline.mjs'],
-          {
-            cwd: PEERS,
-            env,
-            stdio: ['ignore', 'pipe', 'inherit'],
-          },
-        );
+  const child = isKlynge(system)
+    ? spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] })
+    : spawn(
+        process.execPath,
+        system === 'postgraphile' ? ['--import', './src/node20-polyfill.mjs', 'src/postgraphile.mjs'] : ['src/baseline.mjs'],
+        {
+          cwd: PEERS,
+          env,
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`${system} did not start`)), 60_000);
     child.stdout?.on('data', (d: Buffer) => {
@@ -146,7 +171,7 @@ async function stopServer(child: ChildProcess): Promise<void> {
 function requestsFor(system: System, q: QueryName, peerQueries: Awaited<ReturnType<typeof peerModule>>, slugs: string[]) {
   const vars = KLYNGE_QUERIES[q].vars ? slugs.map((slug) => ({ slug })) : [{}];
   if (system === 'baseline') return vars.map((v) => ({ path: `/q/${q}`, body: KLYNGE_QUERIES[q].vars ? JSON.stringify(v) : '' }));
-  const query = system === 'klynge' ? KLYNGE_QUERIES[q].graphql : peerQueries.QUERIES[q].graphql;
+  const query = isKlynge(system) ? KLYNGE_QUERIES[q].graphql : peerQueries.QUERIES[q].graphql;
   const path = '/graphql';
   return vars.map((v) => ({ path, body: JSON.stringify({ query, variables: v }) }));
 }
@@ -188,26 +213,53 @@ function normalise(v: any, key?: string): any {
   return v;
 }
 
-async function checkSameData(q: QueryName, requests: Record<System, { path: string; body: string }[]>): Promise<string> {
+/**
+ * How many of `system`'s answers to q hold the same data as `reference`'s (klynge's answers mapped
+ * to the peers' shape, then normalised). `exact` counts the klynge answers that are equal as sent,
+ * before any normalising (for klynge on SQLite against klynge on PostgreSQL).
+ */
+async function checkSameData(
+  q: QueryName,
+  requests: Record<System, { path: string; body: string }[]>,
+  system: System = 'klynge',
+  reference: System = 'baseline',
+): Promise<{ same: string; exact: number }> {
+  const shaped = (s: System, json: any) => (isKlynge(s) ? KLYNGE_QUERIES[q].toPeerShape(json.data) : (json.data ?? json));
   let same = 0;
-  for (let i = 0; i < requests.klynge.length; i++) {
-    const [k, b] = await Promise.all([send('klynge', requests.klynge[i]), send('baseline', requests.baseline[i])]);
-    const A = JSON.stringify(normalise(KLYNGE_QUERIES[q].toPeerShape(k.data)));
-    const B = JSON.stringify(normalise(b.data ?? b));
+  let exact = 0;
+  for (let i = 0; i < requests[system].length; i++) {
+    const [k, b] = await Promise.all([send(system, requests[system][i]), send(reference, requests[reference][i])]);
+    if (JSON.stringify(k.data) === JSON.stringify(b.data)) exact++;
+    const A = JSON.stringify(normalise(shaped(system, k)));
+    const B = JSON.stringify(normalise(shaped(reference, b)));
     if (A === B) same++;
     else {
       let at = 0;
       while (A[at] === B[at]) at++;
       log(
-        `${q} differs from the ceiling at ${at}:\n  klynge:  ${A.slice(Math.max(0, at - 100), at + 100)}\n  ceiling: ${B.slice(Math.max(0, at - 100), at + 100)}`,
+        `${q} differs (${system} vs ${reference}) at ${at}:\n  ${system}: ${A.slice(Math.max(0, at - 100), at + 100)}\n  ${reference}: ${B.slice(Math.max(0, at - 100), at + 100)}`,
       );
     }
   }
-  return `${same}/${requests.klynge.length}`;
+  return { same: `${same}/${requests[system].length}`, exact };
+}
+
+/** The server's own count of read statements (GET /metrics: sum and count of the per-request histogram). */
+async function statementsFromMetrics(system: System): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${PORTS[system]}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { sum: value('klynge_db_statements_per_request_sum'), count: value('klynge_db_statements_per_request_count') };
 }
 
 async function statementsPerRequest(system: System, db: string, reqs: { path: string; body: string }[], n = 40): Promise<number> {
   for (let i = 0; i < 5; i++) await send(system, reqs[i % reqs.length]);
+  if (system === 'klynge-sqlite') {
+    // No pg_stat_statements on SQLite: klynge's metrics count the statements it runs.
+    const before = await statementsFromMetrics(system);
+    for (let i = 0; i < n; i++) await send(system, reqs[i % reqs.length]);
+    const after = await statementsFromMetrics(system);
+    return (after.sum - before.sum) / (after.count - before.count);
+  }
   return withPg(db, async (c) => {
     await c.query('select pg_stat_statements_reset()');
     for (let i = 0; i < n; i++) await send(system, reqs[i % reqs.length]);
@@ -270,12 +322,13 @@ interface Row {
   sameData?: string;
 }
 
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
 function report(rows: Row[]): string {
-  const median = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = s.length >> 1;
-    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-  };
   const cell = (S: string, q: string, system: string) => rows.filter((r) => r.S === S && r.query === q && r.system === system);
   const lines = [
     '| S | query | system | req/s | p50 ms | p99 ms | errors | SQL stmts/req | peak RSS MB | same data as ceiling | klynge/PostGraphile | klynge/ceiling |',
@@ -286,7 +339,7 @@ function report(rows: Row[]): string {
       const rpsOf = (system: string) => median(cell(S, q, system).map((r) => r.rps ?? 0));
       for (const system of systems) {
         const rs = cell(S, q, system);
-        if (rs.length === 0) continue;
+        if (rs.length === 0 || system === 'klynge-sqlite') continue;
         const rps = rpsOf(system);
         // The median of the repetitions' ratios: each pairs runs measured back to back.
         const ratio = (other: System) => {
@@ -306,6 +359,56 @@ function report(rows: Row[]): string {
   return lines.join('\n');
 }
 
+/** klynge on SQLite beside klynge on PostgreSQL; the ratio is the median of the repetitions' back-to-back ratios. */
+function reportSqlite(rows: Row[]): string {
+  const cell = (S: string, q: string, system: System) => rows.filter((r) => r.S === S && r.query === q && r.system === system);
+  const lines = [
+    '| S | query | database | req/s | p50 ms | p99 ms | errors | SQL stmts/req | peak RSS MB | same data | SQLite/PostgreSQL req/s (per repetition) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const S of scales) {
+    for (const q of queries) {
+      for (const system of ['klynge', 'klynge-sqlite'] as const) {
+        const rs = cell(S, q, system);
+        if (rs.length === 0) continue;
+        let ratio = '';
+        if (system === 'klynge-sqlite' && !smoke) {
+          const paired = rs.flatMap((r) => {
+            const o = cell(S, q, 'klynge').find((x) => x.rep === r.rep);
+            return o?.rps ? [(r.rps ?? 0) / o.rps] : [];
+          });
+          ratio = paired.length
+            ? `**${median(paired).toFixed(2)}**${paired.length > 1 ? ` (${paired.map((x) => x.toFixed(2)).join(', ')})` : ''}`
+            : '';
+        }
+        const m = (f: (r: Row) => number) => median(rs.map(f));
+        const same = system === 'klynge' ? `${rs[0].sameData ?? ''} as ceiling` : `${rs[0].sameData ?? ''} as PostgreSQL`;
+        lines.push(
+          `| ${S} | ${q} | ${system === 'klynge' ? 'PostgreSQL' : 'SQLite'} | ${smoke ? '–' : m((r) => r.rps ?? 0).toFixed(0)} | ${smoke ? '–' : m((r) => r.p50 ?? 0)} | ${smoke ? '–' : m((r) => r.p99 ?? 0)} | ${rs.reduce((a, r) => a + (r.errors ?? 0) + (r.non2xx ?? 0), 0)} | ${m((r) => r.stmts).toFixed(2)} | ${smoke ? '–' : m((r) => r.rssPeakMB ?? 0)} | ${same} | ${ratio} |`,
+        );
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
+/** Replaces the generated part of the section "Embedded SQLite" in results.md (the notes after it stay). */
+function writeSqliteSection(path: string, generated: string): void {
+  const start = '<!-- bench --sqlite: generated -->';
+  const end = '<!-- bench --sqlite: end -->';
+  const block = `${start}\n${generated}\n${end}`;
+  const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  if (previous.includes(start) && previous.includes(end)) {
+    writeFileSync(path, previous.slice(0, previous.indexOf(start)) + block + previous.slice(previous.indexOf(end) + end.length));
+    return;
+  }
+  // First time: a new section before the list of changes (kept by the PostgreSQL run, which
+  // rewrites only what comes before "## Optimizations").
+  const section = `## Embedded SQLite (issue 20)\n\n${block}\n\n`;
+  const at = previous.indexOf('## Changes and their measured effect');
+  writeFileSync(path, at >= 0 ? previous.slice(0, at) + section + previous.slice(at) : `${previous}\n${section}`);
+}
+
 mkdirSync(OUT, { recursive: true });
 const peerQueries = await peerModule();
 const rows: Row[] = [];
@@ -313,29 +416,48 @@ let failures = 0;
 for (const S of scales) {
   const { dataDir, klyngeDb } = await prepare(S);
   const slugs = peerQueries.q1Slugs(dataDir);
-  const dbOf = (system: System) => (system === 'klynge' ? klyngeDb : `bench_s${S}`);
+  const sqliteFile = sqlite ? prepareSqlite(S, dataDir) : '';
+  const dbOf = (system: System) => (system === 'klynge' ? klyngeDb : system === 'klynge-sqlite' ? sqliteFile : `bench_s${S}`);
   const requests = Object.fromEntries(
     queries.map((q) => [
       q,
       Object.fromEntries(
-        (['klynge', 'postgraphile', 'baseline'] as System[]).map((s) => [s, requestsFor(s, q, peerQueries, slugs)]),
+        (['klynge', 'postgraphile', 'baseline', 'klynge-sqlite'] as System[]).map((s) => [
+          s,
+          requestsFor(s, q, peerQueries, slugs),
+        ]),
       ),
     ]),
   ) as Record<QueryName, Record<System, { path: string; body: string }[]>>;
 
   // Same data: klynge and the ceiling up together, once per scale.
   const sameData: Partial<Record<QueryName, string>> = {};
+  // klynge on SQLite: the same data as klynge on PostgreSQL (normalised as against the ceiling).
+  const sqliteSameData: Partial<Record<QueryName, string>> = {};
   if (systems.includes('klynge')) {
-    const [k, b] = await Promise.all([startServer('klynge', klyngeDb), startServer('baseline', `bench_s${S}`)]);
+    const started = await Promise.all([
+      startServer('klynge', klyngeDb),
+      startServer('baseline', `bench_s${S}`),
+      ...(sqlite ? [startServer('klynge-sqlite', sqliteFile)] : []),
+    ]);
     try {
       for (const q of queries) {
-        sameData[q] = await checkSameData(q, requests[q]);
+        sameData[q] = (await checkSameData(q, requests[q])).same;
         const [ok, total] = (sameData[q] as string).split('/');
         if (ok !== total) failures++;
         log(`S=${S} ${q}: klynge returns the same data as the ceiling for ${sameData[q]} requests`);
+        if (sqlite) {
+          const { same, exact } = await checkSameData(q, requests[q], 'klynge-sqlite', 'klynge');
+          sqliteSameData[q] = same;
+          const [ok, total] = same.split('/');
+          if (ok !== total) failures++;
+          log(
+            `S=${S} ${q}: klynge on SQLite returns the same data as klynge on PostgreSQL for ${same} requests (${exact} byte for byte)`,
+          );
+        }
       }
     } finally {
-      await Promise.all([stopServer(k), stopServer(b)]);
+      await Promise.all(started.map(stopServer));
     }
   }
 
@@ -359,7 +481,7 @@ for (const S of scales) {
             query: q,
             stmts: stmts.get(system) as number,
             ...load,
-            sameData: system === 'klynge' ? sameData[q] : undefined,
+            sameData: system === 'klynge' ? sameData[q] : system === 'klynge-sqlite' ? sqliteSameData[q] : undefined,
           };
           rows.push(row);
           log(
@@ -375,10 +497,14 @@ for (const S of scales) {
   }
 }
 
-const table = report(rows);
+const table = sqlite ? reportSqlite(rows) : report(rows);
 writeFileSync(join(OUT, 'results.json'), JSON.stringify({ node: process.version, seconds, warmup, connections, rows }, null, 1));
-const header = `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\`: ${connections} connections, ${warmup} s warm-up + ${seconds} s per cell, ${reps} repetition(s), median shown; Node ${process.version}; all three systems on the same PostgreSQL (127.0.0.1:${PG_PORT}), one Node process each, all running throughout; per query and repetition the systems are measured one after another (order rotated each repetition), and a ratio is the median of the repetitions' ratios.`;
-if (!smoke) {
+const header = sqlite
+  ? `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench -- ${args.join(' ')}\`: ${connections} connections, ${warmup} s warm-up + ${seconds} s per cell, ${reps} repetition(s), median shown; Node ${process.version}. klynge on PostgreSQL (127.0.0.1:${PG_PORT}) and on SQLite (a file in bench/out, imported from the same generated files), one Node process each, both running throughout, measured one after the other per query and repetition (order rotated each repetition). "same data": on PostgreSQL against the ceiling, on SQLite against klynge on PostgreSQL, normalised as the smoke check does. SQL statements per request: pg_stat_statements on PostgreSQL, klynge's own count (GET /metrics) on SQLite.`
+  : `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\`: ${connections} connections, ${warmup} s warm-up + ${seconds} s per cell, ${reps} repetition(s), median shown; Node ${process.version}; all three systems on the same PostgreSQL (127.0.0.1:${PG_PORT}), one Node process each, all running throughout; per query and repetition the systems are measured one after another (order rotated each repetition), and a ratio is the median of the repetitions' ratios.`;
+if (sqlite && !smoke) {
+  writeSqliteSection(join(ROOT, 'bench/results.md'), `${header}\n\n${table}`);
+} else if (!smoke) {
   const path = join(ROOT, 'bench/results.md');
   const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
   const notes = previous.includes('## Optimizations')
