@@ -7,7 +7,7 @@
 // Latency = a result's arrival − the mutation's HTTP answer (and − its request, the stricter view).
 // SQL statements are counted at the pg driver inside each server (bench/count-statements.ts).
 //   node dist/bench/subscriptions.js [--events 50] [--interval 200] [--levels 10,100,1000]
-//        [--per-connection 10] [--filters 100] [--no-redis]
+//        [--per-connection 10] [--filters 100] [--parts one,filters,redis] [--no-redis]
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,8 @@ const LEVELS = opt('levels', '10,100,1000').split(',').map(Number);
 const PER_CONNECTION = Number(opt('per-connection', '10'));
 const FILTERS = Number(opt('filters', '100'));
 const WITH_REDIS = !args.includes('--no-redis');
+/** Which parts run: `one` (one operation), `filters` (distinct filters), `redis` (two instances). */
+const PARTS = new Set(opt('parts', 'one,filters,redis').split(','));
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'dist/src/main.js');
@@ -176,22 +178,34 @@ function matchingFilters(count: number): Record<string, unknown>[] {
   return all.slice(0, count);
 }
 
-function connectSubscribers(
+/** Connects in batches (a burst of 100 handshakes on a busy machine can outlast the init timeout), then subscribes. */
+async function connectSubscribers(
   server: Server,
   count: number,
   filters: Record<string, unknown>[],
-): { clients: Client[]; subs: Sub[] } {
+): Promise<{ clients: Client[]; subs: Sub[] }> {
   const clients: Client[] = [];
+  const connections = Math.ceil(count / PER_CONNECTION);
+  for (let first = 0; first < connections; first += 20) {
+    const batch = Array.from({ length: Math.min(20, connections - first) }, () =>
+      createClient({ url: server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 }),
+    );
+    await Promise.all(
+      batch.map(
+        (c) =>
+          new Promise<void>((done, fail) => {
+            c.on('connected', () => done());
+            c.on('closed', (event) => fail(new Error(`connection closed: ${(event as { code?: number }).code}`)));
+          }),
+      ),
+    );
+    clients.push(...batch);
+  }
   const subs: Sub[] = [];
   for (let i = 0; i < count; i++) {
-    if (i % PER_CONNECTION === 0) {
-      clients.push(
-        createClient({ url: server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 }),
-      );
-    }
     const sub: Sub = { positions: [], arrivals: [], errors: 0 };
     subs.push(sub);
-    (clients.at(-1) as Client).subscribe<any>(
+    clients[Math.floor(i / PER_CONNECTION)].subscribe<any>(
       { query: OPERATION, variables: { filter: filters[i % filters.length] } },
       {
         next: (result) => {
@@ -234,6 +248,9 @@ interface Row {
   p99: number;
   p50FromRequest: number;
   p99FromRequest: number;
+  /** Per event, the first and the last subscriber's latency (median over the events). */
+  firstArrival: number;
+  lastArrival: number;
   mutationMs: number;
   /** Statements per event, per server (name → figure). */
   statements: Record<string, number>;
@@ -254,18 +271,20 @@ async function phase(
   log(
     `${setup}: ${count} subscribers${count ? ` over ${Math.ceil(count / PER_CONNECTION)} connections, ${filters.length} filter(s)` : ''}`,
   );
-  const { clients, subs } = connectSubscribers(on, count, filters);
+  const { clients, subs } = await connectSubscribers(on, count, filters);
+  const failures = () => subs.filter((s) => s.failure !== undefined);
   // Live once every subscriber has had a result: write until they all have one.
   let warm = count === 0;
   for (let i = 0; i < 40 && !warm; i++) {
     await driver.rename(`warm-up ${setup} ${count} ${i}`);
-    warm = await until(() => subs.every((s) => s.positions.length > 0), 1500);
+    warm = await until(() => subs.every((s) => s.positions.length > 0) || failures().length > 0, 1500);
+    if (failures().length) break;
   }
+  const failed = failures();
+  if (failed.length) throw new Error(`${failed.length} subscriptions failed: ${String(failed[0].failure)}`);
   if (!warm)
     throw new Error(`${setup}: subscribers not live: ${subs.filter((s) => !s.positions.length).length} without a result`);
   await sleep(500);
-  const failed = subs.filter((s) => s.failure !== undefined);
-  if (failed.length) throw new Error(`${failed.length} subscriptions failed: ${JSON.stringify(failed[0].failure)}`);
   const startAfter = Math.max(0, ...subs.map((s) => s.positions.at(-1) ?? 0));
 
   const before = await Promise.all(counted.map((s) => s.statements()));
@@ -285,6 +304,8 @@ async function phase(
 
   const fromAnswer: number[] = [];
   const fromRequest: number[] = [];
+  const firsts = answered.map(() => Number.POSITIVE_INFINITY);
+  const lasts = answered.map(() => Number.NEGATIVE_INFINITY);
   let delivered = 0;
   let outOfOrder = 0;
   for (const s of subs) {
@@ -296,6 +317,8 @@ async function phase(
       if (i > 0 && s.positions[i] <= s.positions[i - 1]) outOfOrder++;
       if (k >= EVENTS) continue;
       fromAnswer.push(s.arrivals[i] - answered[k]);
+      firsts[k] = Math.min(firsts[k], s.arrivals[i] - answered[k]);
+      lasts[k] = Math.max(lasts[k], s.arrivals[i] - answered[k]);
       fromRequest.push(s.arrivals[i] - sent[k]);
     }
   }
@@ -315,6 +338,14 @@ async function phase(
     p99: percentile(fromAnswer, 99),
     p50FromRequest: percentile(fromRequest, 50),
     p99FromRequest: percentile(fromRequest, 99),
+    firstArrival: percentile(
+      firsts.filter(Number.isFinite).sort((x, y) => x - y),
+      50,
+    ),
+    lastArrival: percentile(
+      lasts.filter(Number.isFinite).sort((x, y) => x - y),
+      50,
+    ),
     mutationMs: percentile(mutation, 50),
     statements: Object.fromEntries(counted.map((s, i) => [s.name, (after[i] - before[i]) / EVENTS])),
     memory: Object.fromEntries([...new Set([on, writer])].map((s) => [s.name, memory(s.pid)])),
@@ -351,8 +382,8 @@ const fmt = (n: number) => (Number.isNaN(n) ? '–' : n < 10 ? n.toFixed(1) : St
 
 function markdown(rows: Row[]): string {
   const lines = [
-    '| setup | subscribers | connections | distinct filters | results delivered | p50 ms | p99 ms | p50 / p99 ms from the request | SQL statements per event (server) | server RSS MB (peak) |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| setup | subscribers | connections | distinct filters | results delivered | p50 ms | p99 ms | p50 / p99 ms from the request | first / last subscriber ms (median event) | SQL statements per event (server) | server RSS MB (peak) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     const statements = Object.entries(r.statements)
@@ -362,7 +393,7 @@ function markdown(rows: Row[]): string {
       .map(([name, m]) => `${name} ${m.rss} (${m.peak})`)
       .join(', ');
     lines.push(
-      `| ${r.setup} | ${r.subscribers} | ${r.connections} | ${r.filters} | ${r.delivered}/${r.expected}${r.outOfOrder ? ` (${r.outOfOrder} out of order)` : ''} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p50FromRequest)} / ${fmt(r.p99FromRequest)} | ${statements} | ${mem} |`,
+      `| ${r.setup} | ${r.subscribers} | ${r.connections} | ${r.filters} | ${r.delivered}/${r.expected}${r.outOfOrder ? ` (${r.outOfOrder} out of order)` : ''} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p50FromRequest)} / ${fmt(r.p99FromRequest)} | ${fmt(r.firstArrival)} / ${fmt(r.lastArrival)} | ${statements} | ${mem} |`,
     );
   }
   return lines.join('\n');
@@ -380,16 +411,18 @@ async function main(): Promise<void> {
     const token = await adminToken();
     const driver = new Driver(single, token);
     await driver.init();
-    rows.push(await phase('one instance, one operation', single, single, driver, 0, 1, [single]));
-    for (const level of LEVELS) rows.push(await phase('one instance, one operation', single, single, driver, level, 1, [single]));
-    for (const level of LEVELS.filter((l) => l >= FILTERS)) {
+    rows.push(await phase('one instance, no subscriber', single, single, driver, 0, 1, [single]));
+    for (const level of PARTS.has('one') ? LEVELS : []) {
+      rows.push(await phase('one instance, one operation', single, single, driver, level, 1, [single]));
+    }
+    for (const level of PARTS.has('filters') ? LEVELS.filter((l) => l >= FILTERS) : []) {
       rows.push(await phase(`one instance, ${FILTERS} filters`, single, single, driver, level, FILTERS, [single]));
     }
     await single.stop();
     servers.length = 0;
 
     // (c): two instances through Redis, subscribers on B, mutations on A.
-    if (WITH_REDIS) {
+    if (WITH_REDIS && PARTS.has('redis')) {
       const env = { REDIS_URL, REDIS_PREFIX: `klynge-bench-${randomBytes(4).toString('hex')}:` };
       const [a, b] = await Promise.all([startKlynge('A', env), startKlynge('B', env)]);
       servers.push(a, b);
