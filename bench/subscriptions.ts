@@ -8,6 +8,8 @@
 // SQL statements are counted at the pg driver inside each server (bench/count-statements.ts).
 //   node dist/bench/subscriptions.js [--events 50] [--interval 200] [--levels 10,100,1000]
 //        [--per-connection 10] [--filters 100] [--parts one,filters,redis] [--no-redis]
+// BENCH_DEBUG=1 logs each event's first arrival; BENCH_DATABASE_URL / BENCH_REDIS_URL override
+// postgres://postgres@127.0.0.1:5432/test and redis://127.0.0.1:6379 (a fresh schema is made and dropped).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -113,6 +115,13 @@ function startKlynge(name: string, env: Record<string, string>): Promise<Server>
     });
     child.once('exit', (code) => fail(new Error(`klynge ${name} exited ${code}:\n${seen}`)));
   });
+}
+
+/** CPU time a process has used so far (user + system), in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second here).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Resident memory of a process now and at its peak, in MB. */
@@ -254,6 +263,8 @@ interface Row {
   mutationMs: number;
   /** Statements per event, per server (name → figure). */
   statements: Record<string, number>;
+  /** Server CPU ms per event (whole window, mutations included where the server takes them). */
+  cpu: Record<string, number>;
   memory: Record<string, { rss: number; peak: number }>;
 }
 
@@ -284,10 +295,17 @@ async function phase(
   if (failed.length) throw new Error(`${failed.length} subscriptions failed: ${String(failed[0].failure)}`);
   if (!warm)
     throw new Error(`${setup}: subscribers not live: ${subs.filter((s) => !s.positions.length).length} without a result`);
-  await sleep(500);
+  // The warm-up's last results may still be on their way: wait until nothing arrives for 500 ms.
+  for (let total = -1, i = 0; i < 40; i++) {
+    const now = subs.reduce((n, s) => n + s.positions.length, 0);
+    if (now === total) break;
+    total = now;
+    await sleep(500);
+  }
   const startAfter = Math.max(0, ...subs.map((s) => s.positions.at(-1) ?? 0));
 
   const before = await Promise.all(counted.map((s) => s.statements()));
+  const cpuBefore = counted.map((s) => cpuMs(s.pid));
   const sent: number[] = [];
   const answered: number[] = [];
   for (let k = 0; k < EVENTS; k++) {
@@ -301,6 +319,7 @@ async function phase(
   const complete = await until(() => subs.every((s) => measured(s) >= EVENTS), 60_000);
   await sleep(300);
   const after = await Promise.all(counted.map((s) => s.statements()));
+  const cpuAfter = counted.map((s) => cpuMs(s.pid));
 
   const fromAnswer: number[] = [];
   const fromRequest: number[] = [];
@@ -348,8 +367,10 @@ async function phase(
     ),
     mutationMs: percentile(mutation, 50),
     statements: Object.fromEntries(counted.map((s, i) => [s.name, (after[i] - before[i]) / EVENTS])),
+    cpu: Object.fromEntries(counted.map((s, i) => [s.name, (cpuAfter[i] - cpuBefore[i]) / EVENTS])),
     memory: Object.fromEntries([...new Set([on, writer])].map((s) => [s.name, memory(s.pid)])),
   };
+  if (process.env.BENCH_DEBUG) log(`first arrivals: ${firsts.map((f) => Math.round(f)).join(' ')}`);
   if (!complete) log(`${setup}: only ${delivered} of ${count * EVENTS} results arrived`);
   log(JSON.stringify(row));
   await Promise.all(clients.map((c) => c.dispose()));
@@ -382,18 +403,21 @@ const fmt = (n: number) => (Number.isNaN(n) ? '–' : n < 10 ? n.toFixed(1) : St
 
 function markdown(rows: Row[]): string {
   const lines = [
-    '| setup | subscribers | connections | distinct filters | results delivered | p50 ms | p99 ms | p50 / p99 ms from the request | first / last subscriber ms (median event) | SQL statements per event (server) | server RSS MB (peak) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| setup | subscribers | connections | distinct filters | results delivered | p50 ms | p99 ms | p50 / p99 ms from the request | first / last subscriber ms (median event) | SQL statements per event (server) | server CPU ms per event | server RSS MB (peak) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     const statements = Object.entries(r.statements)
       .map(([name, n]) => `${name} ${n.toFixed(2)}`)
       .join(', ');
+    const cpu = Object.entries(r.cpu)
+      .map(([name, n]) => `${name} ${fmt(n)}`)
+      .join(', ');
     const mem = Object.entries(r.memory)
       .map(([name, m]) => `${name} ${m.rss} (${m.peak})`)
       .join(', ');
     lines.push(
-      `| ${r.setup} | ${r.subscribers} | ${r.connections} | ${r.filters} | ${r.delivered}/${r.expected}${r.outOfOrder ? ` (${r.outOfOrder} out of order)` : ''} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p50FromRequest)} / ${fmt(r.p99FromRequest)} | ${fmt(r.firstArrival)} / ${fmt(r.lastArrival)} | ${statements} | ${mem} |`,
+      `| ${r.setup} | ${r.subscribers} | ${r.connections} | ${r.filters} | ${r.delivered}/${r.expected}${r.outOfOrder ? ` (${r.outOfOrder} out of order)` : ''} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p50FromRequest)} / ${fmt(r.p99FromRequest)} | ${fmt(r.firstArrival)} / ${fmt(r.lastArrival)} | ${statements} | ${cpu} | ${mem} |`,
     );
   }
   return lines.join('\n');
