@@ -430,8 +430,12 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   try {
     // (a) and (b): one instance, in-process delivery.
-    const single = await startKlynge('S', {});
-    servers.push(single);
+    const start = async (name: string, env: Record<string, string>) => {
+      const server = await startKlynge(name, env);
+      servers.push(server);
+      return server;
+    };
+    const single = await start('S', {});
     const token = await adminToken();
     const driver = new Driver(single, token);
     await driver.init();
@@ -448,8 +452,7 @@ async function main(): Promise<void> {
     // (c): two instances through Redis, subscribers on B, mutations on A.
     if (WITH_REDIS && PARTS.has('redis')) {
       const env = { REDIS_URL, REDIS_PREFIX: `klynge-bench-${randomBytes(4).toString('hex')}:` };
-      const [a, b] = await Promise.all([startKlynge('A', env), startKlynge('B', env)]);
-      servers.push(a, b);
+      const [a, b] = await Promise.all([start('A', env), start('B', env)]);
       const driverA = new Driver(a, token);
       await driverA.init();
       const top = Math.max(...LEVELS);

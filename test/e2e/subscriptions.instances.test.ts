@@ -88,6 +88,13 @@ describe.skipIf(!!SKIPPED)(`two klynge processes on PostgreSQL with Redis${SKIPP
   let privateRedisPort = 0;
   let admin: string;
   let orm: MikroORM | undefined;
+  /** Every klynge process started, to stop them all even when the start fails half-way. */
+  const started: KlyngeProcess[] = [];
+  const start = async (name: string, processEnv: Record<string, string>) => {
+    const instance = await startKlyngeProcess(name, processEnv);
+    started.push(instance);
+    return instance;
+  };
   const clients: Client[] = [];
   const client = (instance: KlyngeProcess) => {
     const created = wsClient(instance.url);
@@ -141,12 +148,12 @@ describe.skipIf(!!SKIPPED)(`two klynge processes on PostgreSQL with Redis${SKIPP
       privateRedis = await startRedisServer(privateRedisPort);
     }
     // The first process migrates and seeds; the others start on the ready schema, side by side.
-    a = await startKlyngeProcess('A', env);
+    a = await start('A', env);
     const privateEnv = { ...env, REDIS_URL: `redis://127.0.0.1:${privateRedisPort}`, EVENT_POLL_MS: '500' };
     [b, c, d] = await Promise.all([
-      startKlyngeProcess('B', env),
-      privateRedis ? startKlyngeProcess('C', privateEnv) : undefined,
-      privateRedis ? startKlyngeProcess('D', privateEnv) : undefined,
+      start('B', env),
+      privateRedis ? start('C', privateEnv) : undefined,
+      privateRedis ? start('D', privateEnv) : undefined,
     ]);
     orm = await openDatabase(parseDatabaseUrl(databaseUrl));
     admin = await issueToken({ orm }, TokenRole.ADMIN);
@@ -154,7 +161,7 @@ describe.skipIf(!!SKIPPED)(`two klynge processes on PostgreSQL with Redis${SKIPP
 
   afterAll(async () => {
     await Promise.allSettled(clients.map((x) => x.dispose()));
-    await Promise.allSettled([a, b, c, d].map((p) => p?.stop()));
+    await Promise.allSettled(started.map((p) => p.stop()));
     await privateRedis?.stop();
     await orm?.close(true);
     const admin_ = await openDatabase(base);
