@@ -148,7 +148,13 @@ export class HttpCompanyRegister implements CompanyRegister {
     );
     this.breaker.on('halfOpen', () => logger.info({}, 'company register: circuit half-open, trying one call'));
     this.breaker.on('close', () => logger.info({}, 'company register: circuit closed, calls resumed'));
+    this.breaker.on('success', () => this.calls.success++);
+    this.breaker.on('failure', () => this.calls.failure++);
+    this.breaker.on('reject', () => this.calls.reject++);
   }
+
+  /** Calls through the breaker since start: answered, failed, refused while open (for metrics). */
+  readonly calls = { success: 0, failure: 0, reject: 0 };
 
   /** The register's base URL. */
   get url(): string {

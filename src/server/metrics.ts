@@ -17,6 +17,8 @@ export interface MetricSources {
   subscribers?: () => number;
   subscriptionGroups?: () => number;
   lastEventPosition?: () => number;
+  /** The company register's calls by outcome and its breaker's state, when it is on. */
+  register?: () => { calls: Record<'success' | 'failure' | 'reject', number>; circuit: 'closed' | 'open' | 'halfOpen' } | null;
 }
 
 export interface KlyngeMetrics {
@@ -99,6 +101,31 @@ export function createMetrics(sources: MetricSources, token?: string): KlyngeMet
   gauge('klynge_subscriptions', 'Live subscriptions (subscribers) on this instance.', sources.subscribers);
   gauge('klynge_subscription_groups', 'Groups of equal subscriptions, each one execution per event.', sources.subscriptionGroups);
   gauge('klynge_event_log_position', 'The last event-log position this instance has dispatched.', sources.lastEventPosition);
+
+  const register = sources.register;
+  if (register) {
+    new Counter({
+      name: 'klynge_registry_calls_total',
+      help: 'Calls to the company register by outcome (success, failure, reject: refused while the breaker is open).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+      collect() {
+        const state = register();
+        if (!state) return;
+        this.reset();
+        for (const [outcome, count] of Object.entries(state.calls)) this.inc({ outcome }, count);
+      },
+    });
+    new Gauge({
+      name: 'klynge_registry_circuit_open',
+      help: "The company register's circuit breaker: 0 closed, 0.5 half-open (one trial call), 1 open (failing fast).",
+      registers: [registry],
+      collect() {
+        const state = register();
+        if (state) this.set(state.circuit === 'open' ? 1 : state.circuit === 'halfOpen' ? 0.5 : 0);
+      },
+    });
+  }
 
   const expected = token ? Buffer.from(`Bearer ${token}`) : undefined;
 

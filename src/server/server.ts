@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/core';
 import type { AppConfig } from '../config/config.js';
-import { type CompanyRegister, createCompanyRegister } from '../connectors/company-register.connector.js';
+import { type CompanyRegister, HttpCompanyRegister, createCompanyRegister } from '../connectors/company-register.connector.js';
 import { migrateDatabase, openDatabase } from '../db/database.js';
 import { seedDatabase } from '../db/seeder.js';
 import type { EntityManager } from '@mikro-orm/knex';
@@ -116,6 +116,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         subscribers: () => subscriptions.subscriberCount,
         subscriptionGroups: () => subscriptions.groupCount,
         lastEventPosition: () => events.lastDispatched,
+        register: () => (register instanceof HttpCompanyRegister ? { calls: register.calls, circuit: register.circuit } : null),
       },
       config.metricsToken,
     );
