@@ -8,6 +8,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RequestContext } from '../context/request-context.js';
+import { observeBatchSizes } from '../loaders/loaders.js';
 import type { Logger } from './logger.js';
 
 /** What the metrics read from the running server when scraped. */
@@ -72,6 +73,13 @@ export function createMetrics(sources: MetricSources, token?: string): KlyngeMet
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
+  const batches = new Histogram({
+    name: 'klynge_dataloader_batch_size',
+    help: 'Keys per DataLoader batch (one statement or register call each).',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 250, 1000],
+    registers: [registry],
+  });
+  observeBatchSizes((size) => batches.observe(size));
   const pool = sources.orm.em.getDriver().getConnection() as unknown as { getKnex(): Knex };
   new Gauge({
     name: 'klynge_db_pool_connections',
