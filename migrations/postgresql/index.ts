@@ -11,6 +11,7 @@ import { Migration20261123170000_search_vector_function } from './Migration20261
 import { Migration20261123190000_cluster_group_membership_count } from './Migration20261123190000_cluster_group_membership_count.js';
 import { Migration20261123200000_membership_count_lock_order } from './Migration20261123200000_membership_count_lock_order.js';
 import { Migration20261206215643_event_log } from './Migration20261206215643_event_log.js';
+import { Migration20261206222503_webhooks } from './Migration20261206222503_webhooks.js';
 
 export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
@@ -18,16 +19,11 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123025753_natural_keys', class: Migration20261123025753_natural_keys },
   { name: 'Migration20261123033317_writes', class: Migration20261123033317_writes },
   { name: 'Migration20261123034113_announcement_drafts', class: Migration20261123034113_announcement_drafts },
-  {
-    name: 'Migration20261123045552_membership_organization_cluster',
-    class: Migration20261123045552_membership_organization_cluster,
-  },
+  { name: 'Migration20261123045552_membership_organization_cluster', class: Migration20261123045552_membership_organization_cluster },
   { name: 'Migration20261123120000_cluster_membership_count', class: Migration20261123120000_cluster_membership_count },
   { name: 'Migration20261123170000_search_vector_function', class: Migration20261123170000_search_vector_function },
-  {
-    name: 'Migration20261123190000_cluster_group_membership_count',
-    class: Migration20261123190000_cluster_group_membership_count,
-  },
+  { name: 'Migration20261123190000_cluster_group_membership_count', class: Migration20261123190000_cluster_group_membership_count },
   { name: 'Migration20261123200000_membership_count_lock_order', class: Migration20261123200000_membership_count_lock_order },
   { name: 'Migration20261206215643_event_log', class: Migration20261206215643_event_log },
+  { name: 'Migration20261206222503_webhooks', class: Migration20261206222503_webhooks },
 ];

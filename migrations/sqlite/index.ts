@@ -9,6 +9,7 @@ import { Migration20261123045551_membership_organization_cluster } from './Migra
 import { Migration20261123120000_cluster_membership_count } from './Migration20261123120000_cluster_membership_count.js';
 import { Migration20261123190000_cluster_group_membership_count } from './Migration20261123190000_cluster_group_membership_count.js';
 import { Migration20261206215643_event_log } from './Migration20261206215643_event_log.js';
+import { Migration20261206222501_webhooks } from './Migration20261206222501_webhooks.js';
 
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
@@ -16,14 +17,9 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123025753_natural_keys', class: Migration20261123025753_natural_keys },
   { name: 'Migration20261123033317_writes', class: Migration20261123033317_writes },
   { name: 'Migration20261123034113_announcement_drafts', class: Migration20261123034113_announcement_drafts },
-  {
-    name: 'Migration20261123045551_membership_organization_cluster',
-    class: Migration20261123045551_membership_organization_cluster,
-  },
+  { name: 'Migration20261123045551_membership_organization_cluster', class: Migration20261123045551_membership_organization_cluster },
   { name: 'Migration20261123120000_cluster_membership_count', class: Migration20261123120000_cluster_membership_count },
-  {
-    name: 'Migration20261123190000_cluster_group_membership_count',
-    class: Migration20261123190000_cluster_group_membership_count,
-  },
+  { name: 'Migration20261123190000_cluster_group_membership_count', class: Migration20261123190000_cluster_group_membership_count },
   { name: 'Migration20261206215643_event_log', class: Migration20261206215643_event_log },
+  { name: 'Migration20261206222501_webhooks', class: Migration20261206222501_webhooks },
 ];

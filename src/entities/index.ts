@@ -11,6 +11,7 @@ import { Membership } from './membership.entity.js';
 import { Organization } from './organization.entity.js';
 import { PartnerInstitution } from './partner-institution.entity.js';
 import { Partnership } from './partnership.entity.js';
+import { Webhook, WebhookDelivery } from './webhook.entity.js';
 
 export {
   Announcement,
@@ -28,6 +29,8 @@ export {
   Organization,
   PartnerInstitution,
   Partnership,
+  Webhook,
+  WebhookDelivery,
 };
 
 /** Every entity the ORM knows, listed explicitly (no folder scanning at start). */
@@ -47,4 +50,6 @@ export const ENTITIES = [
   EventLogEntry,
   EventLogCluster,
   EventLogState,
+  Webhook,
+  WebhookDelivery,
 ];
