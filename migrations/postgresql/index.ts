@@ -19,10 +19,16 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123025753_natural_keys', class: Migration20261123025753_natural_keys },
   { name: 'Migration20261123033317_writes', class: Migration20261123033317_writes },
   { name: 'Migration20261123034113_announcement_drafts', class: Migration20261123034113_announcement_drafts },
-  { name: 'Migration20261123045552_membership_organization_cluster', class: Migration20261123045552_membership_organization_cluster },
+  {
+    name: 'Migration20261123045552_membership_organization_cluster',
+    class: Migration20261123045552_membership_organization_cluster,
+  },
   { name: 'Migration20261123120000_cluster_membership_count', class: Migration20261123120000_cluster_membership_count },
   { name: 'Migration20261123170000_search_vector_function', class: Migration20261123170000_search_vector_function },
-  { name: 'Migration20261123190000_cluster_group_membership_count', class: Migration20261123190000_cluster_group_membership_count },
+  {
+    name: 'Migration20261123190000_cluster_group_membership_count',
+    class: Migration20261123190000_cluster_group_membership_count,
+  },
   { name: 'Migration20261123200000_membership_count_lock_order', class: Migration20261123200000_membership_count_lock_order },
   { name: 'Migration20261206215643_event_log', class: Migration20261206215643_event_log },
   { name: 'Migration20261206222503_webhooks', class: Migration20261206222503_webhooks },

@@ -17,9 +17,15 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123025753_natural_keys', class: Migration20261123025753_natural_keys },
   { name: 'Migration20261123033317_writes', class: Migration20261123033317_writes },
   { name: 'Migration20261123034113_announcement_drafts', class: Migration20261123034113_announcement_drafts },
-  { name: 'Migration20261123045551_membership_organization_cluster', class: Migration20261123045551_membership_organization_cluster },
+  {
+    name: 'Migration20261123045551_membership_organization_cluster',
+    class: Migration20261123045551_membership_organization_cluster,
+  },
   { name: 'Migration20261123120000_cluster_membership_count', class: Migration20261123120000_cluster_membership_count },
-  { name: 'Migration20261123190000_cluster_group_membership_count', class: Migration20261123190000_cluster_group_membership_count },
+  {
+    name: 'Migration20261123190000_cluster_group_membership_count',
+    class: Migration20261123190000_cluster_group_membership_count,
+  },
   { name: 'Migration20261206215643_event_log', class: Migration20261206215643_event_log },
   { name: 'Migration20261206222501_webhooks', class: Migration20261206222501_webhooks },
 ];

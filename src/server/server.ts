@@ -10,6 +10,9 @@ import { RedisEventTransport } from '../pubsub/redis-event-transport.js';
 import { Db } from '../repositories/db.js';
 import { pruneEventsBefore } from '../repositories/event-log.repository.js';
 import { EventStream } from '../services/event-stream.service.js';
+import { WebhookWorker } from '../services/webhook-delivery.service.js';
+import { configureWebhooks } from '../services/webhook-settings.js';
+import { webhookEventRenderer } from '../graphql/webhook-payload.js';
 import { GRAPHQL_PATH, createApp } from './app.js';
 import { type Logger, createLogger } from './logger.js';
 import { attachWebSockets } from './websocket.js';
@@ -20,6 +23,8 @@ export interface RunningServer {
   /** The process's event stream and subscription hub (for tests and benchmarks to look into). */
   events: EventStream;
   subscriptions: SubscriptionHub;
+  /** The webhook delivery worker; absent with WEBHOOK_DELIVERY=off. */
+  webhooks?: WebhookWorker;
   stop(): Promise<void>;
 }
 
@@ -62,6 +67,20 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       maxQueuedResults: config.websocket.maxQueuedResults,
       maxBufferedBytes: config.websocket.maxBufferedBytes,
     });
+    configureWebhooks({ allowedHosts: config.webhooks.allowedHosts, secretKey: config.webhooks.secretKey });
+    const webhooks = config.webhooks.deliver
+      ? new WebhookWorker(orm, {
+          policy: { allowedHosts: config.webhooks.allowedHosts },
+          timeoutMs: config.webhooks.timeoutMs,
+          retryScheduleMs: config.webhooks.retryScheduleMs,
+          concurrency: config.webhooks.concurrency,
+          pollMs: config.webhooks.pollMs,
+          secretKey: config.webhooks.secretKey,
+          render: webhookEventRenderer(schema, orm),
+          logger,
+        })
+      : undefined;
+    webhooks?.start(events);
     const app = createApp({ orm, schema, logger, limits, events });
     await app.start();
     const sockets = attachWebSockets({
@@ -99,10 +118,12 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       orm,
       events,
       subscriptions,
+      webhooks,
       async stop() {
         clearInterval(pruning);
         await sockets.close();
         subscriptions.close();
+        await webhooks?.stop();
         await app.stop();
         await events.stop();
         await orm.close(true);

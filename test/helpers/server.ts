@@ -5,6 +5,7 @@ import {
   type AppConfig,
   type EventsConfig,
   type WebSocketConfig,
+  type WebhooksConfig,
   defaultEventsConfig,
   parseDatabaseUrl,
 } from '../../src/config/config.js';
@@ -15,6 +16,8 @@ import { TEST_DIALECT } from './database.js';
 export interface TestServer extends RunningServer {
   /** Base URL, e.g. http://localhost:41234 */
   origin: string;
+  /** The database it serves, for a second instance on the same one. */
+  database: AppConfig['database'];
 }
 
 /**
@@ -26,11 +29,17 @@ export async function startTestServer(
   overrides: Partial<Pick<AppConfig, 'maxQueryCost' | 'cacheMaxAge' | 'redisUrl' | 'redisPrefix'>> & {
     events?: Partial<EventsConfig>;
     websocket?: Partial<WebSocketConfig>;
+    webhooks?: Partial<WebhooksConfig>;
+    /** An existing database to serve (a second instance on the same schema); not dropped on stop. */
+    database?: AppConfig['database'];
   } = {},
 ): Promise<TestServer> {
   let database: AppConfig['database'];
   let cleanup: () => Promise<void>;
-  if (TEST_DIALECT === 'postgresql') {
+  if (overrides.database) {
+    database = overrides.database;
+    cleanup = async () => {};
+  } else if (TEST_DIALECT === 'postgresql') {
     const { randomBytes } = await import('node:crypto');
     const { openDatabase } = await import('../../src/db/database.js');
     const schema = `klynge_http_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -60,11 +69,13 @@ export async function startTestServer(
     ...overrides,
     events: { ...defaults.events, ...overrides.events },
     websocket: { ...defaults.websocket, ...overrides.websocket },
+    webhooks: { ...defaults.webhooks, ...overrides.webhooks },
   };
   const server = await startServer(config, { logger: createLogger('silent') });
   return {
     ...server,
     origin: new URL(server.url).origin,
+    database,
     async stop() {
       await server.stop();
       await cleanup();
