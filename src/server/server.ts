@@ -43,6 +43,7 @@ export interface StartOptions {
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const orm = await openDatabase(config.database);
+  let webhooks: WebhookWorker | undefined;
   try {
     if (options.migrate ?? true) {
       const applied = await migrateDatabase(orm);
@@ -68,7 +69,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       maxBufferedBytes: config.websocket.maxBufferedBytes,
     });
     configureWebhooks({ allowedHosts: config.webhooks.allowedHosts, secretKey: config.webhooks.secretKey });
-    const webhooks = config.webhooks.deliver
+    webhooks = config.webhooks.deliver
       ? new WebhookWorker(orm, {
           policy: { allowedHosts: config.webhooks.allowedHosts },
           timeoutMs: config.webhooks.timeoutMs,
@@ -130,6 +131,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       },
     };
   } catch (error) {
+    await webhooks?.stop();
     await orm.close(true);
     throw error;
   }

@@ -2,13 +2,24 @@
 // with an independent HMAC, retries after a 500 and a timeout, order per webhook, redelivery,
 // ping, secret rotation, SSRF refusals (no traffic to the refused address), a worker stopped
 // between commit and delivery, and two instances on one PostgreSQL database.
+import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DIALECT } from '../helpers/database.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
 import { TokenRole, issueToken } from '../helpers/tokens.js';
 import { type Receiver, startReceiver, verifySignature, waitFor } from '../helpers/webhook-receiver.js';
 
-const WEBHOOKS = { allowedHosts: ['127.0.0.1'], timeoutMs: 400, retryScheduleMs: [150, 300], pollMs: 50 };
+// Secrets sealed at rest (WEBHOOK_SECRET_KEY) throughout, so every delivery below also opens one.
+const WEBHOOKS = {
+  allowedHosts: ['127.0.0.1'],
+  timeoutMs: 400,
+  retryScheduleMs: [150, 300],
+  pollMs: 50,
+  secretKey: randomBytes(32),
+};
+
+/** The database id in a webhook's id. */
+const rawWebhookId = (id: string) => Number(Buffer.from(id, 'base64url').toString().split(':')[1]);
 
 let server: TestServer;
 let admin: string;
@@ -86,6 +97,12 @@ describe('creating webhooks', () => {
     const listed = await data('{ webhooks { totalCount nodes { id url } } }');
     expect(listed.webhooks.nodes.map((n: any) => n.id)).toContain(webhook.id);
     expect(JSON.stringify(listed)).not.toContain(secret.slice(6));
+    const [stored] = await server.orm.em
+      .fork()
+      .getConnection()
+      .execute(`select secret from webhook where id = ${rawWebhookId(webhook.id)}`);
+    expect(stored.secret).toMatch(/^enc:v1:/);
+    expect(stored.secret).not.toContain(secret.slice(6));
     const audit = await data('{ auditLog(filter: { entityType: "Webhook" }) { nodes { action changes { field after } } } }');
     expect(audit.auditLog.nodes.map((n: any) => n.action)).toContain('webhook.create');
     expect(JSON.stringify(audit)).not.toContain(secret.slice(6));
@@ -317,7 +334,7 @@ describe('server-side request forgery', () => {
     const r = await receiver();
     const { webhook } = await createWebhook(r);
     // As if the host had resolved to a public address at creation and to a private one now.
-    const id = Number(Buffer.from(webhook.id, 'base64url').toString().split(':')[1]);
+    const id = rawWebhookId(webhook.id);
     await server.orm.em.fork().getConnection().execute(`update webhook set url = '${trap.url}' where id = ${id}`);
     await createCluster();
     const w = await waitFor(async () => (await deliveriesOf(webhook.id, 'FAILED')).deliveries.nodes[0]);
