@@ -239,15 +239,6 @@ export async function saveProgress(
   return rows.length === 1;
 }
 
-/** Attempts left PENDING by a worker that stopped mid-send: they failed (the event is tried again). */
-export async function failInterruptedAttempts(db: Db, webhookId: number): Promise<void> {
-  await db.em.execute(
-    `update webhook_delivery set status = 'FAILED', response_excerpt = 'interrupted: the delivering process stopped before the response'
-      where webhook_id = ? and kind = 'EVENT' and status = 'PENDING'`,
-    [webhookId],
-  );
-}
-
 /** Pings and redeliveries waiting to be sent, oldest first. */
 export async function fetchQueuedDeliveries(db: Db, webhookId: number, limit: number): Promise<WebhookDeliveryRow[]> {
   const rows = await db.rows<Record<string, unknown>>(
@@ -277,17 +268,39 @@ export async function countAttempts(
   return { highest: Number(row?.highest ?? 0), scheduled: Number(row?.scheduled ?? 0) };
 }
 
-/** Adds an attempt (PENDING until its result is written); returns its id. */
+/** Records an attempt that has been made, with its result. */
 export async function insertAttempt(
   db: Db,
-  attempt: { webhookId: number; kind: WebhookDeliveryKind; eventPosition: number | null; attempt: number; createdAt: Date },
-): Promise<number> {
-  const rows = (await db.em.execute(
-    `insert into webhook_delivery (webhook_id, kind, event_position, attempt, status, created_at)
-      values (?, ?, ?, ?, 'PENDING', ?) returning id`,
-    [attempt.webhookId, attempt.kind, attempt.eventPosition, attempt.attempt, db.dateTimeParam(attempt.createdAt)],
-  )) as { id: number | string }[];
-  return Number(rows[0].id);
+  attempt: {
+    webhookId: number;
+    kind: WebhookDeliveryKind;
+    eventPosition: number | null;
+    attempt: number;
+    createdAt: Date;
+    status: WebhookDeliveryStatus;
+    httpStatus: number | null;
+    durationMs: number;
+    responseExcerpt: string;
+    nextAttemptAt: Date | null;
+  },
+): Promise<void> {
+  await db.em.execute(
+    `insert into webhook_delivery
+      (webhook_id, kind, event_position, attempt, status, http_status, duration_ms, response_excerpt, next_attempt_at, created_at)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      attempt.webhookId,
+      attempt.kind,
+      attempt.eventPosition,
+      attempt.attempt,
+      attempt.status,
+      attempt.httpStatus,
+      attempt.durationMs,
+      attempt.responseExcerpt,
+      attempt.nextAttemptAt === null ? null : db.dateTimeParam(attempt.nextAttemptAt),
+      db.dateTimeParam(attempt.createdAt),
+    ],
+  );
 }
 
 /** Writes an attempt's result. */

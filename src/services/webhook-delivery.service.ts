@@ -21,7 +21,6 @@ import {
   type WebhookRow,
   claimWebhook,
   countAttempts,
-  failInterruptedAttempts,
   fetchQueuedDeliveries,
   fetchWebhook,
   fetchWebhooksWithWork,
@@ -61,6 +60,9 @@ export interface WebhookWorkerOptions {
 const BATCH = 20;
 /** Queued pings and redeliveries sent per turn of one webhook. */
 const QUEUED_BATCH = 10;
+/** A rendered event is reused by every webhook that sends it within this long (the object as of then). */
+const RENDER_TTL_MS = 2000;
+const RENDER_CACHE_SIZE = 500;
 /** Jitter of a retry delay: ±20%. */
 const JITTER = 0.2;
 
@@ -179,9 +181,23 @@ export class WebhookWorker {
     return Math.max(30_000, this.options.timeoutMs * 3);
   }
 
+  /** When this process's lease on each webhook it works on ends. */
+  private readonly leases = new Map<number, number>();
+
+  /** Takes the webhook's lease, or renews it when half of it has passed (a write only then). */
   private async claim(db: Db, id: number): Promise<boolean> {
-    const now = new Date();
-    return claimWebhook(db, id, this.owner, now, new Date(now.getTime() + this.leaseMs()));
+    const now = Date.now();
+    const held = this.leases.get(id);
+    if (held !== undefined && held - now > this.leaseMs() / 2) return true;
+    const until = now + this.leaseMs();
+    if (!(await claimWebhook(db, id, this.owner, new Date(now), new Date(until)))) return false;
+    this.leases.set(id, until);
+    return true;
+  }
+
+  /** Runs `work` in one transaction (one commit for an attempt and the progress it makes). */
+  private transaction<T>(work: (db: Db) => Promise<T>): Promise<T> {
+    return (this.orm.em.fork() as EntityManager).transactional((em) => work(new Db(em as EntityManager)));
   }
 
   /** One turn of one webhook: its queued pings and redeliveries, then the log from its cursor. */
@@ -191,13 +207,13 @@ export class WebhookWorker {
     try {
       const webhook = await fetchWebhook(db, id);
       if (!webhook) return;
-      await failInterruptedAttempts(db, id);
       for (const delivery of await fetchQueuedDeliveries(db, id, QUEUED_BATCH)) {
         if (this.stopped || !(await this.claim(db, id))) return;
         await this.sendQueued(db, webhook, delivery);
       }
       if (webhook.enabled && (!webhook.nextAttemptAt || webhook.nextAttemptAt <= new Date())) await this.deliverLog(db, webhook);
     } finally {
+      this.leases.delete(id);
       await releaseWebhook(db, id, this.owner).catch(() => {});
     }
   }
@@ -223,48 +239,61 @@ export class WebhookWorker {
         const delivered = await this.deliverEvent(db, webhook, event);
         if (!delivered) return;
         cursor = event.position;
+        webhook.cursor = cursor;
       }
       // Positions are gapless and commit in order: with fewer than a batch, everything matching up to
       // `lastPosition` (read before) has been seen.
       if (events.length < BATCH) cursor = Math.max(cursor, lastPosition);
-      if (!(await saveProgress(db, webhook.id, this.owner, { cursor }))) return;
+      if (cursor > webhook.cursor && !(await saveProgress(db, webhook.id, this.owner, { cursor }))) return;
+      webhook.cursor = cursor;
       if (events.length < BATCH) return;
     }
   }
 
-  /** One attempt at one event; true when the webhook may go on to the next event. */
+  /**
+   * One attempt at one event; true when the webhook may go on to the next event. The attempt's row
+   * and the webhook's progress are written together, after the response: a crash before that sends
+   * the event again (at least once).
+   */
   private async deliverEvent(db: Db, webhook: WebhookRow, event: EventRow): Promise<boolean> {
     const { highest, scheduled } = await countAttempts(db, webhook.id, event.position);
     const now = new Date();
-    const deliveryId = await insertAttempt(db, {
+    const result = await this.send(webhook, webhookMessageId(webhook.id, event.position, 0), () => this.eventBody(event));
+    const attempt = {
       webhookId: webhook.id,
       kind: WebhookDeliveryKind.EVENT,
       eventPosition: event.position,
       attempt: highest + 1,
       createdAt: now,
-    });
-    const result = await this.send(webhook, webhookMessageId(webhook.id, event.position, deliveryId), () =>
-      this.eventBody(event),
-    );
+    };
     if (isSuccess(result)) {
-      await finishAttempt(db, deliveryId, { ...outcome(result, WebhookDeliveryStatus.DELIVERED), nextAttemptAt: null });
-      return saveProgress(db, webhook.id, this.owner, { cursor: event.position, nextAttemptAt: null, failingSince: null });
+      return this.transaction(async (tx) => {
+        await insertAttempt(tx, { ...attempt, ...outcome(result, WebhookDeliveryStatus.DELIVERED), nextAttemptAt: null });
+        const progress = webhook.failingSince || webhook.nextAttemptAt ? { nextAttemptAt: null, failingSince: null } : {};
+        webhook.failingSince = null;
+        webhook.nextAttemptAt = null;
+        return saveProgress(tx, webhook.id, this.owner, { cursor: event.position, ...progress });
+      });
     }
     const delay = retryDelay(this.options.retryScheduleMs, scheduled + 1);
     const failingSince = webhook.failingSince ?? now;
     if (delay !== null) {
       const nextAttemptAt = new Date(Date.now() + delay);
-      await finishAttempt(db, deliveryId, { ...outcome(result, WebhookDeliveryStatus.FAILED), nextAttemptAt });
-      await saveProgress(db, webhook.id, this.owner, { nextAttemptAt, failingSince });
+      await this.transaction(async (tx) => {
+        await insertAttempt(tx, { ...attempt, ...outcome(result, WebhookDeliveryStatus.FAILED), nextAttemptAt });
+        await saveProgress(tx, webhook.id, this.owner, { nextAttemptAt, failingSince });
+      });
       webhook.failingSince = failingSince;
       setTimeout(() => this.wake(), delay + 5).unref();
       return false;
     }
     // Retries ran out: the event has failed (it can be redelivered by hand), and a webhook failing
     // this long is switched off until someone re-enables it.
-    await finishAttempt(db, deliveryId, { ...outcome(result, WebhookDeliveryStatus.FAILED), nextAttemptAt: null });
     const reason = `Disabled on ${new Date().toISOString()}: every attempt since ${failingSince.toISOString()} failed; event ${event.position} gave up after ${scheduled + 1} attempts (last: ${describe(result)}).`;
-    await saveProgress(db, webhook.id, this.owner, { cursor: event.position, nextAttemptAt: null, disabledReason: reason });
+    await this.transaction(async (tx) => {
+      await insertAttempt(tx, { ...attempt, ...outcome(result, WebhookDeliveryStatus.FAILED), nextAttemptAt: null });
+      await saveProgress(tx, webhook.id, this.owner, { cursor: event.position, nextAttemptAt: null, disabledReason: reason });
+    });
     this.options.logger.warn(
       { webhookId: webhook.id, position: event.position },
       'webhook disabled: its deliveries kept failing',
@@ -296,8 +325,19 @@ export class WebhookWorker {
     await finishAttempt(db, delivery.id, { ...outcome(result, status), nextAttemptAt: null });
   }
 
-  private async eventBody(event: EventRow): Promise<Record<string, unknown>> {
-    return { type: event.type, ...(await this.options.render(event)) };
+  /** Events rendered lately, by position: 100 webhooks of one event cost one execution, not 100. */
+  private readonly rendered = new Map<number, { at: number; body: Promise<Record<string, unknown>> }>();
+
+  private eventBody(event: EventRow): Promise<Record<string, unknown>> {
+    const now = Date.now();
+    const hit = this.rendered.get(event.position);
+    if (hit && now - hit.at < RENDER_TTL_MS) return hit.body;
+    const body = this.options.render(event).then((object) => ({ type: event.type, ...object }));
+    body.catch(() => this.rendered.delete(event.position));
+    this.rendered.delete(event.position);
+    this.rendered.set(event.position, { at: now, body });
+    if (this.rendered.size > RENDER_CACHE_SIZE) this.rendered.delete(this.rendered.keys().next().value as number);
+    return body;
   }
 
   /** Signs and POSTs one message (Standard Webhooks headers); a body that cannot be built is a failed attempt. */
