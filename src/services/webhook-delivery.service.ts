@@ -268,11 +268,13 @@ export class WebhookWorker {
     };
     if (isSuccess(result)) {
       return this.transaction(async (tx) => {
-        await insertAttempt(tx, { ...attempt, ...outcome(result, WebhookDeliveryStatus.DELIVERED), nextAttemptAt: null });
         const progress = webhook.failingSince || webhook.nextAttemptAt ? { nextAttemptAt: null, failingSince: null } : {};
         webhook.failingSince = null;
         webhook.nextAttemptAt = null;
-        return saveProgress(tx, webhook.id, this.owner, { cursor: event.position, ...progress });
+        // First the progress: a webhook deleted meanwhile (or taken over) gets no row.
+        if (!(await saveProgress(tx, webhook.id, this.owner, { cursor: event.position, ...progress }))) return false;
+        await insertAttempt(tx, { ...attempt, ...outcome(result, WebhookDeliveryStatus.DELIVERED), nextAttemptAt: null });
+        return true;
       });
     }
     const delay = retryDelay(this.options.retryScheduleMs, scheduled + 1);
@@ -280,8 +282,8 @@ export class WebhookWorker {
     if (delay !== null) {
       const nextAttemptAt = new Date(Date.now() + delay);
       await this.transaction(async (tx) => {
-        await insertAttempt(tx, { ...attempt, ...outcome(result, WebhookDeliveryStatus.FAILED), nextAttemptAt });
-        await saveProgress(tx, webhook.id, this.owner, { nextAttemptAt, failingSince });
+        if (await saveProgress(tx, webhook.id, this.owner, { nextAttemptAt, failingSince }))
+          await insertAttempt(tx, { ...attempt, ...outcome(result, WebhookDeliveryStatus.FAILED), nextAttemptAt });
       });
       webhook.failingSince = failingSince;
       setTimeout(() => this.wake(), delay + 5).unref();
@@ -291,8 +293,8 @@ export class WebhookWorker {
     // this long is switched off until someone re-enables it.
     const reason = `Disabled on ${new Date().toISOString()}: every attempt since ${failingSince.toISOString()} failed; event ${event.position} gave up after ${scheduled + 1} attempts (last: ${describe(result)}).`;
     await this.transaction(async (tx) => {
-      await insertAttempt(tx, { ...attempt, ...outcome(result, WebhookDeliveryStatus.FAILED), nextAttemptAt: null });
-      await saveProgress(tx, webhook.id, this.owner, { cursor: event.position, nextAttemptAt: null, disabledReason: reason });
+      if (await saveProgress(tx, webhook.id, this.owner, { cursor: event.position, nextAttemptAt: null, disabledReason: reason }))
+        await insertAttempt(tx, { ...attempt, ...outcome(result, WebhookDeliveryStatus.FAILED), nextAttemptAt: null });
     });
     this.options.logger.warn(
       { webhookId: webhook.id, position: event.position },
