@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_CACHE_MAX_AGE, DEFAULT_MAX_QUERY_COST } from './defaults.js';
+import { DEFAULT_CACHE_MAX_AGE, DEFAULT_MAX_QUERY_COST, DEFAULT_QUERY_TIMEOUT_MS } from './defaults.js';
 
 /** The database the API runs on, parsed from DATABASE_URL. */
 export type DatabaseConfig =
@@ -15,7 +15,15 @@ export interface AppConfig {
   maxQueryCost?: number;
   /** Seconds a successful query may be cached publicly, 0 for no-store (CACHE_MAX_AGE); the plugin's default when absent. */
   cacheMaxAge?: number;
-  /** Redis (REDIS_URL), for delivering events across instances; absent, each instance works alone. */
+  /** Bearer token GET /metrics requires (METRICS_TOKEN); open when absent. */
+  metricsToken?: string;
+  /** Operations slower than this many milliseconds are logged as slow, with their document's hash (SLOW_QUERY_MS). */
+  slowQueryMs?: number;
+  /** Milliseconds one operation may run (QUERY_TIMEOUT_MS); its PostgreSQL statements are cancelled past it. */
+  queryTimeoutMs?: number;
+  /** The company register (Enhetsregisteret); absent means switched off. */
+  registry?: RegistryConfig;
+  /** Redis (REDIS_URL): events travel between instances through it, and the register's cache lives there. */
   redisUrl?: string;
   /** Prefix of klynge's Redis channels and keys (REDIS_PREFIX): deployments sharing a Redis need their own. */
   redisPrefix: string;
@@ -85,6 +93,33 @@ export interface WebSocketConfig {
   tokenRecheckSeconds: number;
 }
 
+/** How klynge reads the company register (REGISTRY_* variables). */
+export interface RegistryConfig {
+  /** False: no outside calls; `Organization.registry` answers REGISTRY_UNAVAILABLE. */
+  enabled: boolean;
+  /** Base URL of the register's API (without a trailing slash). */
+  url: string;
+  /** Upper bound of one lookup in milliseconds, its retries included. */
+  timeoutMs: number;
+  /** How long a found unit is kept, in seconds. */
+  hitTtlSeconds: number;
+  /** How long "the register does not know this number" is kept, in seconds. */
+  missTtlSeconds: number;
+  /** Most units kept in the in-process cache. */
+  cacheMaxEntries: number;
+}
+
+/** The public register's API (Brønnøysund Enhetsregisteret, open data, no key). */
+export const DEFAULT_REGISTRY_URL = 'https://data.brreg.no/enhetsregisteret/api';
+export const DEFAULT_REGISTRY: RegistryConfig = {
+  enabled: true,
+  url: DEFAULT_REGISTRY_URL,
+  timeoutMs: 3_000,
+  hitTtlSeconds: 24 * 3600,
+  missTtlSeconds: 3600,
+  cacheMaxEntries: 10_000,
+};
+
 export const DEFAULT_SQLITE_FILE = './data/klynge.sqlite';
 
 /** Parses DATABASE_URL: `postgres(ql)://…`, `sqlite:<file>`, `file:<file>` or a bare `*.sqlite` path. */
@@ -120,6 +155,13 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   MAX_QUERY_COST: z.coerce.number().int().min(1).default(DEFAULT_MAX_QUERY_COST),
   CACHE_MAX_AGE: z.coerce.number().int().min(0).max(31_536_000).default(DEFAULT_CACHE_MAX_AGE),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  SLOW_QUERY_MS: z.coerce.number().int().min(1).default(1000),
+  QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_QUERY_TIMEOUT_MS),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be redis://… or rediss://…')
@@ -153,6 +195,18 @@ const envSchema = z.object({
     .optional()
     .refine((v) => !v || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64 (openssl rand -base64 32)'),
   WEBHOOK_DELIVERY: z.enum(['on', 'off']).default('on'),
+  REGISTRY_ENABLED: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
+    .default('true')
+    .transform((value) => ['true', '1', 'yes', 'on'].includes(value)),
+  REGISTRY_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .default(DEFAULT_REGISTRY_URL)
+    .transform((value) => value.replace(/\/+$/, '')),
+  REGISTRY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(DEFAULT_REGISTRY.timeoutMs),
+  REGISTRY_CACHE_TTL: z.coerce.number().int().min(0).default(DEFAULT_REGISTRY.hitTtlSeconds),
+  REGISTRY_MISS_TTL: z.coerce.number().int().min(0).default(DEFAULT_REGISTRY.missTtlSeconds),
+  REGISTRY_CACHE_SIZE: z.coerce.number().int().min(1).default(DEFAULT_REGISTRY.cacheMaxEntries),
 });
 
 /** The event and WebSocket settings, all defaults (for servers built in code, e.g. tests). */
@@ -169,31 +223,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const { PORT, HOST, DATABASE_URL, LOG_LEVEL, MAX_QUERY_COST, CACHE_MAX_AGE } = parsed.data;
-  const env_ = parsed.data;
+  const values = parsed.data;
   return {
-    redisUrl: env_.REDIS_URL,
-    redisPrefix: env_.REDIS_PREFIX,
-    events: { retentionDays: env_.EVENT_RETENTION_DAYS, pollMs: env_.EVENT_POLL_MS },
+    metricsToken: values.METRICS_TOKEN,
+    slowQueryMs: values.SLOW_QUERY_MS,
+    queryTimeoutMs: values.QUERY_TIMEOUT_MS,
+    redisUrl: values.REDIS_URL,
+    redisPrefix: values.REDIS_PREFIX,
+    events: { retentionDays: values.EVENT_RETENTION_DAYS, pollMs: values.EVENT_POLL_MS },
     websocket: {
-      maxSubscriptionsPerConnection: env_.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
-      maxConnectionsPerToken: env_.WS_MAX_CONNECTIONS_PER_TOKEN,
-      maxConnectionsPerAddress: env_.WS_MAX_CONNECTIONS_PER_ADDRESS,
-      maxQueuedResults: env_.WS_MAX_QUEUED_RESULTS,
-      maxBufferedBytes: env_.WS_MAX_BUFFERED_BYTES,
-      keepAliveSeconds: env_.WS_KEEPALIVE_SECONDS,
-      initTimeoutMs: env_.WS_INIT_TIMEOUT_MS,
-      tokenRecheckSeconds: env_.WS_TOKEN_RECHECK_SECONDS,
+      maxSubscriptionsPerConnection: values.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxConnectionsPerToken: values.WS_MAX_CONNECTIONS_PER_TOKEN,
+      maxConnectionsPerAddress: values.WS_MAX_CONNECTIONS_PER_ADDRESS,
+      maxQueuedResults: values.WS_MAX_QUEUED_RESULTS,
+      maxBufferedBytes: values.WS_MAX_BUFFERED_BYTES,
+      keepAliveSeconds: values.WS_KEEPALIVE_SECONDS,
+      initTimeoutMs: values.WS_INIT_TIMEOUT_MS,
+      tokenRecheckSeconds: values.WS_TOKEN_RECHECK_SECONDS,
     },
     webhooks: {
-      allowedHosts: env_.WEBHOOK_ALLOWED_HOSTS.split(',')
+      allowedHosts: values.WEBHOOK_ALLOWED_HOSTS.split(',')
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean),
-      timeoutMs: env_.WEBHOOK_TIMEOUT_MS,
-      retryScheduleMs: parseDurations(env_.WEBHOOK_RETRY_SCHEDULE) ?? [],
-      concurrency: env_.WEBHOOK_CONCURRENCY,
-      pollMs: env_.WEBHOOK_POLL_MS,
-      secretKey: env_.WEBHOOK_SECRET_KEY ? Buffer.from(env_.WEBHOOK_SECRET_KEY, 'base64') : undefined,
-      deliver: env_.WEBHOOK_DELIVERY === 'on',
+      timeoutMs: values.WEBHOOK_TIMEOUT_MS,
+      retryScheduleMs: parseDurations(values.WEBHOOK_RETRY_SCHEDULE) ?? [],
+      concurrency: values.WEBHOOK_CONCURRENCY,
+      pollMs: values.WEBHOOK_POLL_MS,
+      secretKey: values.WEBHOOK_SECRET_KEY ? Buffer.from(values.WEBHOOK_SECRET_KEY, 'base64') : undefined,
+      deliver: values.WEBHOOK_DELIVERY === 'on',
     },
     port: PORT,
     host: HOST,
@@ -201,5 +258,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: LOG_LEVEL,
     maxQueryCost: MAX_QUERY_COST,
     cacheMaxAge: CACHE_MAX_AGE,
+    registry: {
+      enabled: parsed.data.REGISTRY_ENABLED,
+      url: parsed.data.REGISTRY_URL,
+      timeoutMs: parsed.data.REGISTRY_TIMEOUT_MS,
+      hitTtlSeconds: parsed.data.REGISTRY_CACHE_TTL,
+      missTtlSeconds: parsed.data.REGISTRY_MISS_TTL,
+      cacheMaxEntries: parsed.data.REGISTRY_CACHE_SIZE,
+    },
   };
 }

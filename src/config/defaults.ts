@@ -10,3 +10,6 @@ export const DEFAULT_MAX_QUERY_COST = 150_000;
 
 /** Seconds shared caches may keep a successful query's response. */
 export const DEFAULT_CACHE_MAX_AGE = 60;
+
+/** Milliseconds one operation may run (as GitHub's API): past it, TIMEOUT and the statement is cancelled. */
+export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/knex';
 import type { MikroORM } from '@mikro-orm/core';
 import { draftVisibility } from '../auth/permissions.js';
+import { type CompanyRegister, disabledCompanyRegister } from '../connectors/company-register.connector.js';
 import type { Viewer } from '../auth/viewer.js';
 import { type Loaders, createLoaders } from '../loaders/loaders.js';
 import { type EventPublisher, noEventPublisher } from '../pubsub/event-publisher.js';
@@ -18,15 +19,29 @@ export interface RequestContext {
   viewer: Viewer | null;
   /** Where the events of this request's writes go after they commit. */
   events: EventPublisher;
+  /** The process's company register (shared cache and breaker); the loaders call it. */
+  register: CompanyRegister;
 }
 
-/** A fresh context: forked EntityManager (no shared identity map) and new DataLoaders. */
+/** What the process shares with every request: absent parts are off (no live events, no register calls). */
+export interface ProcessServices {
+  events?: EventPublisher;
+  register?: CompanyRegister;
+}
+
+/**
+ * A fresh context: forked EntityManager (no shared identity map) and new DataLoaders. Without a
+ * register, the register is switched off (no outside calls); without an event publisher, events
+ * reach subscribers through the log alone.
+ */
 export function createRequestContext(
   orm: MikroORM,
   requestId: string = randomUUID(),
   viewer: Viewer | null = null,
-  events: EventPublisher = noEventPublisher,
+  services: ProcessServices = {},
 ): RequestContext {
+  const events = services.events ?? noEventPublisher;
+  const register = services.register ?? disabledCompanyRegister;
   const em = orm.em.fork() as EntityManager;
   const db = new Db(em);
   const ctx: RequestContext = {
@@ -35,7 +50,8 @@ export function createRequestContext(
     db,
     viewer,
     events,
-    loaders: createLoaders(db, () => draftVisibility(ctx.viewer)),
+    register,
+    loaders: createLoaders(db, () => draftVisibility(ctx.viewer), register),
   };
   return ctx;
 }
@@ -45,5 +61,5 @@ export function createRequestContext(
  * drafts by the context's viewer at the time they load, so setting the viewer later is enough.
  */
 export function resetLoaders(ctx: RequestContext): void {
-  ctx.loaders = createLoaders(ctx.db, () => draftVisibility(ctx.viewer));
+  ctx.loaders = createLoaders(ctx.db, () => draftVisibility(ctx.viewer), ctx.register);
 }

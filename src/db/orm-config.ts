@@ -1,12 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { MigrationObject, Options } from '@mikro-orm/core';
-import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { POSTGRESQL_MIGRATIONS } from '../../migrations/postgresql/index.js';
 import { SQLITE_MIGRATIONS } from '../../migrations/sqlite/index.js';
 import type { DatabaseConfig } from '../config/config.js';
+import { KlyngeLibSqlDriver, KlyngePostgreSqlDriver } from './drivers.js';
 import { fixSqliteEnumIntrospection } from './sqlite-enum-introspection.js';
 import { ENTITIES } from '../entities/index.js';
 
@@ -18,6 +17,11 @@ export interface OrmConfigOptions {
   onQuery?: (sql: string) => void;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /**
+   * PostgreSQL's statement_timeout for the pool's connections: a statement running longer is
+   * cancelled by the server and its connection goes back to the pool. Not for migrations.
+   */
+  statementTimeoutMs?: number;
 }
 
 const migrationsFor = (dialect: DatabaseConfig['dialect']): MigrationObject[] =>
@@ -46,18 +50,22 @@ export function createOrmOptions(database: DatabaseConfig, options: OrmConfigOpt
   if (database.dialect === 'sqlite') {
     fixSqliteEnumIntrospection();
     if (database.file !== ':memory:') mkdirSync(dirname(database.file), { recursive: true });
-    return { ...common, driver: LibSqlDriver, dbName: database.file } as Options;
+    return { ...common, driver: KlyngeLibSqlDriver, dbName: database.file } as Options;
   }
   const url = new URL(database.url);
   url.searchParams.delete('schema');
+  const settings = [
+    ...(database.schema ? [`-c search_path=${database.schema}`] : []),
+    ...(options.statementTimeoutMs ? [`-c statement_timeout=${Math.round(options.statementTimeoutMs)}`] : []),
+  ];
   return {
     ...common,
-    driver: PostgreSqlDriver,
+    driver: KlyngePostgreSqlDriver,
     clientUrl: url.toString(),
     schema: database.schema,
     pool: { min: 0, max: options.poolSize ?? 10 },
     // MikroORM keeps only host, port, user, password and database of clientUrl, so the search path
     // (which the hand-written migrations and raw reads rely on) goes to the pg client directly.
-    ...(database.schema ? { driverOptions: { connection: { options: `-c search_path=${database.schema}` } } } : {}),
+    ...(settings.length ? { driverOptions: { connection: { options: settings.join(' ') } } } : {}),
   } as Options;
 }

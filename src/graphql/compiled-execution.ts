@@ -17,6 +17,43 @@ function asGraphQLError(error: NonNullable<ExecutionResult['errors']>[number]): 
   return normalized;
 }
 
+/** Results that ran out of time, so the executor passes them on as they are. */
+const timedOutResults = new WeakSet<ExecutionResult>();
+const timedOut = (timeoutMs: number): ExecutionResult => {
+  const result = {
+    errors: [
+      new GraphQLError(
+        `The operation ran longer than ${timeoutMs} ms and was stopped; ask for less (smaller pages, fewer nested lists) or try again.`,
+        { extensions: { code: 'TIMEOUT', timeoutMs } },
+      ),
+    ],
+  };
+  timedOutResults.add(result);
+  return result;
+};
+
+/**
+ * The operation's result, or TIMEOUT once it has run `timeoutMs`: the client gets its answer then;
+ * the database cancels the statement still running (PostgreSQL's statement_timeout, set to the same
+ * limit), so what is left of the execution ends soon after.
+ */
+async function withTimeout(
+  execution: ExecutionResult | PromiseLike<ExecutionResult>,
+  timeoutMs: number | undefined,
+): Promise<ExecutionResult> {
+  // graphql-jit answers synchronously when nothing is asynchronous, and with a thenable otherwise.
+  if (!timeoutMs || typeof (execution as PromiseLike<ExecutionResult>).then !== 'function') return execution as ExecutionResult;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<ExecutionResult>((resolve) => {
+    timer = setTimeout(() => resolve(timedOut(timeoutMs)), timeoutMs);
+  });
+  try {
+    return await Promise.race([execution, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Compiled operations per document: at most this many operations of one document are kept. */
 const OPERATIONS_PER_DOCUMENT = 16;
 
@@ -29,10 +66,10 @@ const OPERATIONS_PER_DOCUMENT = 16;
  * Apollo Server 5 takes a custom executor only through its `gateway` option; nothing here is
  * federation: the gateway serves the one local schema.
  */
-export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
+export function compiledExecution(schema: GraphQLSchema, options: { timeoutMs?: number } = {}): GatewayInterface {
   const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery>>();
   const executor: GatewayExecutor = async ({ document, operation, operationName, request, context }) => {
-    if (operation.operation === 'subscription') {
+    if (operation?.operation === 'subscription') {
       return {
         errors: [
           new GraphQLError(
@@ -57,8 +94,8 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
       operations.set(key, query);
     }
     const variableValues = request.variables ?? {};
-    const result = await query.query(undefined, context, variableValues);
-    if (!result.errors?.length) return result;
+    const result = await withTimeout(query.query(undefined, context, variableValues), options.timeoutMs);
+    if (!result.errors?.length || timedOutResults.has(result)) return result;
     // An error without a path is a request error (invalid variables) and nothing was resolved:
     // graphql-js reports those exactly as the spec and Apollo expect (BAD_USER_INPUT).
     if (result.errors.some((error) => !error.path)) {

@@ -2,15 +2,23 @@ import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import { createParameterDecorator } from 'type-graphql';
 import { type FragmentLookup, fieldsOf } from './selections.js';
 
+/** Fields resolved from other columns of their record: `registry` looks the org number up. */
+const READS: Readonly<Record<string, readonly string[]>> = { registry: ['orgNumber'] };
+
 /**
  * Names (not aliases) of the fields selected in a selection set, and one level down those of the
- * objects they lead to (`organization.name`: what a page carries for its items' relations).
+ * objects they lead to (`organization.name`: what a page carries for its items' relations), with
+ * the columns their resolvers read (READS).
  */
 function fieldNames(set: SelectionSetNode | undefined, fragment: FragmentLookup, into: Set<string>): void {
   for (const field of fieldsOf(set, fragment)) {
     const name = field.name.value;
     into.add(name);
-    for (const sub of fieldsOf(field.selectionSet, fragment)) into.add(`${name}.${sub.name.value}`);
+    for (const read of READS[name] ?? []) into.add(read);
+    for (const sub of fieldsOf(field.selectionSet, fragment)) {
+      into.add(`${name}.${sub.name.value}`);
+      for (const read of READS[sub.name.value] ?? []) into.add(`${name}.${read}`);
+    }
   }
 }
 

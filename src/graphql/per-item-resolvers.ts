@@ -1,7 +1,7 @@
 import { type FieldNode, type GraphQLFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
 import type { RequestContext } from '../context/request-context.js';
 import type { NodeType } from '../lib/global-id.js';
-import type { MembershipRecord, PartnershipRecord } from '../repositories/records.js';
+import type { MembershipRecord, OrganizationRecord, PartnershipRecord } from '../repositories/records.js';
 import { type NestedList, nestedConnection } from '../services/connection.js';
 import {
   membershipCluster,
@@ -9,6 +9,7 @@ import {
   partnershipCluster,
   partnershipPartner,
 } from '../services/relation.service.js';
+import { registryEntryOf } from '../services/registry.service.js';
 import { NESTED_LISTS } from './nested-lists.js';
 import { pageFields } from './page-fields.js';
 import { globalIdOf } from './resolvers/global-id.js';
@@ -57,6 +58,7 @@ export const PER_ITEM_RESOLVERS = {
   Organization: {
     id: globalId,
     memberships: listField(NESTED_LISTS.Organization.memberships),
+    registry: ((organization, _args, ctx) => registryEntryOf(ctx, organization)) as Resolve<OrganizationRecord>,
   },
   Membership: {
     id: globalId,

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { type GraphQLSchema, isAbstractType, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { subgraphSdl, toSubgraphSchema, withoutFederation } from './federation/subgraph.js';
 import { resolvePerItemFieldsDirectly } from './per-item-resolvers.js';
 import { AnnouncementMutationResolver } from './resolvers/announcement-mutation.resolver.js';
 import { AnnouncementResolver } from './resolvers/announcement.resolver.js';
@@ -29,6 +30,8 @@ import { Organization } from './types/organization.type.js';
 import { PartnerInstitution, Partnership } from './types/partner.type.js';
 
 export const SCHEMA_FILE = 'schema/schema.graphql';
+/** The subgraph SDL (with `@link` and `@key`) for a router's composition, e.g. `rover supergraph compose`. */
+export const SUBGRAPH_SCHEMA_FILE = 'schema/subgraph.graphql';
 
 const unusedPubSub = {
   publish(): void {
@@ -41,9 +44,12 @@ const unusedPubSub = {
 
 const typeNameOfRecord = (value: unknown): string | undefined => (value as { __typename?: string }).__typename;
 
-/** Builds the executable schema from the resolvers (no class-validator: services validate). */
+/**
+ * Builds the executable schema from the resolvers (no class-validator: services validate): a
+ * federation v2 subgraph (`_service`, `_entities`), which is also an ordinary GraphQL API.
+ */
 export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
-  const schema = await buildSchema({
+  const built = await buildSchema({
     resolvers: [
       QueryResolver,
       ClusterResolver,
@@ -76,10 +82,11 @@ export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
     // delivers them (src/graphql/subscriptions) from the event log, so this one is never used.
     pubSub: unusedPubSub,
   });
+  const schema = toSubgraphSchema(built);
   // Every record carries its GraphQL type name from the statement that read it, which is how the
-  // interface (Node) and the union (SearchResult) tell their types apart. Set here rather than in
-  // the decorators: type-graphql wraps a resolveType in an async function, and graphql-jit needs the
-  // type name synchronously.
+  // interface (Node) and the unions (SearchResult, federation's _Entity) tell their types apart.
+  // Set here rather than in the decorators: type-graphql wraps a resolveType in an async function,
+  // and graphql-jit needs the type name synchronously.
   for (const type of Object.values(schema.getTypeMap())) {
     if (isAbstractType(type) && !type.name.startsWith('__')) type.resolveType = typeNameOfRecord;
   }
@@ -100,9 +107,18 @@ export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
   return schema;
 }
 
-/** The SDL checked in as schema/schema.graphql (sorted, so diffs are about meaning, not order). */
-export const printKlyngeSchema = (schema: GraphQLSchema) => `${printSchema(lexicographicSortSchema(schema))}\n`;
+/**
+ * The SDL checked in as schema/schema.graphql: the API clients use, without the federation plumbing
+ * routers use (sorted, so diffs are about meaning, not order).
+ */
+export const printKlyngeSchema = (schema: GraphQLSchema) =>
+  `${printSchema(lexicographicSortSchema(withoutFederation(schema)))}\n`;
 
-export async function emitSchemaFile(schema: GraphQLSchema, file = SCHEMA_FILE): Promise<void> {
-  await writeFile(file, printKlyngeSchema(schema));
+/** The SDL checked in as schema/subgraph.graphql: what `_service { sdl }` answers. */
+export const printKlyngeSubgraphSdl = (schema: GraphQLSchema) => `${subgraphSdl(schema).trimEnd()}\n`;
+
+/** Writes schema/schema.graphql and schema/subgraph.graphql. */
+export async function emitSchemaFiles(schema: GraphQLSchema, files = { api: SCHEMA_FILE, subgraph: SUBGRAPH_SCHEMA_FILE }) {
+  await writeFile(files.api, printKlyngeSchema(schema));
+  await writeFile(files.subgraph, printKlyngeSubgraphSdl(schema));
 }

@@ -8,6 +8,12 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   CONFLICT: 'CONFLICT',
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
+  /** The operation ran past QUERY_TIMEOUT_MS; its database statement was cancelled. */
+  TIMEOUT: 'TIMEOUT',
+  /** A WebSocket connection already runs as many operations as it may. */
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
+  /** The company register did not answer usefully (down, slow, garbage, or switched off). */
+  REGISTRY_UNAVAILABLE: 'REGISTRY_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

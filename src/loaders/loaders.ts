@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { type CompanyRegister, type RegistryEntry, disabledCompanyRegister } from '../connectors/company-register.connector.js';
 import type { PageWindow } from '../lib/pagination.js';
 import { fetchAnnouncementsById, fetchAnnouncementsBySlug } from '../repositories/announcement.repository.js';
 import { fetchClustersById, fetchClustersBySlug, fetchLevelPeriods, fetchSectors } from '../repositories/cluster.repository.js';
@@ -69,7 +70,11 @@ export interface NestedPageSpec<R> {
  * `drafts` says which announcement drafts the caller may see; it is asked when a batch runs, so a
  * viewer set after the loaders were made (authentication) counts. Without it, only published ones.
  */
-export function createLoaders(db: Db, drafts: () => DraftVisibility = () => PUBLISHED_ONLY) {
+export function createLoaders(
+  db: Db,
+  drafts: () => DraftVisibility = () => PUBLISHED_ONLY,
+  register: CompanyRegister = disabledCompanyRegister,
+) {
   const pageLoaders = new Map<string, DataLoader<number, unknown[]>>();
   const countLoaders = new Map<string, DataLoader<number, number>>();
   const idOf = (row: { id: number }) => Number(row.id);
@@ -109,6 +114,11 @@ export function createLoaders(db: Db, drafts: () => DraftVisibility = () => PUBL
       (ids) => fetchSectors(db, ids),
       (s) => Number(s.clusterId),
     ),
+    /**
+     * The company register's unit per org number: the numbers of one request go to the register
+     * together (in as few calls as its batch size allows). A failure is an Error value for its key.
+     */
+    registryByOrgNumber: new DataLoader<string, RegistryEntry | null>((numbers) => register.lookup(numbers)),
     levelPeriodsByCluster: groupedLoader<ClusterLevelPeriodRecord>(
       (ids) => fetchLevelPeriods(db, ids),
       (p) => Number(p.clusterId),

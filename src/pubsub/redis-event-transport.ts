@@ -58,6 +58,11 @@ export class RedisEventTransport implements EventTransport {
     this.subscriber.subscribe(this.channel).catch((error: Error) => this.wentDown(error));
   }
 
+  /** Whether Redis answers now (for readiness). */
+  async ping(): Promise<void> {
+    await this.publisher.ping();
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([this.publisher.quit(), this.subscriber.quit()]);
     this.publisher.disconnect();

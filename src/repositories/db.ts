@@ -46,9 +46,9 @@ export class Db {
   }
 
   /**
-   * Whether reads run as named prepared statements, which also take an array as one parameter:
-   * PostgreSQL outside transactions. (Inside one, statements go through knex, which would spread an
-   * array into a list.)
+   * Whether reads run as named prepared statements: PostgreSQL outside transactions. (Inside one,
+   * statements go through the ORM, on the transaction's connection; their values are bound
+   * parameters too, see src/db/drivers.ts.)
    */
   get preparesStatements(): boolean {
     return this.dialect === 'postgresql' && !this.em.getTransactionContext();
@@ -60,7 +60,7 @@ export class Db {
    */
   whereKeys(qb: Knex.QueryBuilder, expr: string, keys: readonly (string | number)[]): Knex.QueryBuilder {
     const unique = [...new Set(keys)];
-    if (this.preparesStatements) {
+    if (this.dialect === 'postgresql') {
       return qb.whereRaw(`${expr} = any(?)`, [unique as unknown as Knex.Value]);
     }
     return qb.whereIn(this.knex.raw(expr) as unknown as string, unique);

@@ -79,3 +79,22 @@ export const fetchOrganizationsByOrgNumber = (db: Db, orgNumbers: readonly strin
 /** An organization by organisation number, with the nested lists given (see EmbeddedList). */
 export const fetchOrganizationWithLists = (db: Db, orgNumber: string, lists: readonly EmbeddedList[]) =>
   fetchOneWithLists<OrganizationRecord>(db, 'organization as o', ORGANIZATION_SELECT, 'o.org_number', orgNumber, lists);
+
+/** Organizations after an id, in id order, leaving out one provenance (the register sync skips DEMO). */
+export function fetchOrganizationsToSync(db: Db, afterId: number, limit: number, skip: string): Promise<OrganizationRecord[]> {
+  const qb = db.knex
+    .from(db.knex.raw('organization as o'))
+    .select(db.knex.raw(ORGANIZATION_SELECT.join(', ')))
+    .where('o.id', '>', afterId)
+    .whereNot('o.provenance', skip)
+    .orderBy('o.id')
+    .limit(limit);
+  return db.rows<OrganizationRecord>(qb);
+}
+
+/** How many organizations fetchOrganizationsToSync has left after an id. */
+export async function countOrganizationsToSync(db: Db, afterId: number, skip: string): Promise<number> {
+  const qb = db.knex.from('organization as o').count({ n: '*' }).where('o.id', '>', afterId).whereNot('o.provenance', skip);
+  const [row] = await db.rows<{ n: number | string }>(qb);
+  return Number(row?.n ?? 0);
+}

@@ -5,14 +5,14 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { MikroORM } from '@mikro-orm/core';
 import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
-import { type RequestContext, createRequestContext } from '../context/request-context.js';
+import { type ProcessServices, type RequestContext, createRequestContext } from '../context/request-context.js';
 import { compiledExecution } from '../graphql/compiled-execution.js';
 import { errorLoggingPlugin, formatError } from '../graphql/plugins/errors.plugin.js';
-import type { EventPublisher } from '../pubsub/event-publisher.js';
 import { type KlyngePluginOptions, klyngePlugins, klyngeValidationRules } from '../graphql/plugins/index.js';
 import { authenticateRequest } from './authorization.js';
 import { graphiqlRouter } from './graphiql.js';
 import type { Logger } from './logger.js';
+import type { KlyngeMetrics } from './metrics.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -31,10 +31,17 @@ export function createApp(deps: {
   logger: Logger;
   /** Query limits and HTTP caching (defaults when absent). */
   limits?: KlyngePluginOptions;
-  /** Where committed writes' events go (the process's event stream). */
-  events?: EventPublisher;
+  /** Where committed writes' events go (the process's event stream), and the company register. */
+  services?: ProcessServices;
+  /** Milliseconds one operation may run (QUERY_TIMEOUT_MS); none when absent. */
+  queryTimeoutMs?: number;
+  /** What /readyz reports (the database alone when absent). */
+  readiness?: () => Promise<Readiness>;
+  /** Prometheus metrics (GET /metrics) and the per-request log line; none when absent. */
+  metrics?: { metrics: KlyngeMetrics; slowQueryMs: number };
 }): KlyngeApp {
-  const { orm, schema, logger, limits, events } = deps;
+  const { orm, schema, logger, limits } = deps;
+  const services = deps.services ?? {};
   const app = express();
   app.disable('x-powered-by');
   const parseJson = express.json({ limit: '1mb' });
@@ -49,7 +56,7 @@ export function createApp(deps: {
   });
 
   const apollo = new ApolloServer<RequestContext>({
-    gateway: compiledExecution(schema),
+    gateway: compiledExecution(schema, { timeoutMs: deps.queryTimeoutMs }),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
@@ -62,6 +69,7 @@ export function createApp(deps: {
       // Apollo's own landing page loads from a CDN; klynge serves its own GraphiQL instead.
       ApolloServerPluginLandingPageDisabled(),
       errorLoggingPlugin(logger),
+      ...(deps.metrics ? [deps.metrics.metrics.plugin(logger, deps.metrics.slowQueryMs)] : []),
       ...klyngePlugins(limits),
     ],
   });
@@ -78,7 +86,7 @@ export function createApp(deps: {
         httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: searchOf(req.url), body: req.body },
         context: () =>
           authenticateRequest(
-            createRequestContext(orm, clientRequestId(header('x-request-id')), null, events),
+            createRequestContext(orm, clientRequestId(header('x-request-id')), null, services),
             header('authorization'),
           ),
       })
@@ -121,14 +129,19 @@ export function createApp(deps: {
     httpServer,
     async start() {
       await apollo.start();
-      app.get('/healthz', async (_req, res) => {
-        try {
-          await orm.em.fork().getConnection().execute('select 1');
-          res.json({ status: 'ok' });
-        } catch (error) {
-          logger.warn({ err: error }, 'health check failed');
-          res.status(503).json({ status: 'unavailable', reason: 'database' });
-        }
+      // Liveness: the process serves HTTP. It does not ask the database, so an outage does not get
+      // healthy instances restarted; readiness (below) says whether to send them traffic.
+      app.get('/healthz', (_req, res) => {
+        res.json({ status: 'ok' });
+      });
+      const metrics = deps.metrics?.metrics;
+      if (metrics) app.get('/metrics', (req, res) => void metrics.handle(req, res));
+      app.get('/readyz', async (_req, res) => {
+        const readiness = await (deps.readiness ?? databaseReadiness(orm))();
+        if (!readiness.ready) logger.warn({ checks: readiness.checks }, 'not ready');
+        res
+          .status(readiness.ready ? 200 : 503)
+          .json({ status: readiness.ready ? 'ready' : 'unavailable', checks: readiness.checks });
       });
       app.use(graphiqlRouter(GRAPHQL_PATH));
       // Every other request to /graphql (GET queries, other methods, which Apollo refuses).
@@ -141,6 +154,38 @@ export function createApp(deps: {
     },
   };
 }
+
+/** Whether this instance should get traffic, and the state of each thing it depends on. */
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, 'ok' | 'off' | 'unavailable' | 'shutting down'>;
+}
+
+/** How long a readiness check waits for an answer. */
+const READINESS_TIMEOUT_MS = 2000;
+
+/** Resolves to false when `check` fails or takes longer than the readiness timeout. */
+export async function answers(check: () => Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      check().then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), READINESS_TIMEOUT_MS);
+      }),
+    ]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Ready when the database answers. */
+const databaseReadiness = (orm: MikroORM) => async (): Promise<Readiness> => {
+  const database = await answers(() => orm.em.fork().getConnection().execute('select 1'));
+  return { ready: database, checks: { database: database ? 'ok' : 'unavailable' } };
+};
 
 /** A request URL's path, and its query string (`?…`, or empty). */
 const pathOf = (url = '') => url.split('?', 1)[0];

@@ -75,6 +75,25 @@ query Analytics {
 `,
 ];
 
+/**
+ * A subscription in a tab of its own: GraphiQL runs it over graphql-ws at the same URL (ws:// or
+ * wss:// as the page's own scheme) and shows each event as it arrives. Not a query, so kept apart
+ * from the examples above (which tests run as queries).
+ */
+export const SUBSCRIPTION_EXAMPLE = `# Live changes: press ▶ and leave this tab open. Each change to a cluster shows here as it commits
+# (try updateCluster in another tab, with "Authorization": "Bearer klynge_…" in Headers). ■ stops.
+# Pass an event's \`position\` as $after to resume after it: missed events first, then live ones.
+subscription LiveChanges($filter: ClusterEventFilter, $after: String) {
+  clusterChanged(filter: $filter, after: $after) {
+    position
+    occurredAt
+    kind
+    changedFields
+    cluster { slug name level status county }
+  }
+}
+`;
+
 /** The editor's web workers, by the label monaco asks for (the graphql file's double dot is the package's own name). */
 const WORKERS = { json: 'json.worker.bundle.js', graphql: 'graphql.worker..bundle.js', default: 'editor.worker.bundle.js' };
 
@@ -87,6 +106,9 @@ function graphiqlHtml(endpoint: string): string {
   // yoga's GraphiQL always passes an initialQuery (a ?query= from the URL, else `query`, else its own
   // welcome text), so GraphiQL's `defaultQuery` never shows: the example goes in as `query`, with a
   // shared link's ?query= (GraphiQL writes the edited query there) still taking precedence.
+  // Subscriptions go over graphql-ws (its client is inside the bundle): yoga's fetcher makes `endpoint`
+  // absolute against the page's URL and turns http: into ws: and https: into wss:, so the socket
+  // opens at this same /graphql, on whatever host and scheme the page was served from.
   const options = { endpoint, title: 'klynge', subscriptionsProtocol: 'WS' };
   return `<!doctype html>
 <html lang="en">
@@ -109,8 +131,22 @@ function graphiqlHtml(endpoint: string): string {
   <script>
     const options = ${scriptJson(options)};
     const query = new URLSearchParams(location.search).get('query') || ${scriptJson(EXAMPLE_QUERY)};
-    const defaultTabs = [{ query }, ...${scriptJson(MORE_EXAMPLES)}.map((example) => ({ query: example }))];
-    YogaGraphiQL.renderYogaGraphiQL(document.getElementById('graphiql'), { ...options, query, defaultTabs });
+    const examples = [...${scriptJson(MORE_EXAMPLES)}, ${scriptJson(SUBSCRIPTION_EXAMPLE)}];
+    const defaultTabs = [{ query }, ...examples.map((example) => ({ query: example }))];
+    // GraphiQL sends the Headers pane with HTTP requests only; a token for subscriptions travels in
+    // graphql-ws's connection_init. So an "Authorization" there goes into connection_init too, read
+    // from where GraphiQL keeps the active tab's headers when a socket opens (it stays open while
+    // any subscription runs).
+    const connectionParams = () => {
+      try {
+        const headers = JSON.parse(localStorage.getItem('graphiql:headers') || '{}');
+        const found = Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization');
+        return typeof found?.[1] === 'string' ? { authorization: found[1] } : {};
+      } catch {
+        return {};
+      }
+    };
+    YogaGraphiQL.renderYogaGraphiQL(document.getElementById('graphiql'), { ...options, query, defaultTabs, connectionParams });
   </script>
 </body>
 </html>`;

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/core';
 import type { AppConfig } from '../config/config.js';
+import { type CompanyRegister, createCompanyRegister } from '../connectors/company-register.connector.js';
 import { migrateDatabase, openDatabase } from '../db/database.js';
 import { seedDatabase } from '../db/seeder.js';
 import type { EntityManager } from '@mikro-orm/knex';
@@ -13,9 +14,10 @@ import { EventStream } from '../services/event-stream.service.js';
 import { WebhookWorker } from '../services/webhook-delivery.service.js';
 import { configureWebhooks } from '../services/webhook-settings.js';
 import { webhookEventRenderer } from '../graphql/webhook-payload.js';
-import { GRAPHQL_PATH, createApp } from './app.js';
+import { GRAPHQL_PATH, type Readiness, answers, createApp } from './app.js';
 import { type Logger, createLogger } from './logger.js';
-import { attachWebSockets } from './websocket.js';
+import { createMetrics } from './metrics.js';
+import { type KlyngeWebSockets, attachWebSockets } from './websocket.js';
 
 export interface RunningServer {
   url: string;
@@ -37,15 +39,31 @@ export interface StartOptions {
   /** Seed an empty database with the programme's data and the demo members (default true). */
   seedIfEmpty?: boolean;
   logger?: Logger;
+  /** The company register to use instead of the one the configuration describes (tests). */
+  register?: CompanyRegister;
 }
 
 /** Opens the database, migrates and seeds it when asked, and serves HTTP on the configured port. */
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const orm = await openDatabase(config.database);
+  // Migrations may run long (backfills): on PostgreSQL they get a connection of their own, without
+  // the statement timeout that the serving pool has.
+  const timed = config.database.dialect === 'postgresql' && config.queryTimeoutMs !== undefined;
+  if (timed && (options.migrate ?? true)) {
+    const migrator = await openDatabase(config.database);
+    try {
+      const applied = await migrateDatabase(migrator);
+      if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    } finally {
+      await migrator.close(true);
+    }
+  }
+  const orm = await openDatabase(config.database, { statementTimeoutMs: timed ? config.queryTimeoutMs : undefined });
+  const register = options.register ?? createCompanyRegister(config.registry, { logger, redisUrl: config.redisUrl });
+  logRegister(logger, config, register);
   let webhooks: WebhookWorker | undefined;
   try {
-    if (options.migrate ?? true) {
+    if (!timed && (options.migrate ?? true)) {
       const applied = await migrateDatabase(orm);
       if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     }
@@ -64,7 +82,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         : { redis: 'off', note: 'REDIS_URL not set: subscribers of this instance hear other instances by polling the log' },
       transport ? 'events travel between instances through Redis' : 'Redis is off',
     );
-    const subscriptions = new SubscriptionHub(schema, orm, events, events, {
+    const services = { events, register };
+    const subscriptions = new SubscriptionHub(schema, orm, events, services, {
       maxQueuedResults: config.websocket.maxQueuedResults,
       maxBufferedBytes: config.websocket.maxBufferedBytes,
     });
@@ -82,15 +101,47 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         })
       : undefined;
     webhooks?.start(events);
-    const app = createApp({ orm, schema, logger, limits, events });
+    let stopping = false;
+    const readiness = async (): Promise<Readiness> => {
+      if (stopping) return { ready: false, checks: { server: 'shutting down' } };
+      const [database, redis] = await Promise.all([
+        answers(() => orm.em.fork().getConnection().execute('select 1')),
+        transport ? answers(() => transport.ping()) : Promise.resolve(null),
+      ]);
+      return {
+        ready: database && redis !== false,
+        checks: { database: database ? 'ok' : 'unavailable', redis: redis === null ? 'off' : redis ? 'ok' : 'unavailable' },
+      };
+    };
+    let sockets: KlyngeWebSockets | undefined;
+    const metrics = createMetrics(
+      {
+        orm,
+        webSocketConnections: () => sockets?.connectionCount ?? 0,
+        subscribers: () => subscriptions.subscriberCount,
+        subscriptionGroups: () => subscriptions.groupCount,
+        lastEventPosition: () => events.lastDispatched,
+      },
+      config.metricsToken,
+    );
+    const app = createApp({
+      orm,
+      schema,
+      logger,
+      limits,
+      services,
+      readiness,
+      queryTimeoutMs: config.queryTimeoutMs,
+      metrics: { metrics, slowQueryMs: config.slowQueryMs ?? 1000 },
+    });
     await app.start();
-    const sockets = attachWebSockets({
+    sockets = attachWebSockets({
       httpServer: app.httpServer,
       path: GRAPHQL_PATH,
       schema,
       orm,
       hub: subscriptions,
-      events,
+      services,
       logger,
       limits,
       config: config.websocket,
@@ -121,18 +172,41 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       subscriptions,
       webhooks,
       async stop() {
+        // Load balancers polling /readyz stop sending traffic while in-flight requests finish.
+        stopping = true;
         clearInterval(pruning);
-        await sockets.close();
+        await sockets?.close();
         subscriptions.close();
         await webhooks?.stop();
         await app.stop();
         await events.stop();
+        await register.close();
         await orm.close(true);
       },
     };
   } catch (error) {
     await webhooks?.stop();
+    await register.close();
     await orm.close(true);
     throw error;
   }
+}
+
+/** Says at start whether Organization.registry asks the register, where, and how it caches. */
+function logRegister(logger: Logger, config: AppConfig, register: CompanyRegister): void {
+  if (!register.enabled) {
+    logger.info({}, 'company register: off (REGISTRY_ENABLED=false): Organization.registry answers REGISTRY_UNAVAILABLE');
+    return;
+  }
+  const registry = config.registry;
+  logger.info(
+    {
+      url: registry?.url,
+      timeoutMs: registry?.timeoutMs,
+      cache: config.redisUrl ? 'in-process LRU + Redis' : 'in-process LRU',
+      hitTtlSeconds: registry?.hitTtlSeconds,
+      missTtlSeconds: registry?.missTtlSeconds,
+    },
+    'company register: on',
+  );
 }

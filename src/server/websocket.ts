@@ -22,12 +22,12 @@ import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type Viewer, authenticate } from '../auth/viewer.js';
 import type { WebSocketConfig } from '../config/config.js';
-import { createRequestContext } from '../context/request-context.js';
+import { type ProcessServices, createRequestContext } from '../context/request-context.js';
 import { type KlyngePluginOptions, klyngeValidationRules } from '../graphql/plugins/index.js';
 import { DEFAULT_MAX_QUERY_COST, QUERY_TOO_COMPLEX, queryCost } from '../graphql/plugins/query-cost.plugin.js';
+import { badTextArguments } from '../graphql/plugins/text-input.plugin.js';
 import { type SubscriptionHub, errorResult } from '../graphql/subscriptions/subscription-hub.js';
-import { CodedError, ErrorCode } from '../lib/errors.js';
-import type { EventPublisher } from '../pubsub/event-publisher.js';
+import { CodedError, ErrorCode, invalidInput } from '../lib/errors.js';
 import { Db } from '../repositories/db.js';
 import { bearerToken } from './authorization.js';
 import type { Logger } from './logger.js';
@@ -51,7 +51,8 @@ export interface WebSocketDeps {
   schema: GraphQLSchema;
   orm: MikroORM;
   hub: SubscriptionHub;
-  events: EventPublisher;
+  /** What request contexts of queries and mutations over the socket share (events, the register). */
+  services: ProcessServices;
   logger: Logger;
   limits?: KlyngePluginOptions;
   config: WebSocketConfig;
@@ -139,7 +140,7 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
         if (Object.keys(ctx.subscriptions).length > config.maxSubscriptionsPerConnection) {
           return [
             errorOf(
-              'TOO_MANY_SUBSCRIPTIONS',
+              ErrorCode.TOO_MANY_SUBSCRIPTIONS,
               `A connection may hold at most ${config.maxSubscriptionsPerConnection} operations at once; complete one first or open another connection.`,
               { maxSubscriptions: config.maxSubscriptionsPerConnection },
             ),
@@ -172,6 +173,12 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
           ];
         }
         const operation = getOperationAST(document, operationName);
+        // Text no database can store (NUL, unpaired surrogates) is refused as over HTTP.
+        const badText = operation ? badTextArguments(schema, document, operation, variables) : [];
+        if (badText.length > 0) {
+          const error = invalidInput(badText);
+          return [errorOf(error.code, error.message, { field: error.field, fields: error.fields })];
+        }
         if (operation?.operation === 'subscription') {
           const subscription = await hub.subscribe({
             document,
@@ -187,7 +194,7 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
           return { schema, document, operationName, variableValues: variables, contextValue: { subscription } } as ExecutionArgs;
         }
         // Queries and mutations over the socket: a request context of their own, as over HTTP.
-        const context = createRequestContext(orm, undefined, state.viewer, deps.events);
+        const context = createRequestContext(orm, undefined, state.viewer, deps.services);
         return { schema, document, operationName, variableValues: variables, contextValue: context } as ExecutionArgs;
       },
       subscribe: (args) => (args.contextValue as { subscription: AsyncIterableIterator<ExecutionResult> }).subscription,

@@ -15,7 +15,7 @@ import {
   findWithLists,
   rootConnection,
 } from './connection.js';
-import { textTerms } from './filters.js';
+import { checkNaceCodePrefix, textTerms } from './filters.js';
 
 export interface OrganizationFilterInput {
   counties?: string[] | null;
@@ -48,7 +48,7 @@ export function listOrganizations(
   const filter = args.filter
     ? {
         counties: args.filter.counties,
-        naceCodePrefix: args.filter.naceCodePrefix,
+        naceCodePrefix: checkNaceCodePrefix(args.filter.naceCodePrefix, 'filter.naceCodePrefix'),
         clusterSlugs: args.filter.clusters,
         textTerms: textTerms(args.filter.text, 'filter.text'),
       }

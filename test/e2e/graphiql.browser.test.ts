@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { type Browser, type ConsoleMessage, type Locator, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, startTestServer } from '../helpers/server.js';
+import { TokenRole, bearer, issueToken } from '../helpers/tokens.js';
 
 /** Debian's chromium (apt-get install chromium); no browser download works on these machines. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -17,6 +18,7 @@ describe.skipIf(!hasChromium)('GraphiQL in a real browser (offline)', () => {
   let browser: Browser;
   let page: Page;
   const requests: string[] = [];
+  const sockets: string[] = [];
   const problems: string[] = [];
 
   beforeAll(async () => {
@@ -47,6 +49,9 @@ describe.skipIf(!hasChromium)('GraphiQL in a real browser (offline)', () => {
       (route) => route.abort('internetdisconnected'),
     );
     page = await context.newPage();
+    page.on('websocket', (socket) => {
+      sockets.push(socket.url());
+    });
     const onConsole = (where: string) => (message: ConsoleMessage) => {
       if (message.type() === 'error') problems.push(`console.error (${where}): ${message.text()}`);
     };
@@ -84,6 +89,52 @@ describe.skipIf(!hasChromium)('GraphiQL in a real browser (offline)', () => {
     expect(await textOf(result)).toMatch(/"clusters":\s*\{\s*"totalCount":\s*\d+/);
   }, 90_000);
 
+  it('runs the "Live changes" subscription over graphql-ws and shows the event a mutation causes', async () => {
+    const admin = await issueToken(server, TokenRole.ADMIN);
+    await page.locator('.graphiql-tab', { hasText: 'LiveChanges' }).locator('.graphiql-tab-button').click();
+    const editor = page.locator('.graphiql-query-editor');
+    await expect.poll(() => textOf(editor), { timeout: 15_000 }).toContain('subscription LiveChanges');
+    const execute = page.locator('button.graphiql-execute-button');
+    await execute.click();
+    await expect.poll(() => server.subscriptions.subscriberCount, { timeout: 15_000 }).toBe(1);
+    // The socket opened at the page's own /graphql, with ws: for http:.
+    expect(sockets).toEqual([server.url.replace(/^http:/, 'ws:')]);
+
+    // A write over HTTP, as another client would make it.
+    const read = await post(server, `{ cluster(slug: "nce-eyde") { version } }`);
+    const written = await post(
+      server,
+      `mutation ($v: Int!) { updateCluster(input: { cluster: { slug: "nce-eyde" }, version: $v, name: "NCE Eyde Live" }) { cluster { name } } }`,
+      { v: read.data.cluster.version },
+      admin,
+    );
+    expect(written.errors).toBeUndefined();
+    const result = page.locator('.graphiql-response');
+    await expect.poll(() => textOf(result), { timeout: 15_000 }).toContain('NCE Eyde Live');
+    const shown = await textOf(result);
+    expect(shown).toMatch(/"kind":\s*"UPDATED"/);
+    expect(shown).toMatch(/"changedFields":\s*\[\s*"name"\s*\]/);
+    expect(shown).toMatch(/"slug":\s*"nce-eyde"/);
+
+    // ■ stops it: the server lets the subscriber go.
+    expect(await execute.getAttribute('aria-label')).toMatch(/^Stop/);
+    await execute.click();
+    await expect.poll(() => server.subscriptions.subscriberCount, { timeout: 15_000 }).toBe(0);
+    // Back to the first tab, where the tests below expect a query. After a subscription GraphiQL 5
+    // lets the first click on another tab go by without switching (seen with and without ■), so
+    // click until it has switched.
+    const first = page.locator('.graphiql-tab', { hasText: 'ClustersByLevel' }).locator('.graphiql-tab-button');
+    await expect
+      .poll(
+        async () => {
+          await first.click();
+          return textOf(editor);
+        },
+        { timeout: 15_000, interval: 250 },
+      )
+      .toContain('query ClustersByLevel');
+  }, 90_000);
+
   it('loads the schema into the documentation explorer (introspection)', async () => {
     await page.locator('button[aria-label="Show Documentation Explorer"]').click();
     const docs = page.locator('.graphiql-doc-explorer');
@@ -109,6 +160,53 @@ describe.skipIf(!hasChromium)('GraphiQL in a real browser (offline)', () => {
     await expect.poll(() => textOf(page.locator('.graphiql-response')), { timeout: 15_000 }).toContain('GCE Subsea');
   }, 60_000);
 
+  it("opens a subscription's socket with the token in the Headers pane (and sees what the token may see)", async () => {
+    const admin = await issueToken(server, TokenRole.ADMIN);
+    const created = await post(
+      server,
+      `mutation { createAnnouncement(input: { slug: "graphiql-live", title: "Direkte", body: "Tekst.", language: nb, kind: NEWS, clusters: ["gce-subsea"] }) { announcement { id version } } }`,
+      {},
+      admin,
+    );
+    const { id, version } = created.data.createAnnouncement.announcement;
+    const published = await post(
+      server,
+      `mutation ($id: ID!, $v: Int!) { publishAnnouncement(input: { id: $id, version: $v }) { announcement { version } } }`,
+      { id, v: version },
+      admin,
+    );
+    expect(published.errors).toBeUndefined();
+
+    const subscription = 'subscription Drafts { announcementChanged { kind announcement { slug status } } }';
+    await page.goto(`${server.url}?query=${encodeURIComponent(subscription)}`);
+    const editor = page.locator('.graphiql-query-editor');
+    await expect.poll(() => textOf(editor), { timeout: 30_000 }).toContain('subscription Drafts');
+    await page.locator('button[data-name="headers"]').click();
+    await page.locator('section.graphiql-editor-tool .graphiql-editor:not(.hidden)').click();
+    await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${admin}` }));
+    // GraphiQL stores the pane's text after half a second; the socket takes the token from there.
+    await expect
+      .poll(() => page.evaluate<string | null>("localStorage.getItem('graphiql:headers')"), { timeout: 15_000 })
+      .toContain(admin);
+    const execute = page.locator('button.graphiql-execute-button');
+    await execute.click();
+    await expect.poll(() => server.subscriptions.subscriberCount, { timeout: 15_000 }).toBe(1);
+
+    // Back to a draft: anonymous subscribers get `announcement: null`, an ADMIN the draft.
+    const unpublished = await post(
+      server,
+      `mutation ($id: ID!, $v: Int!) { unpublishAnnouncement(input: { id: $id, version: $v }) { announcement { version } } }`,
+      { id, v: version + 1 },
+      admin,
+    );
+    expect(unpublished.errors).toBeUndefined();
+    const result = page.locator('.graphiql-response');
+    await expect.poll(() => textOf(result), { timeout: 15_000 }).toContain('UNPUBLISHED');
+    expect(await textOf(result)).toMatch(/"announcement":\s*\{\s*"slug":\s*"graphiql-live",\s*"status":\s*"DRAFT"/);
+    await execute.click();
+    await expect.poll(() => server.subscriptions.subscriberCount, { timeout: 15_000 }).toBe(0);
+  }, 90_000);
+
   it('fetched nothing from anywhere but klynge', () => {
     const foreign = requests.filter((url) => !isLocal(url, server.origin));
     expect(foreign).toEqual([]);
@@ -127,6 +225,16 @@ describe.skipIf(!hasChromium)('GraphiQL in a real browser (offline)', () => {
     expect(problems).toEqual([]);
   });
 });
+
+/** Sends one operation over HTTP, as a client other than the browser. */
+async function post(server: TestServer, query: string, variables: Record<string, unknown> = {}, token?: string) {
+  const response = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? bearer(token) : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as { data?: any; errors?: unknown[] };
+}
 
 /** A pane's text; monaco renders spaces as no-break spaces (and only the lines in view). */
 const textOf = async (locator: Locator) => ((await locator.textContent()) ?? '').replace(/\u00a0/g, ' ');

@@ -34,10 +34,13 @@ describe('HTTP end to end', () => {
   ) => post<T>(JSON.stringify({ query, variables }), headers);
   const codes = (body: GraphQLBody<unknown>) => (body.errors ?? []).map((e) => e.extensions?.code);
 
-  it('answers the health check', async () => {
+  it('answers the liveness and readiness checks', async () => {
     const response = await fetch(`${server.origin}/healthz`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${server.origin}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', redis: 'off' } });
   });
 
   it('serves GraphiQL to browsers, with every asset from this server', async () => {

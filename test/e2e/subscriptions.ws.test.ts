@@ -413,7 +413,9 @@ suite('the graphql-transport-ws protocol', () => {
       `subscription { clusterChanged { cluster { members(first: 100) { nodes { organization { memberships(first: 100) { nodes { cluster { members(first: 100) { nodes { role } } } } } } } } } } }`,
     );
     const query = subscribe(c, `{ cluster(slug: "gce-subsea") { slug } }`);
-    await Promise.all([deep.ended(), aliases.ended(), costly.ended(), query.ended()]);
+    const nul = subscribe(c, CLUSTER_CHANGED, { filter: { clusters: ['gce\u0000subsea'] } });
+    await Promise.all([deep.ended(), aliases.ended(), costly.ended(), query.ended(), nul.ended()]);
+    expect((nul.failure as any[])[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.clusters[0]' });
     for (const refused of [deep, aliases, costly]) {
       expect((refused.failure as any[])[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
     }

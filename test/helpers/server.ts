@@ -3,15 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type AppConfig,
+  DEFAULT_REGISTRY,
   type EventsConfig,
   type WebSocketConfig,
   type WebhooksConfig,
   defaultEventsConfig,
   parseDatabaseUrl,
 } from '../../src/config/config.js';
-import { createLogger } from '../../src/server/logger.js';
+import { type Logger, createLogger } from '../../src/server/logger.js';
 import { type RunningServer, startServer } from '../../src/server/server.js';
 import { TEST_DIALECT } from './database.js';
+import { assertLoopback } from './register-server.js';
 
 export interface TestServer extends RunningServer {
   /** Base URL, e.g. http://localhost:41234 */
@@ -23,17 +25,25 @@ export interface TestServer extends RunningServer {
 /**
  * A real klynge server on a free port, as `npm start` runs it (migrate, seed, serve): on a
  * temporary SQLite file, or on a fresh PostgreSQL schema when DATABASE_URL names PostgreSQL.
- * `overrides` set what the environment would (MAX_QUERY_COST, CACHE_MAX_AGE, the WS_* limits, ...).
+ * `overrides` set what the environment would (MAX_QUERY_COST, CACHE_MAX_AGE, REGISTRY_*, REDIS_URL,
+ * the WS_* limits, ...). The company register is switched off unless `registry` points at a local one.
  */
 export async function startTestServer(
-  overrides: Partial<Pick<AppConfig, 'maxQueryCost' | 'cacheMaxAge' | 'redisUrl' | 'redisPrefix'>> & {
+  overrides: Partial<
+    Pick<
+      AppConfig,
+      'maxQueryCost' | 'cacheMaxAge' | 'registry' | 'redisUrl' | 'redisPrefix' | 'queryTimeoutMs' | 'metricsToken' | 'slowQueryMs'
+    >
+  > & {
     events?: Partial<EventsConfig>;
     websocket?: Partial<WebSocketConfig>;
     webhooks?: Partial<WebhooksConfig>;
     /** An existing database to serve (a second instance on the same schema); not dropped on stop. */
     database?: AppConfig['database'];
   } = {},
+  options: { logger?: Logger } = {},
 ): Promise<TestServer> {
+  if (overrides.registry?.enabled) assertLoopback(overrides.registry.url);
   let database: AppConfig['database'];
   let cleanup: () => Promise<void>;
   if (overrides.database) {
@@ -65,13 +75,14 @@ export async function startTestServer(
     host: '127.0.0.1',
     database,
     logLevel: 'silent',
+    registry: { ...DEFAULT_REGISTRY, enabled: false },
     redisPrefix: `klynge-test-${process.pid}:`,
     ...overrides,
     events: { ...defaults.events, ...overrides.events },
     websocket: { ...defaults.websocket, ...overrides.websocket },
     webhooks: { ...defaults.webhooks, ...overrides.webhooks },
   };
-  const server = await startServer(config, { logger: createLogger('silent') });
+  const server = await startServer(config, { logger: options.logger ?? createLogger('silent') });
   return {
     ...server,
     origin: new URL(server.url).origin,

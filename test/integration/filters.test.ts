@@ -281,6 +281,15 @@ describe('organization filters', () => {
     );
   });
 
+  it('refuses a NACE code prefix longer than a NACE code, naming the field', async () => {
+    for (const naceCodePrefix of ['62.0101', '6'.repeat(100_000)]) {
+      const result = await api.query(ORGANIZATIONS, { filter: { naceCodePrefix } });
+      expect(result.errors?.map((e) => [e.extensions?.code, e.extensions?.field])).toEqual([
+        ['BAD_USER_INPUT', 'filter.naceCodePrefix'],
+      ]);
+    }
+  });
+
   it('by clusters (slugs), current and past members', async () => {
     const memberships = await api.orm.em.fork().find(Membership, {}, { populate: ['cluster', 'organization'] });
     const expected = [

@@ -434,6 +434,34 @@ describe('dataset import, seen through the API', () => {
 });
 
 describe.runIf(TEST_DIALECT === 'postgresql')('dataset import on PostgreSQL, bulk strategy', () => {
+  it('leaves the tables it wrote vacuumed and analyzed (reads of a fresh import need not wait for autovacuum)', async () => {
+    const db = await createTestDatabase({ seed: false });
+    const fixture = await writeDataset();
+    try {
+      const phases: string[] = [];
+      await new DatasetImportService(db.orm, db.database).run(fixture.dir, {
+        onEvent: (e) => {
+          if (e.type === 'phase') phases.push(e.name);
+        },
+      });
+      expect(phases.some((p) => p.startsWith('vacuumed and analyzed'))).toBe(true);
+      const stats = await sql(
+        db,
+        `select relname, last_vacuum is not null as vacuumed, last_analyze is not null as analyzed
+         from pg_stat_user_tables where schemaname = current_schema() and relname in ('cluster', 'membership', 'search_document')
+         order by relname`,
+      );
+      expect(stats).toEqual([
+        { relname: 'cluster', vacuumed: true, analyzed: true },
+        { relname: 'membership', vacuumed: true, analyzed: true },
+        { relname: 'search_document', vacuumed: true, analyzed: true },
+      ]);
+    } finally {
+      await db.dispose();
+      await fixture.remove();
+    }
+  });
+
   it('takes back delta rows marked new that another writer inserted before the table was locked', async () => {
     const db = await createTestDatabase();
     try {

@@ -18,7 +18,9 @@ async function sql<T>(db: TestDatabase, query: string): Promise<T[]> {
 
 /** The ORM's pending schema changes: empty when the migrations produce what the entities describe. */
 const pendingSchemaChanges = async (db: TestDatabase) =>
-  (await db.orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false })).trim();
+  (
+    await db.orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false, schema: (db.database as { schema?: string }).schema })
+  ).trim();
 
 /** Every table, index, trigger and function in the test database (or schema), by kind. */
 async function databaseObjects(db: TestDatabase): Promise<Record<string, string[]>> {

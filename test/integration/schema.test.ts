@@ -1,12 +1,23 @@
 import { readFile } from 'node:fs/promises';
 import { type GraphQLNamedType, isEnumType, isInputObjectType, isInterfaceType, isObjectType, isUnionType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { SCHEMA_FILE, buildKlyngeSchema, printKlyngeSchema } from '../../src/graphql/schema.js';
+import {
+  SCHEMA_FILE,
+  SUBGRAPH_SCHEMA_FILE,
+  buildKlyngeSchema,
+  printKlyngeSchema,
+  printKlyngeSubgraphSdl,
+} from '../../src/graphql/schema.js';
 
 describe('schema', () => {
   it('matches the checked-in schema/schema.graphql (run `npm run schema:emit` after changing it)', async () => {
     const emitted = printKlyngeSchema(await buildKlyngeSchema());
     expect(emitted).toBe(await readFile(SCHEMA_FILE, 'utf8'));
+  });
+
+  it('matches the checked-in schema/subgraph.graphql, the SDL for routers (`npm run schema:emit`)', async () => {
+    const emitted = printKlyngeSubgraphSdl(await buildKlyngeSchema());
+    expect(emitted).toBe(await readFile(SUBGRAPH_SCHEMA_FILE, 'utf8'));
   });
 
   it('describes every type, field, argument and enum value', async () => {

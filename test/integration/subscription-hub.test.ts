@@ -27,7 +27,7 @@ beforeAll(async () => {
   admin = await issueToken(api, TokenRole.ADMIN);
   stream = new EventStream(api.orm, { pollMs: 60_000, logger: silent });
   await stream.start();
-  hub = new SubscriptionHub(await buildKlyngeSchema(), api.orm, stream, stream);
+  hub = new SubscriptionHub(await buildKlyngeSchema(), api.orm, stream, { events: stream });
 });
 afterAll(async () => {
   hub?.close();

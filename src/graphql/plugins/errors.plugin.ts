@@ -11,6 +11,9 @@ interface ErrorLogger {
 const DATABASE_DOWN =
   /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|connection terminated|Connection terminated|SQLITE_CANTOPEN|too many clients/i;
 
+/** PostgreSQL cancelled a statement at statement_timeout (SQLSTATE 57014, query_canceled). */
+const STATEMENT_TIMEOUT = /canceling statement due to statement timeout|\b57014\b/;
+
 /**
  * Apollo's own refusals of a malformed request (a persisted-query hash that does not match its
  * query, an unsupported APQ version) carry an HTTP 4xx status but no code: the client's mistake.
@@ -50,6 +53,14 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (isRequestError(error)) return { ...formatted, extensions: { code: ApolloServerErrorCode.BAD_REQUEST } };
   if (code && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
   const text = original instanceof Error ? `${original.message} ${(original as { code?: string }).code ?? ''}` : '';
+  if (STATEMENT_TIMEOUT.test(text)) {
+    return {
+      message: 'The operation took too long and was stopped; ask for less (smaller pages, fewer nested lists) or try again.',
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: ErrorCode.TIMEOUT },
+    };
+  }
   if (DATABASE_DOWN.test(text)) {
     return {
       message: 'The database is unavailable; try again shortly.',
@@ -85,12 +96,18 @@ export function errorLoggingPlugin(logger: ErrorLogger): ApolloServerPlugin<Requ
         async willSendResponse({ response, contextValue }) {
           response.http.headers.set('x-request-id', contextValue.requestId);
           if (response.body.kind !== 'single') return;
-          for (const error of response.body.singleResult.errors ?? []) {
+          const result = response.body.singleResult;
+          let unavailable = false;
+          for (const error of result.errors ?? []) {
             const code = error.extensions?.code;
             if (code === ErrorCode.INTERNAL_SERVER_ERROR || code === ErrorCode.DATABASE_UNAVAILABLE) {
               (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
             }
+            if (code === ErrorCode.DATABASE_UNAVAILABLE || code === ErrorCode.TIMEOUT) unavailable = true;
           }
+          // Nothing resolved because the database is down or the operation ran out of time: 503, so
+          // clients and proxies retry later; with partial data it stays 200 with the errors.
+          if (unavailable && result.data == null) response.http.status = 503;
         },
       };
     },

@@ -1,8 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { ValidationRule } from 'graphql';
 import type { RequestContext } from '../../context/request-context.js';
 import { httpCachePlugin } from './http-cache.plugin.js';
+import { textInputPlugin } from './text-input.plugin.js';
 import { queryCostPlugin } from './query-cost.plugin.js';
 import { queryShapeRules } from './query-shape.rules.js';
 
@@ -26,7 +27,12 @@ export function klyngePlugins(options: KlyngePluginOptions = {}): ApolloServerPl
     // Apollo's per-field cache-control plugin hooks every resolver call to collect @cacheControl hints;
     // klynge sets one policy per response (httpCachePlugin), so that per-field work is switched off.
     ApolloServerPluginCacheControlDisabled(),
+    // Apollo switches inline tracing (ftv1, for a gateway's usage reports to Apollo Studio) on for
+    // every subgraph; klynge reports nowhere, its compiled execution runs no per-field hooks to
+    // trace, and the plugin would build a trace tree for every request.
+    ApolloServerPluginInlineTraceDisabled(),
     queryCostPlugin({ maxCost: options.maxQueryCost }),
+    textInputPlugin(),
     httpCachePlugin({ maxAge: options.cacheMaxAge }),
   ];
 }

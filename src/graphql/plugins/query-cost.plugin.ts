@@ -56,7 +56,8 @@ function oncePerConnection(set: SelectionSetNode | undefined, fragments: Fragmen
 /**
  * klynge's cost model: every field costs 1, and a list multiplies what is selected under it by the
  * number of items it can return: a connection by `first` ?? `last` ?? 20, a list with a `first`
- * argument (`search`) by `first` ?? 20, a list with `ids` (`nodes`) by their number.
+ * argument (`search`) by `first` ?? 20, a list with `ids` (`nodes`) by their number, and
+ * federation's `_entities` by the number of its representations.
  */
 export function klyngeCostEstimator(fragments: Fragments = new Map()): ComplexityEstimator {
   return ({ type, field, node, args, childComplexity }) => {
@@ -68,6 +69,9 @@ export function klyngeCostEstimator(fragments: Fragments = new Map()): Complexit
     }
     if (isListType(getNullableType(field.type))) {
       if (Array.isArray(args.ids)) return 1 + size(args.ids.length)! * childComplexity;
+      // Not capped at a page size: a gateway may ask for more entities than a page holds (there is
+      // no paging rule to refuse them), so the cost limit is what bounds them.
+      if (Array.isArray(args.representations)) return 1 + args.representations.length * childComplexity;
       if (field.args.some((arg) => arg.name === 'first')) return 1 + (size(args.first) ?? DEFAULT_PAGE_SIZE) * childComplexity;
     }
     return 1 + childComplexity;
@@ -105,24 +109,42 @@ export function queryCost(input: {
   }
 }
 
-/** Arguments whose values the cost model reads (page sizes, `ids`, and `if` of @skip/@include). */
-const COST_ARGUMENTS = new Set(['first', 'last', 'ids', 'if']);
+/**
+ * Arguments the cost model reads: of page sizes and `if` (@skip/@include) the value, of `ids` and
+ * `representations` only the number of items (so a cost is not keyed by every id list sent).
+ */
+const COST_ARGUMENTS = new Map<string, 'value' | 'length'>([
+  ['first', 'value'],
+  ['last', 'value'],
+  ['if', 'value'],
+  ['ids', 'length'],
+  ['representations', 'length'],
+]);
 
-/** Names of the variables a document passes to cost arguments: only their values can change its cost. */
-function costVariables(document: DocumentNode): string[] {
-  const names = new Set<string>();
+/** The variables a document passes to cost arguments (only they can change its cost), and what of them counts. */
+function costVariables(document: DocumentNode): [name: string, counts: 'value' | 'length'][] {
+  const names = new Map<string, 'value' | 'length'>();
   visit(document, {
     Argument(node) {
-      if (!COST_ARGUMENTS.has(node.name.value)) return;
+      const counts = COST_ARGUMENTS.get(node.name.value);
+      if (!counts) return;
       visit(node.value, {
         Variable(variable) {
-          names.add(variable.name.value);
+          // A variable passed to a list argument directly is counted by length; one inside a list
+          // literal (`ids: [$a, $b]`) or also used elsewhere, by value.
+          const byLength = counts === 'length' && node.value.kind === Kind.VARIABLE;
+          const name = variable.name.value;
+          names.set(name, byLength && names.get(name) !== 'value' ? 'length' : 'value');
         },
       });
     },
   });
-  return [...names].sort();
+  return [...names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/** What of a variable's value goes into a cost's cache key. */
+const costKeyOf = (value: unknown, counts: 'value' | 'length') =>
+  counts === 'length' && Array.isArray(value) ? { length: value.length } : value;
 
 /** Costs per document and per the values of its cost variables, at most this many per document. */
 const COSTS_PER_DOCUMENT = 64;
@@ -133,7 +155,10 @@ const COSTS_PER_DOCUMENT = 64;
  * query sent again (with another slug, say) is not walked again.
  */
 function costCache() {
-  const byDocument = new WeakMap<DocumentNode, { variables: string[]; costs: Map<string, number | undefined> }>();
+  const byDocument = new WeakMap<
+    DocumentNode,
+    { variables: ReturnType<typeof costVariables>; costs: Map<string, number | undefined> }
+  >();
   return (input: Parameters<typeof queryCost>[0]): number | undefined => {
     let entry = byDocument.get(input.document);
     if (!entry) {
@@ -141,7 +166,9 @@ function costCache() {
       byDocument.set(input.document, entry);
     }
     // A variable left out (its default applies) and one sent as null can cost differently.
-    const values = entry.variables.map((name) => (input.variables && name in input.variables ? [input.variables[name]] : []));
+    const values = entry.variables.map(([name, counts]) =>
+      input.variables && name in input.variables ? [costKeyOf(input.variables[name], counts)] : [],
+    );
     const key = JSON.stringify([input.operationName ?? null, values]);
     if (entry.costs.has(key)) return entry.costs.get(key);
     const cost = queryCost(input);

@@ -6,9 +6,11 @@ import { ClustersArgs, MembershipsArgs } from '../types/args.js';
 import { Cluster, ClusterConnection } from '../types/cluster.type.js';
 import { Membership, MembershipConnection } from '../types/membership.type.js';
 import { Organization } from '../types/organization.type.js';
+import { RegistryEntry } from '../types/registry.type.js';
 import { globalIdOf } from './global-id.js';
 import { PER_ITEM_RESOLVERS } from '../per-item-resolvers.js';
 import { membershipCluster, membershipOrganization } from '../../services/relation.service.js';
+import { registryEntryOf } from '../../services/registry.service.js';
 
 // The id, nested lists and relations of each item are resolved at run time by PER_ITEM_RESOLVERS
 // (set on the schema, past type-graphql's wrapper); the methods here declare them and do the same.
@@ -27,6 +29,15 @@ export class OrganizationResolver {
     @Info() info: GraphQLResolveInfo,
   ) {
     return PER_ITEM_RESOLVERS.Organization.memberships(organization, args, ctx, info);
+  }
+
+  @FieldResolver(() => RegistryEntry, {
+    nullable: true,
+    description:
+      "The organization's entry in the national company register, read live (batched and cached). Null when the register has no unit with this number; null with a REGISTRY_UNAVAILABLE error when the register cannot be asked (down, slow, garbled answer, or switched off on this server).",
+  })
+  registry(@Root() organization: OrganizationRecord, @Ctx() ctx: RequestContext) {
+    return registryEntryOf(ctx, organization);
   }
 }
 

@@ -21,10 +21,9 @@ import {
 } from 'graphql';
 import { draftVisibility } from '../../auth/permissions.js';
 import type { Viewer } from '../../auth/viewer.js';
-import { type RequestContext, createRequestContext } from '../../context/request-context.js';
+import { type ProcessServices, type RequestContext, createRequestContext } from '../../context/request-context.js';
 import type { EventType } from '../../entities/event-log.entity.js';
 import { decodePosition } from '../../lib/event-position.js';
-import type { EventPublisher } from '../../pubsub/event-publisher.js';
 import { Db } from '../../repositories/db.js';
 import type { EventRow } from '../../repositories/event-log.repository.js';
 import {
@@ -210,7 +209,7 @@ export class SubscriptionHub {
     private readonly schema: GraphQLSchema,
     private readonly orm: MikroORM,
     private readonly stream: EventStream,
-    private readonly publisher: EventPublisher,
+    private readonly services: ProcessServices,
     options: SubscriptionHubOptions = {},
   ) {
     this.limits = {
@@ -261,11 +260,13 @@ export class SubscriptionHub {
         after?: string | null;
       };
       const db = new Db(this.orm.em.fork() as never);
-      const matcher = await eventMatcher(db, type, args.filter);
       const after = args.after == null ? null : decodePosition(args.after, 'after');
+      // A subscriber joining a group takes its checked filter: 1,000 equal subscribers, one lookup.
+      const shape = this.groupShape(request, field);
+      const matcher = this.groups.get(shape.key)?.matcher ?? (await eventMatcher(db, type, args.filter));
       if (after !== null) await assertResumable(db, after, 'after');
 
-      const group = this.groupFor(request, type, matcher, field);
+      const group = this.groupFor(request, shape, type, matcher);
       const member = new Subscriber(this, group, request.connection, this.limits);
       group.members.add(member);
       if (after === null) {
@@ -288,27 +289,34 @@ export class SubscriptionHub {
     if (group.members.size === 0 && this.groups.get(group.key) === group) this.groups.delete(group.key);
   }
 
-  private groupFor(request: SubscribeRequest, type: EventType, matcher: EventMatcher, field: FieldNode): Group {
+  /** What makes subscribers equal: the operation without `after`, its variables, and the viewer's draft visibility. */
+  private groupShape(request: SubscribeRequest, field: FieldNode) {
     const document = withoutAfter(request.document, field);
     const variables = { ...request.variables };
     const after = afterVariable(field);
     if (after) delete variables[after];
     const visibilityKey = JSON.stringify(draftVisibility(request.viewer));
     const key = JSON.stringify([print(document), request.operationName ?? null, variables, visibilityKey]);
-    let group = this.groups.get(key);
+    return { key, document, variables, visibilityKey };
+  }
+
+  private groupFor(
+    request: SubscribeRequest,
+    shape: ReturnType<SubscriptionHub['groupShape']>,
+    type: EventType,
+    matcher: EventMatcher,
+  ): Group {
+    let group = this.groups.get(shape.key);
     if (!group) {
       group = {
-        key,
+        ...shape,
         type,
         matcher,
-        document,
         operationName: request.operationName ?? undefined,
-        variables,
         viewer: request.viewer,
-        visibilityKey,
         members: new Set(),
       };
-      this.groups.set(key, group);
+      this.groups.set(shape.key, group);
     }
     return group;
   }
@@ -377,7 +385,7 @@ export class SubscriptionHub {
   }
 
   private context(viewer: Viewer | null, event: EventRow): RequestContext {
-    return createRequestContext(this.orm, `event-${event.position}`, viewer, this.publisher);
+    return createRequestContext(this.orm, `event-${event.position}`, viewer, this.services);
   }
 
   private async execute(group: Group, event: EventRow, ctx: RequestContext): Promise<ExecutionResult> {

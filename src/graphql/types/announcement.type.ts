@@ -1,9 +1,11 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { ConnectionType } from './connection.js';
 import { AnnouncementKind, AnnouncementStatus, Language, Provenance } from './enums.js';
 import { Node } from './node.interface.js';
 import { DateTime } from './scalars.js';
 
+// A federation entity: other subgraphs reference it by these keys (see src/graphql/federation).
+@Directive('@key(fields: "id")')
 @ObjectType({
   simpleResolvers: true,
   implements: Node,

@@ -1,9 +1,12 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { ClusterLevel, ClusterStatus, Provenance } from './enums.js';
 import { ConnectionType } from './connection.js';
 import { Node } from './node.interface.js';
 import { LocalDate } from './scalars.js';
 
+// A federation entity: other subgraphs reference it by these keys (see src/graphql/federation).
+@Directive('@key(fields: "id")')
+@Directive('@key(fields: "slug")')
 @ObjectType({ simpleResolvers: true, implements: Node, description: 'A cluster in the Norwegian Innovation Clusters programme.' })
 export class Cluster extends Node {
   @Field({ description: 'URL-friendly unique name, e.g. `gce-subsea`.' })

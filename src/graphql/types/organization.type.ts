@@ -1,8 +1,10 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { ConnectionType } from './connection.js';
 import { Provenance } from './enums.js';
 import { Node } from './node.interface.js';
 
+// A federation entity: other subgraphs reference it by these keys (see src/graphql/federation).
+@Directive('@key(fields: "orgNumber")')
 @ObjectType({
   simpleResolvers: true,
   implements: Node,

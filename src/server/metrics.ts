@@ -1,0 +1,149 @@
+// Prometheus metrics (prom-client): requests, errors and durations by operation type, the database
+// pool, WebSockets, subscriptions and the event stream, plus the process's own. Served at
+// GET /metrics; METRICS_TOKEN, when set, must come as `Authorization: Bearer <token>`.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { MikroORM } from '@mikro-orm/core';
+import type { Knex } from '@mikro-orm/knex';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RequestContext } from '../context/request-context.js';
+import type { Logger } from './logger.js';
+
+/** What the metrics read from the running server when scraped. */
+export interface MetricSources {
+  orm: MikroORM;
+  webSocketConnections?: () => number;
+  subscribers?: () => number;
+  subscriptionGroups?: () => number;
+  lastEventPosition?: () => number;
+}
+
+export interface KlyngeMetrics {
+  readonly registry: Registry;
+  /** Counts and times every GraphQL request; logs one line per request and warns about slow ones. */
+  plugin(logger: Logger, slowQueryMs: number): ApolloServerPlugin<RequestContext>;
+  /** Serves the text format; 401 without the token when one is configured. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+/** A tarn pool (knex's), as far as the gauges read it. */
+interface PoolStats {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+}
+
+export function createMetrics(sources: MetricSources, token?: string): KlyngeMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: 'klynge' });
+  collectDefaultMetrics({ register: registry });
+
+  const requests = new Counter({
+    name: 'klynge_graphql_requests_total',
+    help: 'GraphQL requests over HTTP, by operation type and outcome (ok, error).',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'klynge_graphql_errors_total',
+    help: 'GraphQL errors sent to clients, by extensions.code.',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'klynge_graphql_request_duration_seconds',
+    help: 'Time from receiving a GraphQL request to sending its response, by operation type.',
+    labelNames: ['operation'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
+  const pool = sources.orm.em.getDriver().getConnection() as unknown as { getKnex(): Knex };
+  new Gauge({
+    name: 'klynge_db_pool_connections',
+    help: 'Database pool connections by state (used, free, waiting for one).',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const stats = (pool.getKnex().client as { pool?: PoolStats }).pool;
+      if (!stats) return;
+      this.set({ state: 'used' }, stats.numUsed());
+      this.set({ state: 'free' }, stats.numFree());
+      this.set({ state: 'waiting' }, stats.numPendingAcquires());
+    },
+  });
+  const gauge = (name: string, help: string, read: (() => number) | undefined) => {
+    if (!read) return;
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  };
+  gauge('klynge_websocket_connections', 'Open graphql-ws connections.', sources.webSocketConnections);
+  gauge('klynge_subscriptions', 'Live subscriptions (subscribers) on this instance.', sources.subscribers);
+  gauge('klynge_subscription_groups', 'Groups of equal subscriptions, each one execution per event.', sources.subscriptionGroups);
+  gauge('klynge_event_log_position', 'The last event-log position this instance has dispatched.', sources.lastEventPosition);
+
+  const expected = token ? Buffer.from(`Bearer ${token}`) : undefined;
+
+  return {
+    registry,
+    plugin(logger, slowQueryMs) {
+      return {
+        async requestDidStart({ request }) {
+          const started = process.hrtime.bigint();
+          return {
+            async willSendResponse({ response, operation, contextValue, errors: requestErrors }) {
+              const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+              const type = operation?.operation ?? 'unknown';
+              const sent = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+              const codes = sent.map((e) => String(e.extensions?.code ?? 'UNKNOWN'));
+              const failed = codes.length > 0 || (requestErrors?.length ?? 0) > 0;
+              requests.inc({ operation: type, outcome: failed ? 'error' : 'ok' });
+              for (const code of codes) errors.inc({ code });
+              duration.observe({ operation: type }, seconds);
+              const line = {
+                requestId: contextValue.requestId,
+                operation: type,
+                operationName: request.operationName ?? operation?.name?.value ?? null,
+                durationMs: Math.round(seconds * 1000),
+                status: response.http.status ?? 200,
+                outcome: failed ? 'error' : 'ok',
+                ...(codes.length ? { codes } : {}),
+              };
+              if (seconds * 1000 >= slowQueryMs) {
+                logger.warn(
+                  { ...line, queryHash: request.extensions?.persistedQuery?.sha256Hash ?? hashOf(request.query) },
+                  'slow operation',
+                );
+              } else {
+                logger.info(line, 'request');
+              }
+            },
+          };
+        },
+      };
+    },
+    async handle(req, res) {
+      if (expected) {
+        const given = Buffer.from(req.headers.authorization ?? '');
+        if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+          res.statusCode = 401;
+          res.setHeader('www-authenticate', 'Bearer realm="klynge metrics"');
+          res.end('metrics need METRICS_TOKEN as a bearer token\n');
+          return;
+        }
+      }
+      res.setHeader('content-type', registry.contentType);
+      res.setHeader('cache-control', 'no-store');
+      res.end(await registry.metrics());
+    },
+  };
+}
+
+/** The operation text's SHA-256, as automatic persisted queries name it, to find it again. */
+const hashOf = (query: string | undefined): string | null => (query ? createHash('sha256').update(query).digest('hex') : null);

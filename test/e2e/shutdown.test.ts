@@ -1,0 +1,72 @@
+// SIGTERM on a started klynge process (`node dist/src/main.js`, as `npm start` runs it, on its own
+// SQLite file): open WebSockets are closed with 1001, requests already sent are answered, and the
+// process exits 0. Needs the compiled server (`npm test` builds it first).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+
+const MAIN = 'dist/src/main.js';
+
+describe.runIf(existsSync(MAIN))('shutdown on SIGTERM', () => {
+  let dir: string;
+  let child: ChildProcess;
+  let url: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'klynge-shutdown-'));
+    child = spawn(process.execPath, [MAIN], {
+      env: {
+        ...process.env,
+        DATABASE_URL: `file:${join(dir, 'klynge.sqlite')}`,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        REGISTRY_ENABLED: 'false',
+        REDIS_URL: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout?.on('data', (chunk) => {
+        out += chunk;
+        const found = /GraphiQL at (http:\/\/\S+)/.exec(out);
+        if (found) resolve(found[1].replace('localhost', '127.0.0.1'));
+      });
+      child.once('exit', (code) => reject(new Error(`klynge exited with ${code} before serving: ${out}`)));
+      setTimeout(() => reject(new Error(`klynge did not start: ${out}`)), 60_000);
+    });
+  }, 90_000);
+  afterAll(async () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('closes WebSockets with 1001, answers requests in flight and exits 0', async () => {
+    const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    await new Promise((resolve) => socket.once('message', resolve));
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+
+    const inFlight = Array.from({ length: 5 }, () =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ clusters(first: 50) { nodes { name members(first: 10) { totalCount } } } }' }),
+      }).then((r) => r.status),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+
+    expect(await closed).toBe(1001);
+    // Each request sent before the signal is answered in full (none is cut off half-way).
+    for (const status of await Promise.all(inFlight)) expect(status).toBe(200);
+    expect(await exited).toBe(0);
+  });
+});
