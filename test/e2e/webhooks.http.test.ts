@@ -134,6 +134,42 @@ describe('creating webhooks', () => {
     );
     expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
+  it('updates with the version read (stale: CONFLICT; a refused URL: BAD_USER_INPUT) and deletes with the delivery log', async () => {
+    const r = await receiver();
+    const { webhook } = await createWebhook(r);
+    const UPDATE = `mutation ($input: UpdateWebhookInput!) { updateWebhook(input: $input) { webhook { version description events } } }`;
+    const updated = (
+      await data(UPDATE, {
+        input: {
+          id: webhook.id,
+          version: webhook.version,
+          description: 'Newsroom',
+          events: ['ANNOUNCEMENT_CHANGED', 'CLUSTER_CHANGED'],
+        },
+      })
+    ).updateWebhook.webhook;
+    expect(updated).toMatchObject({
+      description: 'Newsroom',
+      events: ['ANNOUNCEMENT_CHANGED', 'CLUSTER_CHANGED'],
+      version: webhook.version + 1,
+    });
+    const stale = await gql(UPDATE, { input: { id: webhook.id, version: webhook.version, description: 'Late' } });
+    expect(stale.errors?.[0].extensions?.code).toBe('CONFLICT');
+    const refused = await gql(UPDATE, { input: { id: webhook.id, version: updated.version, url: 'https://169.254.169.254/' } });
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.url' });
+    await data('mutation ($id: ID!) { pingWebhook(id: $id) { delivery { id } } }', { id: webhook.id });
+    await waitFor(() => r.requests.length >= 1, 10_000, 'the ping');
+    const deleted = await data('mutation ($id: ID!) { deleteWebhook(id: $id) { deletedWebhookId } }', { id: webhook.id });
+    expect(deleted.deleteWebhook.deletedWebhookId).toBe(webhook.id);
+    expect((await data('{ webhooks { nodes { id } } }')).webhooks.nodes.map((n: any) => n.id)).not.toContain(webhook.id);
+    const again = await gql('mutation ($id: ID!) { deleteWebhook(id: $id) { deletedWebhookId } }', { id: webhook.id });
+    expect(again.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const [{ count }] = await server.orm.em
+      .fork()
+      .getConnection()
+      .execute(`select count(*) as count from webhook_delivery where webhook_id = ${rawWebhookId(webhook.id)}`);
+    expect(Number(count)).toBe(0);
+  });
 });
 
 describe('delivery', () => {
