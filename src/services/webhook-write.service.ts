@@ -10,7 +10,7 @@ import { ClusterLevel } from '../entities/enums.js';
 import { EventType } from '../entities/event-log.entity.js';
 import { Webhook, WebhookDelivery, WebhookDeliveryKind, WebhookDeliveryStatus } from '../entities/webhook.entity.js';
 import { notFound } from '../lib/errors.js';
-import { fromPrivateId } from '../lib/global-id.js';
+import { fromPrivateId, toPrivateId } from '../lib/global-id.js';
 import type { PageArgs } from '../lib/pagination.js';
 import { sealSecret } from '../lib/secret-box.js';
 import { fetchEventsAfter, fetchLogState } from '../repositories/event-log.repository.js';
@@ -178,8 +178,9 @@ export async function createWebhook(ctx: RequestContext, input: CreateWebhookInp
   return { webhook: await reloadWebhook(ctx, id), secret };
 }
 
+/** The database id in a webhook's id; `field` names the argument (`id`, or `input.id`). */
 function webhookId(value: string | null | undefined, field = 'id'): number {
-  const check = new InputCheck('input');
+  const check = new InputCheck();
   const id = value == null ? null : fromPrivateId('Webhook', value);
   if (id === null) check.add(field, `must be the id of a webhook ("${value ?? ''}" is not)`);
   check.done();
@@ -192,9 +193,10 @@ async function loadForWrite(
   viewer: Viewer,
   id: number,
   action: Parameters<typeof assertCan>[1],
+  field = 'id',
 ): Promise<Webhook> {
   const webhook = await em.findOne(Webhook, { id });
-  if (!webhook) throw notFound(`No webhook with id ${id}.`, 'input.id');
+  if (!webhook) throw notFound(`No webhook with id ${toPrivateId('Webhook', id)}.`, field);
   assertScope(viewer, action, webhook.clusterIds);
   return webhook;
 }
@@ -215,7 +217,7 @@ export async function updateWebhook(ctx: RequestContext, input: UpdateWebhookInp
   if (url !== undefined) await checkUrlResolves(url);
 
   await inTransaction(ctx, async (em) => {
-    const webhook = await loadForWrite(em, viewer, id, 'webhook.update');
+    const webhook = await loadForWrite(em, viewer, id, 'webhook.update', 'input.id');
     if (clusterIds !== undefined) assertScope(viewer, 'webhook.update', clusterIds);
     assertVersion(webhook, version, `Webhook ${input.id}`);
     const before = auditFields(webhook);
@@ -290,7 +292,7 @@ export async function redeliverWebhookDelivery(
   idValue: string,
 ): Promise<{ delivery: WebhookDeliveryRecord }> {
   const viewer = assertCan(ctx.viewer, 'webhook.redeliver');
-  const check = new InputCheck('');
+  const check = new InputCheck();
   const deliveryId = fromPrivateId('WebhookDelivery', idValue ?? '');
   if (deliveryId === null) check.add('id', `must be the id of a webhook delivery ("${idValue}" is not)`);
   check.done();
@@ -303,7 +305,7 @@ export async function redeliverWebhookDelivery(
       original.eventPosition !== null &&
       (await fetchEventsAfter(db, original.eventPosition - 1, 1))[0]?.position !== original.eventPosition
     ) {
-      const state = new InputCheck('');
+      const state = new InputCheck();
       state.add('id', 'is a delivery of an event the log no longer keeps (EVENT_RETENTION_DAYS)');
       state.done();
     }
@@ -361,13 +363,9 @@ export async function listWebhooks(ctx: RequestContext, args: PageArgs): Promise
       .filter((w) => can(viewer, 'webhook.read', { clusterIds: w.clusterIds }))
       .map((w) => w.id);
   }
-  return rootConnection<WebhookRecord>(
-    ctx,
-    args,
-    webhookListQuery(ctx.db, { ids }).ordering,
-    webhookListQuery(ctx.db, { ids }),
-    undefined,
-    (row) => recordOf(toWebhookRow(row as unknown as Record<string, unknown>)),
+  const query = webhookListQuery(ctx.db, { ids });
+  return rootConnection<WebhookRecord>(ctx, args, query.ordering, query, undefined, (row) =>
+    recordOf(toWebhookRow(row as unknown as Record<string, unknown>)),
   );
 }
 

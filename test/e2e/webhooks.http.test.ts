@@ -163,7 +163,9 @@ describe('creating webhooks', () => {
     expect(deleted.deleteWebhook.deletedWebhookId).toBe(webhook.id);
     expect((await data('{ webhooks { nodes { id } } }')).webhooks.nodes.map((n: any) => n.id)).not.toContain(webhook.id);
     const again = await gql('mutation ($id: ID!) { deleteWebhook(id: $id) { deletedWebhookId } }', { id: webhook.id });
-    expect(again.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect(again.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
+    const malformed = await gql(UPDATE, { input: { id: 'nope', version: 1 } });
+    expect(malformed.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.id' });
     const [{ count }] = await server.orm.em
       .fork()
       .getConnection()
