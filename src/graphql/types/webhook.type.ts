@@ -10,7 +10,7 @@ registerEnumType(WebhookDeliveryStatus, {
   name: 'WebhookDeliveryStatus',
   description: 'How an attempt to deliver went.',
   valuesConfig: {
-    PENDING: { description: 'Queued, or being sent now.' },
+    PENDING: { description: 'A ping or redelivery queued and not sent yet (attempts at events are recorded once made).' },
     DELIVERED: { description: 'The endpoint answered with a 2xx status.' },
     FAILED: {
       description:
