@@ -15,6 +15,12 @@ export interface AppConfig {
   maxQueryCost?: number;
   /** Seconds a successful query may be cached publicly, 0 for no-store (CACHE_MAX_AGE); the plugin's default when absent. */
   cacheMaxAge?: number;
+  /** Points per hour: per API token (RATE_LIMIT_POINTS) and per anonymous address (RATE_LIMIT_ANONYMOUS_POINTS). */
+  rateLimit?: { tokenPoints: number; anonymousPoints: number };
+  /** Which proxies' X-Forwarded-For names the client (TRUST_PROXY): false, true, or a number of hops. */
+  trustProxy?: boolean | number;
+  /** The manifest of trusted documents (TRUSTED_DOCUMENTS): only these operations run, except for ADMIN tokens. */
+  trustedDocuments?: string;
   /** Bearer token GET /metrics requires (METRICS_TOKEN); open when absent. */
   metricsToken?: string;
   /** Operations slower than this many milliseconds are logged as slow, with their document's hash (SLOW_QUERY_MS). */
@@ -30,6 +36,26 @@ export interface AppConfig {
   events: EventsConfig;
   websocket: WebSocketConfig;
   webhooks: WebhooksConfig;
+  /** News feeds; absent (configs built in code) means no polling. */
+  feeds?: FeedsConfig;
+}
+
+/** News feeds: which the server polls, and the bounds every fetch keeps to (the ingest command's too). */
+export interface FeedsConfig {
+  /** Feed URLs the server polls itself (FEEDS, separated by commas, spaces or newlines); empty: no polling. */
+  urls: string[];
+  /** Minutes between polls (FEED_POLL_MINUTES). */
+  pollMinutes: number;
+  /** Hosts fetched even when private or loopback (FEED_ALLOWED_HOSTS), for development. */
+  allowedHosts: string[];
+  /** Milliseconds one fetch may take, body and redirects included (FEED_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** Largest feed accepted, in bytes (FEED_MAX_BYTES). */
+  maxBytes: number;
+  /** Redirects followed at most (FEED_MAX_REDIRECTS). */
+  maxRedirects: number;
+  /** Most items one feed may have (FEED_MAX_ITEMS). */
+  maxItems: number;
 }
 
 /** Webhook delivery: timeouts, retries, concurrency, and which hosts may be private. */
@@ -155,6 +181,17 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   MAX_QUERY_COST: z.coerce.number().int().min(1).default(DEFAULT_MAX_QUERY_COST),
   CACHE_MAX_AGE: z.coerce.number().int().min(0).max(31_536_000).default(DEFAULT_CACHE_MAX_AGE),
+  RATE_LIMIT_POINTS: z.coerce.number().int().min(1).default(5000),
+  RATE_LIMIT_ANONYMOUS_POINTS: z.coerce.number().int().min(1).default(1000),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2})$/, 'must be true, false or a number of proxy hops')
+    .default('false')
+    .transform((value) => (value === 'true' ? true : value === 'false' ? false : Number(value))),
+  TRUSTED_DOCUMENTS: z
+    .string()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   METRICS_TOKEN: z
     .string()
     .min(16, 'must be at least 16 characters')
@@ -195,6 +232,29 @@ const envSchema = z.object({
     .optional()
     .refine((v) => !v || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64 (openssl rand -base64 32)'),
   WEBHOOK_DELIVERY: z.enum(['on', 'off']).default('on'),
+  FEEDS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/\S+$/, 'each feed must be an http:// or https:// URL'))),
+  FEED_POLL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+  FEED_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((h) => h.toLowerCase().replace(/^\[|\]$/g, '')),
+    ),
+  FEED_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  FEED_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(5 * 1024 * 1024),
+  FEED_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
+  FEED_MAX_ITEMS: z.coerce.number().int().min(1).max(100_000).default(1000),
   REGISTRY_ENABLED: z
     .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
     .default('true')
@@ -208,6 +268,9 @@ const envSchema = z.object({
   REGISTRY_MISS_TTL: z.coerce.number().int().min(0).default(DEFAULT_REGISTRY.missTtlSeconds),
   REGISTRY_CACHE_SIZE: z.coerce.number().int().min(1).default(DEFAULT_REGISTRY.cacheMaxEntries),
 });
+
+/** The feed settings, all defaults but what `env` says (for the ingest command and tests). */
+export const feedsConfig = (env: NodeJS.ProcessEnv = process.env): FeedsConfig => loadConfig(env).feeds as FeedsConfig;
 
 /** The event and WebSocket settings, all defaults (for servers built in code, e.g. tests). */
 export const defaultEventsConfig = (): { events: EventsConfig; websocket: WebSocketConfig; webhooks: WebhooksConfig } => {
@@ -225,6 +288,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const { PORT, HOST, DATABASE_URL, LOG_LEVEL, MAX_QUERY_COST, CACHE_MAX_AGE } = parsed.data;
   const values = parsed.data;
   return {
+    rateLimit: { tokenPoints: values.RATE_LIMIT_POINTS, anonymousPoints: values.RATE_LIMIT_ANONYMOUS_POINTS },
+    trustProxy: values.TRUST_PROXY,
+    trustedDocuments: values.TRUSTED_DOCUMENTS,
     metricsToken: values.METRICS_TOKEN,
     slowQueryMs: values.SLOW_QUERY_MS,
     queryTimeoutMs: values.QUERY_TIMEOUT_MS,
@@ -251,6 +317,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       pollMs: values.WEBHOOK_POLL_MS,
       secretKey: values.WEBHOOK_SECRET_KEY ? Buffer.from(values.WEBHOOK_SECRET_KEY, 'base64') : undefined,
       deliver: values.WEBHOOK_DELIVERY === 'on',
+    },
+    feeds: {
+      urls: values.FEEDS,
+      pollMinutes: values.FEED_POLL_MINUTES,
+      allowedHosts: values.FEED_ALLOWED_HOSTS,
+      timeoutMs: values.FEED_TIMEOUT_MS,
+      maxBytes: values.FEED_MAX_BYTES,
+      maxRedirects: values.FEED_MAX_REDIRECTS,
+      maxItems: values.FEED_MAX_ITEMS,
     },
     port: PORT,
     host: HOST,

@@ -7,6 +7,7 @@ import type { Viewer } from '../auth/viewer.js';
 import { type Loaders, createLoaders } from '../loaders/loaders.js';
 import { type EventPublisher, noEventPublisher } from '../pubsub/event-publisher.js';
 import { Db } from '../repositories/db.js';
+import type { RateLimitState } from '../services/rate-limit.service.js';
 
 /** Everything one request works with: its own EntityManager fork, loaders, id and viewer. */
 export interface RequestContext {
@@ -21,6 +22,10 @@ export interface RequestContext {
   events: EventPublisher;
   /** The process's company register (shared cache and breaker); the loaders call it. */
   register: CompanyRegister;
+  /** The client's address (behind trusted proxies, from X-Forwarded-For): anonymous callers' rate-limit key. */
+  clientAddress?: string;
+  /** The caller's rate limit after this request was charged (set before anything resolves). */
+  rateLimit?: RateLimitState;
 }
 
 /** What the process shares with every request: absent parts are off (no live events, no register calls). */

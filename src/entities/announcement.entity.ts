@@ -1,13 +1,15 @@
-import { Collection, Entity, Enum, Index, OneToMany, Property, Unique } from '@mikro-orm/core';
+import { Collection, Entity, Enum, Index, ManyToOne, OneToMany, Property, type Rel, Unique } from '@mikro-orm/core';
 import type { AnnouncementCluster } from './announcement-cluster.entity.js';
 import { BaseEntity } from './base.entity.js';
+import type { Feed } from './feed.entity.js';
 import { AnnouncementKind, AnnouncementStatus, Language, Provenance } from './enums.js';
 
 /** A text about the programme (an admission, a level change, news or policy), published or a draft. */
 @Entity()
 @Index({ properties: ['publishedAt', 'id'] })
 @Index({ properties: ['kind', 'publishedAt'] })
-export class Announcement extends BaseEntity<'provenance' | 'mentions' | 'status' | 'publishedAt'> {
+@Unique({ properties: ['feed', 'feedItemId'] })
+export class Announcement extends BaseEntity<'provenance' | 'mentions' | 'status' | 'publishedAt' | 'feed' | 'feedItemId'> {
   @Unique()
   @Property({ length: 150 })
   slug!: string;
@@ -38,6 +40,14 @@ export class Announcement extends BaseEntity<'provenance' | 'mentions' | 'status
 
   @Enum({ items: () => Provenance })
   provenance: Provenance = Provenance.MANUAL;
+
+  /** The news feed it was ingested from; null for announcements written by editors, seeded or imported. */
+  @ManyToOne('Feed', { nullable: true })
+  feed?: Rel<Feed> | null;
+
+  /** The item's identity within its feed (RSS guid, Atom id, or the link when a feed gives neither). */
+  @Property({ length: 1000, nullable: true })
+  feedItemId?: string | null;
 
   @OneToMany('AnnouncementCluster', 'announcement')
   mentions = new Collection<AnnouncementCluster>(this);

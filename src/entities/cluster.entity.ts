@@ -1,6 +1,6 @@
 import { Collection, Entity, Enum, Index, OneToMany, Property, Unique } from '@mikro-orm/core';
 import { BaseEntity } from './base.entity.js';
-import { ClusterLevel, ClusterStatus, Provenance } from './enums.js';
+import { ClusterLevel, ClusterStatus, Provenance, RECORD_PROVENANCES } from './enums.js';
 import type { ClusterLevelPeriod } from './cluster-level-period.entity.js';
 import type { ClusterSector } from './cluster-sector.entity.js';
 
@@ -46,7 +46,7 @@ export class Cluster extends BaseEntity<'status' | 'provenance' | 'levelPeriods'
   @Property({ type: 'date' })
   admittedOn!: string;
 
-  @Enum({ items: () => Provenance })
+  @Enum({ items: () => [...RECORD_PROVENANCES] })
   provenance: Provenance = Provenance.MANUAL;
 
   @OneToMany('ClusterLevelPeriod', 'cluster')

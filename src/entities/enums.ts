@@ -50,15 +50,29 @@ export enum AnnouncementStatus {
 
 export enum Language {
   nb = 'nb',
+  nn = 'nn',
   en = 'en',
 }
 
-/** Where a row came from: real published sources, synthetic demo data, or an import. */
+/** Where a row came from: real published sources, synthetic demo data, an import, an editor or a news feed. */
 export enum Provenance {
   SOURCE = 'SOURCE',
   DEMO = 'DEMO',
   IMPORT = 'IMPORT',
   MANUAL = 'MANUAL',
+  FEED = 'FEED',
+}
+
+/** The provenances of clusters, organizations and partners: only announcements come from feeds. */
+export const RECORD_PROVENANCES = [Provenance.SOURCE, Provenance.DEMO, Provenance.IMPORT, Provenance.MANUAL] as const;
+
+/** How an announcement came to mention a cluster: linked by hand, or found in its text by a feed ingest. */
+export enum MentionMatch {
+  MANUAL = 'MANUAL',
+  NAME = 'NAME',
+  SLUG = 'SLUG',
+  FORMER_NAME = 'FORMER_NAME',
+  SHORT_NAME = 'SHORT_NAME',
 }
 
 /** What an API token may do: ADMIN everything, EDITOR its clusters' data, READER read its clusters' drafts. */

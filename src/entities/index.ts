@@ -3,6 +3,7 @@ import { ApiTokenCluster } from './api-token-cluster.entity.js';
 import { ApiToken } from './api-token.entity.js';
 import { AuditEntry } from './audit-entry.entity.js';
 import { Announcement } from './announcement.entity.js';
+import { Feed } from './feed.entity.js';
 import { EventLogCluster, EventLogEntry, EventLogState } from './event-log.entity.js';
 import { ClusterLevelPeriod } from './cluster-level-period.entity.js';
 import { ClusterSector } from './cluster-sector.entity.js';
@@ -25,6 +26,7 @@ export {
   EventLogCluster,
   EventLogEntry,
   EventLogState,
+  Feed,
   Membership,
   Organization,
   PartnerInstitution,
@@ -52,4 +54,5 @@ export const ENTITIES = [
   EventLogState,
   Webhook,
   WebhookDelivery,
+  Feed,
 ];

@@ -1,6 +1,6 @@
 import { Entity, Enum, Index, Property, Unique } from '@mikro-orm/core';
 import { BaseEntity } from './base.entity.js';
-import { Provenance } from './enums.js';
+import { Provenance, RECORD_PROVENANCES } from './enums.js';
 
 /** A member company or other member body, identified by its organisation number. */
 @Entity()
@@ -31,6 +31,6 @@ export class Organization extends BaseEntity<'provenance'> {
   @Property({ length: 500, nullable: true })
   website?: string | null;
 
-  @Enum({ items: () => Provenance })
+  @Enum({ items: () => [...RECORD_PROVENANCES] })
   provenance: Provenance = Provenance.MANUAL;
 }

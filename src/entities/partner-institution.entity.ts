@@ -1,6 +1,6 @@
 import { Entity, Enum, Index, Property, Unique } from '@mikro-orm/core';
 import { BaseEntity } from './base.entity.js';
-import { PartnerKind, Provenance } from './enums.js';
+import { PartnerKind, Provenance, RECORD_PROVENANCES } from './enums.js';
 
 /** A university, research institute, funding or public agency or incubator working with clusters. */
 @Entity()
@@ -26,6 +26,6 @@ export class PartnerInstitution extends BaseEntity<'provenance'> {
   @Property({ length: 500, nullable: true })
   website?: string | null;
 
-  @Enum({ items: () => Provenance })
+  @Enum({ items: () => [...RECORD_PROVENANCES] })
   provenance: Provenance = Provenance.MANUAL;
 }

@@ -4,7 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { subgraphSdl, toSubgraphSchema, withoutFederation } from './federation/subgraph.js';
 import { resolvePerItemFieldsDirectly } from './per-item-resolvers.js';
 import { AnnouncementMutationResolver } from './resolvers/announcement-mutation.resolver.js';
-import { AnnouncementResolver } from './resolvers/announcement.resolver.js';
+import { AnnouncementResolver, ClusterMentionResolver } from './resolvers/announcement.resolver.js';
 import { AuditResolver } from './resolvers/audit.resolver.js';
 import { ClusterMutationResolver } from './resolvers/cluster-mutation.resolver.js';
 import { ClusterResolver } from './resolvers/cluster.resolver.js';
@@ -20,6 +20,7 @@ import { MembershipResolver, OrganizationResolver } from './resolvers/organizati
 import { PartnerMutationResolver } from './resolvers/partner-mutation.resolver.js';
 import { PartnerInstitutionResolver, PartnershipResolver } from './resolvers/partner.resolver.js';
 import { QueryResolver } from './resolvers/query.resolver.js';
+import { RateLimitResolver } from './resolvers/rate-limit.resolver.js';
 import { ProgrammeStatsResolver } from './resolvers/stats.resolver.js';
 import { ViewerResolver } from './resolvers/viewer.resolver.js';
 import { WebhookDeliveryResolver, WebhookMutationResolver, WebhookResolver } from './resolvers/webhook.resolver.js';
@@ -58,6 +59,7 @@ export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
       PartnerInstitutionResolver,
       PartnershipResolver,
       AnnouncementResolver,
+      ClusterMentionResolver,
       ProgrammeStatsResolver,
       ViewerResolver,
       AuditResolver,
@@ -67,6 +69,7 @@ export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
       PartnerMutationResolver,
       AnnouncementMutationResolver,
       EventResolver,
+      RateLimitResolver,
       AnnouncementEventResolver,
       ClusterEventResolver,
       MembershipEventResolver,

@@ -10,6 +10,8 @@ export const ErrorCode = {
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
   /** The operation ran past QUERY_TIMEOUT_MS; its database statement was cancelled. */
   TIMEOUT: 'TIMEOUT',
+  /** The caller's budget of points for this hour is spent (HTTP 429, Retry-After). */
+  RATE_LIMITED: 'RATE_LIMITED',
   /** A WebSocket connection already runs as many operations as it may. */
   TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
   /** The company register did not answer usefully (down, slow, garbage, or switched off). */

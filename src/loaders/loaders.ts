@@ -1,7 +1,12 @@
 import DataLoader from 'dataloader';
 import { type CompanyRegister, type RegistryEntry, disabledCompanyRegister } from '../connectors/company-register.connector.js';
 import type { PageWindow } from '../lib/pagination.js';
-import { fetchAnnouncementsById, fetchAnnouncementsBySlug } from '../repositories/announcement.repository.js';
+import {
+  fetchAnnouncementsById,
+  fetchAnnouncementsBySlug,
+  fetchFeedsById,
+  fetchMentions,
+} from '../repositories/announcement.repository.js';
 import { fetchClustersById, fetchClustersBySlug, fetchLevelPeriods, fetchSectors } from '../repositories/cluster.repository.js';
 import type { Db } from '../repositories/db.js';
 import { type DraftVisibility, PUBLISHED_ONLY } from '../repositories/draft-visibility.js';
@@ -9,7 +14,7 @@ import { type ListQuery, countNested, fetchNestedPages } from '../repositories/k
 import { fetchMembershipsById } from '../repositories/membership.repository.js';
 import { fetchOrganizationsById, fetchOrganizationsByOrgNumber } from '../repositories/organization.repository.js';
 import { fetchPartnershipsById, fetchPartnersById, fetchPartnersBySlug } from '../repositories/partner.repository.js';
-import type { ClusterLevelPeriodRecord } from '../repositories/records.js';
+import type { ClusterLevelPeriodRecord, MentionRecord } from '../repositories/records.js';
 
 const MAX_ID = 2 ** 31 - 1;
 
@@ -109,6 +114,11 @@ export function createLoaders(
     announcementBySlug: keyedLoader(
       (slugs: readonly string[]) => fetchAnnouncementsBySlug(db, slugs, drafts()),
       (a) => a.slug,
+    ),
+    feedById: keyedLoader((ids: readonly number[]) => fetchFeedsById(db, ids), idOf),
+    mentionsByAnnouncement: groupedLoader<MentionRecord>(
+      (ids) => fetchMentions(db, ids),
+      (m) => Number(m.announcementId),
     ),
     sectorsByCluster: groupedLoader(
       (ids) => fetchSectors(db, ids),

@@ -6,7 +6,7 @@ import { parseDateTime } from './db.js';
 import { type DraftVisibility, visibleAnnouncementSql } from './draft-visibility.js';
 import type { ListQuery, OrderColumn } from './keyset.js';
 import { type DateRange, listQuery, ordering, whereDateTimeRange, whereInSet } from './list-query.js';
-import type { AnnouncementRecord } from './records.js';
+import type { AnnouncementRecord, FeedSourceRecord, MentionRecord } from './records.js';
 import { matchingIds } from './search.repository.js';
 
 export type AnnouncementOrderField = 'PUBLISHED_AT' | 'TITLE';
@@ -57,6 +57,7 @@ const BASE_SELECT = [
   'a.provenance as "provenance"',
   'a.status as "status"',
   'a.version as "version"',
+  'a.feed_id as "feedId"',
 ];
 
 /** The columns of an announcement record, with the sort key of PUBLISHED_AT. */
@@ -152,3 +153,26 @@ export const fetchAnnouncementsById = (db: Db, ids: readonly number[], visibilit
   fetchVisibleWhereIn(db, 'a.id', ids, visibility);
 export const fetchAnnouncementsBySlug = (db: Db, slugs: readonly string[], visibility: DraftVisibility) =>
   fetchVisibleWhereIn(db, 'a.slug', slugs, visibility);
+
+/** The feeds of these ids (an announcement's `source`). */
+export function fetchFeedsById(db: Db, ids: readonly number[]): Promise<FeedSourceRecord[]> {
+  return db.rows(
+    db
+      .whereKeys(db.knex.from('feed as f'), 'f.id', ids)
+      .select(db.knex.raw('f.id as "id", f.url as "feedUrl", f.title as "title"')),
+  );
+}
+
+/** The mentions of these announcements, in order, with how each was made. */
+export function fetchMentions(db: Db, announcementIds: readonly number[]): Promise<MentionRecord[]> {
+  return db.rows(
+    db
+      .whereKeys(db.knex.from('announcement_cluster as ac'), 'ac.announcement_id', announcementIds)
+      .select(
+        db.knex.raw(
+          'ac.announcement_id as "announcementId", ac.cluster_id as "clusterId", ac.position as "position", ac.matched_by as "matchedBy", ac.matched_text as "matchedText"',
+        ),
+      )
+      .orderBy(['ac.announcement_id', 'ac.position', 'ac.id']),
+  );
+}

@@ -6,6 +6,7 @@ import type {
   ClusterStatus,
   Language,
   MembershipRole,
+  MentionMatch,
   PartnerKind,
   PartnershipRole,
   Provenance,
@@ -112,4 +113,22 @@ export interface AnnouncementRecord {
   status: AnnouncementStatus;
   /** Optimistic-locking version; a write must name the version it read. */
   version: number;
+  /** The news feed it was ingested from; null otherwise. */
+  feedId?: number | null;
+}
+
+/** The news feed an announcement was ingested from. */
+export interface FeedSourceRecord {
+  id: number;
+  feedUrl: string;
+  title: string | null;
+}
+
+/** A cluster an announcement mentions, and how the mention was made. */
+export interface MentionRecord {
+  announcementId: number;
+  clusterId: number;
+  position: number;
+  matchedBy: MentionMatch;
+  matchedText: string | null;
 }

@@ -10,11 +10,15 @@ import { compiledExecution } from '../graphql/compiled-execution.js';
 import { errorLoggingPlugin, formatError } from '../graphql/plugins/errors.plugin.js';
 import { type KlyngePluginOptions, klyngePlugins, klyngeValidationRules } from '../graphql/plugins/index.js';
 import { authenticateRequest } from './authorization.js';
+import { type TrustProxy, clientAddressOf } from './client-address.js';
 import { graphiqlRouter } from './graphiql.js';
+import { type TrustedDocuments, trustedDocumentsPlugin } from '../graphql/plugins/trusted-documents.plugin.js';
 import type { Logger } from './logger.js';
 import type { KlyngeMetrics } from './metrics.js';
 
 export const GRAPHQL_PATH = '/graphql';
+/** Most tokens the parser reads of one document (over HTTP and WebSocket). */
+export const MAX_DOCUMENT_TOKENS = 10_000;
 
 export interface KlyngeApp {
   httpServer: Server;
@@ -37,6 +41,10 @@ export function createApp(deps: {
   queryTimeoutMs?: number;
   /** What /readyz reports (the database alone when absent). */
   readiness?: () => Promise<Readiness>;
+  /** Only these operations run (ADMIN tokens excepted); any when absent. */
+  trustedDocuments?: TrustedDocuments;
+  /** Which proxies' X-Forwarded-For names the client (TRUST_PROXY); none when absent. */
+  trustProxy?: TrustProxy;
   /** Prometheus metrics (GET /metrics) and the per-request log line; none when absent. */
   metrics?: { metrics: KlyngeMetrics; slowQueryMs: number };
 }): KlyngeApp {
@@ -59,6 +67,8 @@ export function createApp(deps: {
     gateway: compiledExecution(schema, { timeoutMs: deps.queryTimeoutMs }),
     formatError,
     includeStacktraceInErrorResponses: false,
+    // A bound on the parser's work, whatever the limits below would say of the parsed document.
+    parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
     introspection: true,
     validationRules: klyngeValidationRules(limits),
     // Automatic persisted queries are on by default and live in this cache: an LRU of at most about
@@ -71,6 +81,7 @@ export function createApp(deps: {
       errorLoggingPlugin(logger),
       ...(deps.metrics ? [deps.metrics.metrics.plugin(logger, deps.metrics.slowQueryMs)] : []),
       ...klyngePlugins(limits),
+      ...(deps.trustedDocuments ? [trustedDocumentsPlugin(deps.trustedDocuments)] : []),
     ],
   });
 
@@ -81,12 +92,20 @@ export function createApp(deps: {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const header = (name: string) => headers.get(name);
+    let search = searchOf(req.url);
+    if (deps.trustedDocuments) {
+      // An operation named by its hash alone gets its text from the manifest.
+      if (req.body && typeof req.body === 'object') deps.trustedDocuments.complete(req.body as Record<string, never>);
+      search = withTrustedQuery(search, deps.trustedDocuments);
+    }
     apollo
       .executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: searchOf(req.url), body: req.body },
+        httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search, body: req.body },
         context: () =>
           authenticateRequest(
-            createRequestContext(orm, clientRequestId(header('x-request-id')), null, services),
+            Object.assign(createRequestContext(orm, clientRequestId(header('x-request-id')), null, services), {
+              clientAddress: clientAddressOf(req, deps.trustProxy ?? false),
+            }),
             header('authorization'),
           ),
       })
@@ -193,6 +212,23 @@ const searchOf = (url = '') => {
   const query = url.indexOf('?');
   return query < 0 ? '' : url.slice(query);
 };
+
+/** A GET request's query string with the text of an operation it names by hash alone (trusted documents). */
+function withTrustedQuery(search: string, trusted: TrustedDocuments): string {
+  if (!search) return search;
+  const params = new URLSearchParams(search);
+  if (params.has('query')) return search;
+  const request: Parameters<TrustedDocuments['complete']>[0] = { documentId: params.get('documentId') ?? undefined };
+  try {
+    request.extensions = JSON.parse(params.get('extensions') ?? '{}');
+  } catch {
+    // Apollo answers malformed extensions itself.
+  }
+  trusted.complete(request);
+  if (typeof request.query !== 'string') return search;
+  params.set('query', request.query);
+  return `?${params.toString()}`;
+}
 
 /** A client's own request id is kept if it is short and plain; otherwise we make one. */
 const clientRequestId = (value: string | undefined) => (value && /^[\w.:-]{1,100}$/.test(value) ? value : undefined);

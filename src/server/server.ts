@@ -7,6 +7,7 @@ import { seedDatabase } from '../db/seeder.js';
 import type { EntityManager } from '@mikro-orm/knex';
 import { buildKlyngeSchema } from '../graphql/schema.js';
 import { SubscriptionHub } from '../graphql/subscriptions/subscription-hub.js';
+import { TrustedDocuments } from '../graphql/plugins/trusted-documents.plugin.js';
 import { RedisEventTransport } from '../pubsub/redis-event-transport.js';
 import { Db } from '../repositories/db.js';
 import { pruneEventsBefore } from '../repositories/event-log.repository.js';
@@ -14,6 +15,8 @@ import { EventStream } from '../services/event-stream.service.js';
 import { WebhookWorker } from '../services/webhook-delivery.service.js';
 import { configureWebhooks } from '../services/webhook-settings.js';
 import { webhookEventRenderer } from '../graphql/webhook-payload.js';
+import { type FeedPoller, startFeedPoller } from '../services/feed-poller.service.js';
+import { RateLimiter } from '../services/rate-limit.service.js';
 import { GRAPHQL_PATH, type Readiness, answers, createApp } from './app.js';
 import { type Logger, createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -27,6 +30,8 @@ export interface RunningServer {
   subscriptions: SubscriptionHub;
   /** The webhook delivery worker; absent with WEBHOOK_DELIVERY=off. */
   webhooks?: WebhookWorker;
+  /** The news-feed poller, when FEEDS names feeds. */
+  feeds?: FeedPoller;
   stop(): Promise<void>;
 }
 
@@ -71,8 +76,18 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       const result = await seedDatabase(orm.em.fork(), { demo: true });
       if (result.seeded) logger.info({ counts: result.counts }, 'empty database seeded (with demo members)');
     }
+    const trustedDocuments = config.trustedDocuments ? TrustedDocuments.load(config.trustedDocuments) : undefined;
+    if (trustedDocuments) {
+      logger.info(
+        { file: config.trustedDocuments, documents: trustedDocuments.size },
+        'trusted documents only (ADMIN tokens excepted)',
+      );
+    }
     const schema = await buildKlyngeSchema();
-    const limits = { maxQueryCost: config.maxQueryCost, cacheMaxAge: config.cacheMaxAge };
+    const rateLimiter = config.rateLimit
+      ? new RateLimiter({ ...config.rateLimit, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, logger })
+      : undefined;
+    const limits = { maxQueryCost: config.maxQueryCost, cacheMaxAge: config.cacheMaxAge, rateLimiter };
     const transport = config.redisUrl ? new RedisEventTransport(config.redisUrl, config.redisPrefix, logger) : undefined;
     const events = new EventStream(orm, { pollMs: config.events.pollMs, transport, logger });
     await events.start();
@@ -132,6 +147,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       services,
       readiness,
       queryTimeoutMs: config.queryTimeoutMs,
+      trustProxy: config.trustProxy,
+      trustedDocuments,
       metrics: { metrics, slowQueryMs: config.slowQueryMs ?? 1000 },
     });
     await app.start();
@@ -144,6 +161,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       services,
       logger,
       limits,
+      trustProxy: config.trustProxy,
+      trustedDocuments,
       config: config.websocket,
     });
     const prune = async () => {
@@ -165,22 +184,35 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const { port } = app.httpServer.address() as AddressInfo;
     const url = `http://localhost:${port}/graphql`;
     logger.info({ url, database: config.database.dialect }, 'klynge is serving');
+    let feeds: FeedPoller | undefined;
+    if (config.feeds && config.feeds.urls.length > 0) {
+      logger.info(
+        { feeds: config.feeds.urls, everyMinutes: config.feeds.pollMinutes },
+        `news feeds are ON: polling ${config.feeds.urls.length} feed(s) every ${config.feeds.pollMinutes} minutes`,
+      );
+      feeds = startFeedPoller(orm, config.feeds, { events, logger });
+    } else {
+      logger.info({ feeds: 'off' }, 'news feeds are OFF (FEEDS is not set); `npm run ingest` still works');
+    }
     return {
       url,
       orm,
       events,
       subscriptions,
       webhooks,
+      feeds,
       async stop() {
         // Load balancers polling /readyz stop sending traffic while in-flight requests finish.
         stopping = true;
         clearInterval(pruning);
+        await feeds?.stop();
         await sockets?.close();
         subscriptions.close();
         await webhooks?.stop();
         await app.stop();
         await events.stop();
         await register.close();
+        await rateLimiter?.close();
         await orm.close(true);
       },
     };

@@ -26,10 +26,14 @@ import { type ProcessServices, createRequestContext } from '../context/request-c
 import { type KlyngePluginOptions, klyngeValidationRules } from '../graphql/plugins/index.js';
 import { DEFAULT_MAX_QUERY_COST, QUERY_TOO_COMPLEX, queryCost } from '../graphql/plugins/query-cost.plugin.js';
 import { badTextArguments } from '../graphql/plugins/text-input.plugin.js';
+import { TrustedDocuments } from '../graphql/plugins/trusted-documents.plugin.js';
+import { rateLimitKey, rateLimitPoints, rateLimited } from '../graphql/plugins/rate-limit.plugin.js';
 import { type SubscriptionHub, errorResult } from '../graphql/subscriptions/subscription-hub.js';
 import { CodedError, ErrorCode, invalidInput } from '../lib/errors.js';
 import { Db } from '../repositories/db.js';
+import { MAX_DOCUMENT_TOKENS } from './app.js';
 import { bearerToken } from './authorization.js';
+import { type TrustProxy, clientAddressOf } from './client-address.js';
 import type { Logger } from './logger.js';
 
 /** Close code for a connection over its token's or address's limit (graphql-ws's "too many" code). */
@@ -55,6 +59,10 @@ export interface WebSocketDeps {
   services: ProcessServices;
   logger: Logger;
   limits?: KlyngePluginOptions;
+  /** Which proxies' X-Forwarded-For names the client (TRUST_PROXY). */
+  trustProxy?: TrustProxy;
+  /** Only these operations run (ADMIN tokens excepted). */
+  trustedDocuments?: TrustedDocuments;
   config: WebSocketConfig;
 }
 
@@ -83,7 +91,7 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    const address = request.socket.remoteAddress ?? 'unknown';
+    const address = clientAddressOf(request, deps.trustProxy ?? false);
     if ((byAddress.get(address) ?? 0) >= config.maxConnectionsPerAddress) {
       socket.end(
         `HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nRetry-After: 60\r\nContent-Type: text/plain\r\nContent-Length: 56\r\n\r\n${'Too many WebSocket connections from this address.'.padEnd(56)}`,
@@ -107,7 +115,7 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
       connectionInitWaitTimeout: config.initTimeoutMs,
       async onConnect(ctx) {
         const extra = ctx.extra as Extra;
-        const state: ConnectionState = { viewer: null, address: extra.request.socket.remoteAddress ?? 'unknown' };
+        const state: ConnectionState = { viewer: null, address: clientAddressOf(extra.request, deps.trustProxy ?? false) };
         const authorization = ctx.connectionParams?.authorization;
         if (authorization !== undefined) {
           const token = typeof authorization === 'string' ? bearerToken(authorization) : null;
@@ -146,9 +154,18 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
             ),
           ];
         }
+        const trusted = deps.trustedDocuments;
+        if (trusted) {
+          if (typeof payload.query !== 'string' || payload.query === '') trusted.complete(payload as never);
+          const text = typeof payload.query === 'string' ? payload.query : '';
+          if (!trusted.allows(TrustedDocuments.hashOf(text), state.viewer)) {
+            const refusal = trusted.refusal();
+            return [errorOf(String(refusal.extensions.code), refusal.message)];
+          }
+        }
         let document: DocumentNode;
         try {
-          document = parse(payload.query, { maxTokens: 10_000 });
+          document = parse(payload.query, { maxTokens: MAX_DOCUMENT_TOKENS });
         } catch (error) {
           return [errorOf('GRAPHQL_PARSE_FAILED', (error as Error).message)];
         }
@@ -173,6 +190,17 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
           ];
         }
         const operation = getOperationAST(document, operationName);
+        // Operations over the socket spend the caller's budget as over HTTP (a subscription once, when it starts).
+        if (operation && deps.limits?.rateLimiter) {
+          const points = rateLimitPoints({ schema, document, operation, variables });
+          const key = rateLimitKey({ viewer: state.viewer, clientAddress: state.address });
+          const { allowed, state: budget } = await deps.limits.rateLimiter.spend(key, points);
+          if (!allowed) {
+            const refusal = rateLimited(budget);
+            const { http: _http, ...extensions } = refusal.extensions;
+            return [errorOf(ErrorCode.RATE_LIMITED, refusal.message, extensions)];
+          }
+        }
         // Text no database can store (NUL, unpaired surrogates) is refused as over HTTP.
         const badText = operation ? badTextArguments(schema, document, operation, variables) : [];
         if (badText.length > 0) {

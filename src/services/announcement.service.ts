@@ -9,7 +9,7 @@ import {
   toAnnouncementRecord,
 } from '../repositories/announcement.repository.js';
 import type { DateRange } from '../repositories/list-query.js';
-import type { AnnouncementRecord } from '../repositories/records.js';
+import type { AnnouncementRecord, ClusterRecord, FeedSourceRecord, MentionRecord } from '../repositories/records.js';
 import { type Connection, type ItemFields, type OrderInput, type PlannedList, rootConnection } from './connection.js';
 import { checkRange, textTerms } from './filters.js';
 
@@ -51,4 +51,23 @@ export function listAnnouncements(
   const ordering = announcementOrdering(ctx.db, order.field, order.direction, visibility);
   const query = announcementListQuery(ctx.db, announcementFilterParams(args.filter), ordering, visibility);
   return rootConnection(ctx, args, ordering, query, fields, toAnnouncementRecord, lists);
+}
+
+/** The news feed an announcement was ingested from; null for one written by an editor, seeded or imported. */
+export async function announcementSource(
+  ctx: RequestContext,
+  announcement: AnnouncementRecord,
+): Promise<FeedSourceRecord | null> {
+  return announcement.feedId == null ? null : ctx.loaders.feedById.load(Number(announcement.feedId));
+}
+
+/** The clusters an announcement mentions, in order, with how each mention was made. */
+export const announcementMentions = (ctx: RequestContext, announcement: AnnouncementRecord): Promise<MentionRecord[]> =>
+  ctx.loaders.mentionsByAnnouncement.load(Number(announcement.id));
+
+/** The cluster of a mention (every mention has one). */
+export async function mentionCluster(ctx: RequestContext, mention: MentionRecord): Promise<ClusterRecord> {
+  const cluster = await ctx.loaders.clusterById.load(Number(mention.clusterId));
+  if (!cluster) throw new Error(`cluster ${mention.clusterId} of a mention does not exist`);
+  return cluster;
 }

@@ -109,6 +109,12 @@ describe('HTTP end to end', () => {
     expect(codes(json)).toEqual(['BAD_REQUEST']);
   });
 
+  it('refuses a document of more than 10,000 tokens before parsing it whole', async () => {
+    const { response, json } = await gql(`{ ${Array.from({ length: 5001 }, (_, i) => `a${i}: __typename`).join(' ')} }`);
+    expect(response.status).toBe(400);
+    expect(codes(json)).toEqual(['GRAPHQL_PARSE_FAILED']);
+  });
+
   it("leaves a POST that is not JSON to Apollo's CSRF prevention, and serves a POST with a query string", async () => {
     const plain = await post('{ __typename }', { 'content-type': 'text/plain' });
     expect(plain.response.status).toBe(400);

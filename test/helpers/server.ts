@@ -8,6 +8,8 @@ import {
   type WebSocketConfig,
   type WebhooksConfig,
   defaultEventsConfig,
+  feedsConfig,
+  type FeedsConfig,
   parseDatabaseUrl,
 } from '../../src/config/config.js';
 import { type Logger, createLogger } from '../../src/server/logger.js';
@@ -32,7 +34,17 @@ export async function startTestServer(
   overrides: Partial<
     Pick<
       AppConfig,
-      'maxQueryCost' | 'cacheMaxAge' | 'registry' | 'redisUrl' | 'redisPrefix' | 'queryTimeoutMs' | 'metricsToken' | 'slowQueryMs'
+      | 'maxQueryCost'
+      | 'cacheMaxAge'
+      | 'registry'
+      | 'redisUrl'
+      | 'redisPrefix'
+      | 'queryTimeoutMs'
+      | 'metricsToken'
+      | 'slowQueryMs'
+      | 'rateLimit'
+      | 'trustProxy'
+      | 'trustedDocuments'
     >
   > & {
     events?: Partial<EventsConfig>;
@@ -40,6 +52,7 @@ export async function startTestServer(
     webhooks?: Partial<WebhooksConfig>;
     /** An existing database to serve (a second instance on the same schema); not dropped on stop. */
     database?: AppConfig['database'];
+    feeds?: Partial<FeedsConfig>;
   } = {},
   options: { logger?: Logger } = {},
 ): Promise<TestServer> {
@@ -81,6 +94,7 @@ export async function startTestServer(
     events: { ...defaults.events, ...overrides.events },
     websocket: { ...defaults.websocket, ...overrides.websocket },
     webhooks: { ...defaults.webhooks, ...overrides.webhooks },
+    feeds: { ...feedsConfig({}), ...overrides.feeds },
   };
   const server = await startServer(config, { logger: options.logger ?? createLogger('silent') });
   return {

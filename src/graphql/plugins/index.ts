@@ -6,6 +6,8 @@ import { httpCachePlugin } from './http-cache.plugin.js';
 import { textInputPlugin } from './text-input.plugin.js';
 import { queryCostPlugin } from './query-cost.plugin.js';
 import { queryShapeRules } from './query-shape.rules.js';
+import { rateLimitPlugin } from './rate-limit.plugin.js';
+import type { RateLimiter } from '../../services/rate-limit.service.js';
 
 export { QUERY_TOO_COMPLEX } from './query-cost.plugin.js';
 
@@ -19,6 +21,8 @@ export interface KlyngePluginOptions {
   maxAliases?: number;
   /** max-age in seconds for successful queries; 0 sends no-store (default 60). */
   cacheMaxAge?: number;
+  /** Budgets of points per caller and hour; no rate limits when absent. */
+  rateLimiter?: RateLimiter;
 }
 
 /** The plugins that shape every response, shared by the HTTP server and the in-process test API. */
@@ -33,6 +37,8 @@ export function klyngePlugins(options: KlyngePluginOptions = {}): ApolloServerPl
     ApolloServerPluginInlineTraceDisabled(),
     queryCostPlugin({ maxCost: options.maxQueryCost }),
     textInputPlugin(),
+    // After the limits and the input check: an operation refused by them spends nothing.
+    ...(options.rateLimiter ? [rateLimitPlugin(options.rateLimiter)] : []),
     httpCachePlugin({ maxAge: options.cacheMaxAge }),
   ];
 }

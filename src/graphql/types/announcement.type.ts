@@ -1,6 +1,6 @@
 import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { ConnectionType } from './connection.js';
-import { AnnouncementKind, AnnouncementStatus, Language, Provenance } from './enums.js';
+import { AnnouncementKind, AnnouncementStatus, Language, MentionMatch, Provenance } from './enums.js';
 import { Node } from './node.interface.js';
 import { DateTime } from './scalars.js';
 
@@ -45,6 +45,30 @@ export class Announcement extends Node {
       'Goes up with every change; send the version you read with a mutation, which is refused (CONFLICT) if it is stale.',
   })
   version!: number;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'The news feed an announcement was ingested from.' })
+export class AnnouncementSource {
+  @Field({ description: 'URL of the feed (RSS 2.0 or Atom); a `file:` URL for a feed ingested from a file.' })
+  feedUrl!: string;
+
+  @Field(() => String, { nullable: true, description: "The feed's own title, as last read." })
+  title!: string | null;
+}
+
+@ObjectType({
+  description:
+    'A cluster an announcement mentions, and how the mention was made: by hand, or found in the text of an ingested news item (so an editor can check it and correct it with updateAnnouncement).',
+})
+export class ClusterMention {
+  @Field(() => MentionMatch, { description: 'How the mention was made.' })
+  matchedBy!: MentionMatch;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The words of the title or text that named the cluster; null for a mention made by hand.',
+  })
+  matchedText!: string | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'A page of announcements.' })

@@ -6,6 +6,7 @@ import {
   ClusterStatus,
   Language,
   MembershipRole,
+  MentionMatch,
   PartnerKind,
   PartnershipRole,
   Provenance,
@@ -93,7 +94,11 @@ registerEnumType(AnnouncementStatus, {
 registerEnumType(Language, {
   name: 'Language',
   description: 'The language a text is written in (ISO 639-1).',
-  valuesConfig: { nb: { description: 'Norwegian Bokmål.' }, en: { description: 'English.' } },
+  valuesConfig: {
+    nb: { description: 'Norwegian Bokmål.' },
+    nn: { description: 'Norwegian Nynorsk.' },
+    en: { description: 'English.' },
+  },
 });
 
 registerEnumType(Provenance, {
@@ -104,6 +109,21 @@ registerEnumType(Provenance, {
     DEMO: { description: 'Synthetic demo data, loaded so the graph has something to explore. Not real.' },
     IMPORT: { description: 'Loaded by a bulk import.' },
     MANUAL: { description: 'Entered through the API.' },
+    FEED: { description: 'Ingested from a news feed (RSS or Atom); `Announcement.source` says which.' },
+  },
+});
+
+registerEnumType(MentionMatch, {
+  name: 'MentionMatch',
+  description: 'How an announcement came to mention a cluster.',
+  valuesConfig: {
+    MANUAL: { description: 'Linked by hand: by a mutation, the seed data or an import.' },
+    NAME: { description: "Found in a feed item's title or text by the cluster's name." },
+    SLUG: { description: "Found in a feed item's title or text by the cluster's slug (e.g. gce-subsea)." },
+    FORMER_NAME: {
+      description: "Found by a former name from the cluster's level history (e.g. NCE Subsea for GCE Subsea).",
+    },
+    SHORT_NAME: { description: 'Found by the name without its level prefix (e.g. Innovasjon Torskefisk).' },
   },
 });
 
@@ -237,6 +257,7 @@ export {
   ClusterStatus,
   Language,
   MembershipRole,
+  MentionMatch,
   PartnerKind,
   PartnershipRole,
   Provenance,
