@@ -21,6 +21,8 @@ export interface AppConfig {
   trustProxy?: boolean | number;
   /** The manifest of trusted documents (TRUSTED_DOCUMENTS): only these operations run, except for ADMIN tokens. */
   trustedDocuments?: string;
+  /** OpenTelemetry tracing, on when OTEL_EXPORTER_OTLP_ENDPOINT (or …_TRACES_ENDPOINT) is set. */
+  tracing?: boolean;
   /** Bearer token GET /metrics requires (METRICS_TOKEN); open when absent. */
   metricsToken?: string;
   /** Operations slower than this many milliseconds are logged as slow, with their document's hash (SLOW_QUERY_MS). */
@@ -192,6 +194,14 @@ const envSchema = z.object({
     .string()
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   METRICS_TOKEN: z
     .string()
     .min(16, 'must be at least 16 characters')
@@ -291,6 +301,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimit: { tokenPoints: values.RATE_LIMIT_POINTS, anonymousPoints: values.RATE_LIMIT_ANONYMOUS_POINTS },
     trustProxy: values.TRUST_PROXY,
     trustedDocuments: values.TRUSTED_DOCUMENTS,
+    tracing: Boolean(values.OTEL_EXPORTER_OTLP_ENDPOINT ?? values.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT),
     metricsToken: values.METRICS_TOKEN,
     slowQueryMs: values.SLOW_QUERY_MS,
     queryTimeoutMs: values.QUERY_TIMEOUT_MS,

@@ -1,6 +1,7 @@
 // The company register (Brønnøysund Enhetsregisteret): batched lookups by org number, cached
 // (hits and misses), each bounded in time, retried when that can help, behind a circuit breaker.
 // Returns plain data; a failure is a REGISTRY_UNAVAILABLE value per number, never a thrown error.
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import CircuitBreaker from 'opossum';
 import type { z } from 'zod';
 import type { RegistryConfig } from '../config/config.js';
@@ -276,8 +277,21 @@ export class HttpCompanyRegister implements CompanyRegister {
       });
   }
 
-  /** One HTTP GET, its answer validated; failures say whether a retry can help. */
-  private async getOnce<T>(url: string, schema: z.ZodType<T>, signal: AbortSignal): Promise<T> {
+  /** One HTTP GET, its answer validated; failures say whether a retry can help. A span when tracing is on. */
+  private getOnce<T>(url: string, schema: z.ZodType<T>, signal: AbortSignal): Promise<T> {
+    return trace.getTracer('klynge').startActiveSpan('registry GET', { attributes: { 'url.full': url } }, async (span) => {
+      try {
+        return await this.getOnceUntraced(url, schema, signal);
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private async getOnceUntraced<T>(url: string, schema: z.ZodType<T>, signal: AbortSignal): Promise<T> {
     let response: Response;
     try {
       response = await fetch(url, { headers: { accept: 'application/json', 'user-agent': USER_AGENT }, signal });

@@ -150,6 +150,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       queryTimeoutMs: config.queryTimeoutMs,
       trustProxy: config.trustProxy,
       trustedDocuments,
+      tracing: config.tracing,
       metrics: { metrics, slowQueryMs: config.slowQueryMs ?? 1000 },
     });
     await app.start();
