@@ -161,6 +161,8 @@ export function createMetrics(sources: MetricSources, token?: string): KlyngeMet
                 operation: type,
                 operationName: request.operationName ?? operation?.name?.value ?? null,
                 durationMs: Math.round(seconds * 1000),
+                cost: contextValue.queryCost ?? null,
+                points: contextValue.rateLimit?.cost ?? null,
                 statements: db.statements,
                 databaseMs: Math.round(db.databaseMs * 10) / 10,
                 status: response.http.status ?? 200,

@@ -65,6 +65,7 @@ describe('metrics', () => {
     expect(requestLines.at(-1)?.requestId).toEqual(expect.any(String));
     expect(requestLines.at(-1)?.durationMs).toEqual(expect.any(Number));
     expect(requestLines.find((l) => l.outcome === 'ok')?.statements).toBeGreaterThanOrEqual(1);
+    expect(requestLines.find((l) => l.outcome === 'ok')?.cost).toBeGreaterThanOrEqual(1);
   });
 
   it('asks for METRICS_TOKEN when one is set', async () => {
