@@ -1,15 +1,19 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config.js';
-import { startServer } from './server/server.js';
 
 // Start: read config, migrate, seed an empty database, serve; stop cleanly on SIGINT/SIGTERM.
 try {
   const config = loadConfig();
+  // Tracing patches the modules it follows (http, pg), so it starts before the server is imported.
+  const stopTracing = config.tracing ? await (await import('./server/tracing.js')).startTracing() : undefined;
+  if (stopTracing) console.log('klynge: OpenTelemetry tracing on (OTLP over HTTP)');
+  const { startServer } = await import('./server/server.js');
   const server = await startServer(config);
   console.log(`klynge: GraphQL API and GraphiQL at ${server.url}`);
   const shutdown = async (signal: string) => {
     console.log(`klynge: ${signal}, shutting down`);
     await server.stop();
+    await stopTracing?.();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -11,6 +11,7 @@ import { Migration20261123170000_search_vector_function } from './Migration20261
 import { Migration20261123190000_cluster_group_membership_count } from './Migration20261123190000_cluster_group_membership_count.js';
 import { Migration20261123200000_membership_count_lock_order } from './Migration20261123200000_membership_count_lock_order.js';
 import { Migration20261206215643_event_log } from './Migration20261206215643_event_log.js';
+import { Migration20261206222503_webhooks } from './Migration20261206222503_webhooks.js';
 import { Migration20261206223004_feeds } from './Migration20261206223004_feeds.js';
 
 export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
@@ -31,5 +32,6 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   },
   { name: 'Migration20261123200000_membership_count_lock_order', class: Migration20261123200000_membership_count_lock_order },
   { name: 'Migration20261206215643_event_log', class: Migration20261206215643_event_log },
+  { name: 'Migration20261206222503_webhooks', class: Migration20261206222503_webhooks },
   { name: 'Migration20261206223004_feeds', class: Migration20261206223004_feeds },
 ];

@@ -9,6 +9,7 @@ import { Migration20261123045551_membership_organization_cluster } from './Migra
 import { Migration20261123120000_cluster_membership_count } from './Migration20261123120000_cluster_membership_count.js';
 import { Migration20261123190000_cluster_group_membership_count } from './Migration20261123190000_cluster_group_membership_count.js';
 import { Migration20261206215643_event_log } from './Migration20261206215643_event_log.js';
+import { Migration20261206222501_webhooks } from './Migration20261206222501_webhooks.js';
 import { Migration20261206223002_feeds } from './Migration20261206223002_feeds.js';
 
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -27,5 +28,6 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
     class: Migration20261123190000_cluster_group_membership_count,
   },
   { name: 'Migration20261206215643_event_log', class: Migration20261206215643_event_log },
+  { name: 'Migration20261206222501_webhooks', class: Migration20261206222501_webhooks },
   { name: 'Migration20261206223002_feeds', class: Migration20261206223002_feeds },
 ];

@@ -25,7 +25,14 @@ export type Action =
   | 'auditLog.read'
   | 'token.create'
   | 'token.list'
-  | 'token.revoke';
+  | 'token.revoke'
+  | 'webhook.read'
+  | 'webhook.create'
+  | 'webhook.update'
+  | 'webhook.delete'
+  | 'webhook.rotateSecret'
+  | 'webhook.redeliver'
+  | 'webhook.ping';
 
 /** What an action touches: the clusters whose data it reads or changes. */
 export interface Scope {
@@ -49,6 +56,14 @@ const EDITOR_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'announcement.update',
   'announcement.publish',
   'announcement.unpublish',
+  // Webhooks filtered to the EDITOR's clusters only (a webhook without a cluster filter is ADMIN's).
+  'webhook.read',
+  'webhook.create',
+  'webhook.update',
+  'webhook.delete',
+  'webhook.rotateSecret',
+  'webhook.redeliver',
+  'webhook.ping',
 ]);
 /**
  * What an EDITOR may do to shared data, whatever its clusters: organizations belong to no cluster

@@ -21,6 +21,8 @@ export interface AppConfig {
   trustProxy?: boolean | number;
   /** The manifest of trusted documents (TRUSTED_DOCUMENTS): only these operations run, except for ADMIN tokens. */
   trustedDocuments?: string;
+  /** OpenTelemetry tracing, on when OTEL_EXPORTER_OTLP_ENDPOINT (or …_TRACES_ENDPOINT) is set. */
+  tracing?: boolean;
   /** Bearer token GET /metrics requires (METRICS_TOKEN); open when absent. */
   metricsToken?: string;
   /** Operations slower than this many milliseconds are logged as slow, with their document's hash (SLOW_QUERY_MS). */
@@ -35,6 +37,7 @@ export interface AppConfig {
   redisPrefix: string;
   events: EventsConfig;
   websocket: WebSocketConfig;
+  webhooks: WebhooksConfig;
   /** News feeds; absent (configs built in code) means no polling. */
   feeds?: FeedsConfig;
 }
@@ -56,6 +59,42 @@ export interface FeedsConfig {
   /** Most items one feed may have (FEED_MAX_ITEMS). */
   maxItems: number;
 }
+
+/** Webhook delivery: timeouts, retries, concurrency, and which hosts may be private. */
+export interface WebhooksConfig {
+  /** Hosts (names or addresses, lowercase) exempt from the https and public-address rules (WEBHOOK_ALLOWED_HOSTS). */
+  allowedHosts: string[];
+  /** Milliseconds one attempt may take, connection to last byte (WEBHOOK_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** Delays before the 2nd, 3rd, … attempt, in milliseconds (WEBHOOK_RETRY_SCHEDULE); after the last, the event has failed. */
+  retryScheduleMs: number[];
+  /** Attempts in flight at once in this process, over all webhooks (WEBHOOK_CONCURRENCY). */
+  concurrency: number;
+  /** How often the worker looks for due retries and work other instances left (WEBHOOK_POLL_MS). */
+  pollMs: number;
+  /** 32 bytes, base64: encrypts the signing secrets at rest (WEBHOOK_SECRET_KEY); absent, they are stored as they are. */
+  secretKey?: Buffer;
+  /** Whether this process delivers at all (WEBHOOK_DELIVERY=off for instances that only serve requests). */
+  deliver: boolean;
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses `5s,5m,30m,2h` (units ms, s, m, h; a bare number is milliseconds) into milliseconds. */
+export function parseDurations(text: string): number[] | null {
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const values = parts.map((part) => {
+    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(part);
+    return match ? Math.round(Number(match[1]) * DURATION_UNITS[match[2] ?? 'ms']) : Number.NaN;
+  });
+  return values.some((v) => !Number.isFinite(v)) ? null : values;
+}
+
+/** The Standard Webhooks schedule: retries after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (about 28 h in all). */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h';
 
 /** The event log and its delivery. */
 export interface EventsConfig {
@@ -155,6 +194,14 @@ const envSchema = z.object({
     .string()
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   METRICS_TOKEN: z
     .string()
     .min(16, 'must be at least 16 characters')
@@ -182,6 +229,19 @@ const envSchema = z.object({
   WS_KEEPALIVE_SECONDS: z.coerce.number().int().min(1).max(3600).default(12),
   WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(3000),
   WS_TOKEN_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  WEBHOOK_ALLOWED_HOSTS: z.string().default(''),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(10_000),
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default(DEFAULT_WEBHOOK_RETRY_SCHEDULE)
+    .refine((v) => parseDurations(v) !== null, 'must be durations like 5s,5m,30m,2h (units ms, s, m, h)'),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+  WEBHOOK_SECRET_KEY: z
+    .string()
+    .optional()
+    .refine((v) => !v || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64 (openssl rand -base64 32)'),
+  WEBHOOK_DELIVERY: z.enum(['on', 'off']).default('on'),
   FEEDS: z
     .string()
     .default('')
@@ -223,9 +283,9 @@ const envSchema = z.object({
 export const feedsConfig = (env: NodeJS.ProcessEnv = process.env): FeedsConfig => loadConfig(env).feeds as FeedsConfig;
 
 /** The event and WebSocket settings, all defaults (for servers built in code, e.g. tests). */
-export const defaultEventsConfig = (): { events: EventsConfig; websocket: WebSocketConfig } => {
-  const { events, websocket } = loadConfig({});
-  return { events, websocket };
+export const defaultEventsConfig = (): { events: EventsConfig; websocket: WebSocketConfig; webhooks: WebhooksConfig } => {
+  const { events, websocket, webhooks } = loadConfig({});
+  return { events, websocket, webhooks };
 };
 
 /** Reads and validates the environment; a bad value is a ConfigError naming the variable. */
@@ -241,6 +301,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimit: { tokenPoints: values.RATE_LIMIT_POINTS, anonymousPoints: values.RATE_LIMIT_ANONYMOUS_POINTS },
     trustProxy: values.TRUST_PROXY,
     trustedDocuments: values.TRUSTED_DOCUMENTS,
+    tracing: Boolean(values.OTEL_EXPORTER_OTLP_ENDPOINT ?? values.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT),
     metricsToken: values.METRICS_TOKEN,
     slowQueryMs: values.SLOW_QUERY_MS,
     queryTimeoutMs: values.QUERY_TIMEOUT_MS,
@@ -256,6 +317,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       keepAliveSeconds: values.WS_KEEPALIVE_SECONDS,
       initTimeoutMs: values.WS_INIT_TIMEOUT_MS,
       tokenRecheckSeconds: values.WS_TOKEN_RECHECK_SECONDS,
+    },
+    webhooks: {
+      allowedHosts: values.WEBHOOK_ALLOWED_HOSTS.split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      timeoutMs: values.WEBHOOK_TIMEOUT_MS,
+      retryScheduleMs: parseDurations(values.WEBHOOK_RETRY_SCHEDULE) ?? [],
+      concurrency: values.WEBHOOK_CONCURRENCY,
+      pollMs: values.WEBHOOK_POLL_MS,
+      secretKey: values.WEBHOOK_SECRET_KEY ? Buffer.from(values.WEBHOOK_SECRET_KEY, 'base64') : undefined,
+      deliver: values.WEBHOOK_DELIVERY === 'on',
     },
     feeds: {
       urls: values.FEEDS,

@@ -1,6 +1,7 @@
 // The company register (Brønnøysund Enhetsregisteret): batched lookups by org number, cached
 // (hits and misses), each bounded in time, retried when that can help, behind a circuit breaker.
 // Returns plain data; a failure is a REGISTRY_UNAVAILABLE value per number, never a thrown error.
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import CircuitBreaker from 'opossum';
 import type { z } from 'zod';
 import type { RegistryConfig } from '../config/config.js';
@@ -148,7 +149,13 @@ export class HttpCompanyRegister implements CompanyRegister {
     );
     this.breaker.on('halfOpen', () => logger.info({}, 'company register: circuit half-open, trying one call'));
     this.breaker.on('close', () => logger.info({}, 'company register: circuit closed, calls resumed'));
+    this.breaker.on('success', () => this.calls.success++);
+    this.breaker.on('failure', () => this.calls.failure++);
+    this.breaker.on('reject', () => this.calls.reject++);
   }
+
+  /** Calls through the breaker since start: answered, failed, refused while open (for metrics). */
+  readonly calls = { success: 0, failure: 0, reject: 0 };
 
   /** The register's base URL. */
   get url(): string {
@@ -270,8 +277,21 @@ export class HttpCompanyRegister implements CompanyRegister {
       });
   }
 
-  /** One HTTP GET, its answer validated; failures say whether a retry can help. */
-  private async getOnce<T>(url: string, schema: z.ZodType<T>, signal: AbortSignal): Promise<T> {
+  /** One HTTP GET, its answer validated; failures say whether a retry can help. A span when tracing is on. */
+  private getOnce<T>(url: string, schema: z.ZodType<T>, signal: AbortSignal): Promise<T> {
+    return trace.getTracer('klynge').startActiveSpan('registry GET', { attributes: { 'url.full': url } }, async (span) => {
+      try {
+        return await this.getOnceUntraced(url, schema, signal);
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private async getOnceUntraced<T>(url: string, schema: z.ZodType<T>, signal: AbortSignal): Promise<T> {
     let response: Response;
     try {
       response = await fetch(url, { headers: { accept: 'application/json', 'user-agent': USER_AGENT }, signal });

@@ -24,6 +24,8 @@ export interface RequestContext {
   register: CompanyRegister;
   /** The client's address (behind trusted proxies, from X-Forwarded-For): anonymous callers' rate-limit key. */
   clientAddress?: string;
+  /** The operation's estimated cost (see Limits in the README), once the cost limit has computed it. */
+  queryCost?: number;
   /** The caller's rate limit after this request was charged (set before anything resolves). */
   rateLimit?: RateLimitState;
 }

@@ -12,6 +12,7 @@ import { Membership } from './membership.entity.js';
 import { Organization } from './organization.entity.js';
 import { PartnerInstitution } from './partner-institution.entity.js';
 import { Partnership } from './partnership.entity.js';
+import { Webhook, WebhookDelivery } from './webhook.entity.js';
 
 export {
   Announcement,
@@ -30,6 +31,8 @@ export {
   Organization,
   PartnerInstitution,
   Partnership,
+  Webhook,
+  WebhookDelivery,
 };
 
 /** Every entity the ORM knows, listed explicitly (no folder scanning at start). */
@@ -49,5 +52,7 @@ export const ENTITIES = [
   EventLogEntry,
   EventLogCluster,
   EventLogState,
+  Webhook,
+  WebhookDelivery,
   Feed,
 ];

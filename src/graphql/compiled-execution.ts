@@ -57,28 +57,26 @@ async function withTimeout(
 /** Compiled operations per document: at most this many operations of one document are kept. */
 const OPERATIONS_PER_DOCUMENT = 16;
 
+/** What one execution of a compiled operation needs. */
+export interface CompiledExecutionArgs {
+  document: DocumentNode;
+  operationName?: string | null;
+  variableValues: Record<string, unknown>;
+  contextValue: unknown;
+  /** The root value: an event for a subscription's executions; none for queries and mutations. */
+  rootValue?: unknown;
+}
+
 /**
- * Executes operations with graphql-jit instead of graphql-js: each operation is compiled once into
- * a JavaScript function (field resolution, argument coercion and result completion written out for
- * that operation), then called per request. Apollo hands the same parsed document to every request
- * with the same text, so documents key the cache and go with Apollo's own document cache.
- *
- * Apollo Server 5 takes a custom executor only through its `gateway` option; nothing here is
- * federation: the gateway serves the one local schema.
+ * Runs operations compiled by graphql-jit, each document's operations compiled once; results and
+ * errors as graphql-js gives them. Shared by HTTP requests and subscription events.
  */
-export function compiledExecution(schema: GraphQLSchema, options: { timeoutMs?: number } = {}): GatewayInterface {
+export function compiledExecutor(
+  schema: GraphQLSchema,
+  options: { timeoutMs?: number } = {},
+): (args: CompiledExecutionArgs) => Promise<ExecutionResult> {
   const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery>>();
-  const executor: GatewayExecutor = async ({ document, operation, operationName, request, context }) => {
-    if (operation?.operation === 'subscription') {
-      return {
-        errors: [
-          new GraphQLError(
-            'Subscriptions are served over WebSocket (graphql-ws, subprotocol graphql-transport-ws) at this same /graphql URL, not over HTTP.',
-            { nodes: [operation], extensions: { code: 'BAD_REQUEST' } },
-          ),
-        ],
-      };
-    }
+  return async ({ document, operationName, variableValues, contextValue, rootValue }) => {
     let operations = compiled.get(document);
     if (!operations) {
       operations = new Map();
@@ -93,15 +91,40 @@ export function compiledExecution(schema: GraphQLSchema, options: { timeoutMs?: 
       query = result;
       operations.set(key, query);
     }
-    const variableValues = request.variables ?? {};
-    const result = await withTimeout(query.query(undefined, context, variableValues), options.timeoutMs);
+    const result = await withTimeout(query.query(rootValue, contextValue, variableValues), options.timeoutMs);
     if (!result.errors?.length || timedOutResults.has(result)) return result;
     // An error without a path is a request error (invalid variables) and nothing was resolved:
     // graphql-js reports those exactly as the spec and Apollo expect (BAD_USER_INPUT).
     if (result.errors.some((error) => !error.path)) {
-      return execute({ schema, document, operationName, variableValues, contextValue: context });
+      return execute({ schema, document, operationName, variableValues, contextValue, rootValue });
     }
     return { ...result, errors: result.errors.map(asGraphQLError) };
+  };
+}
+
+/**
+ * Executes operations with graphql-jit instead of graphql-js: each operation is compiled once into
+ * a JavaScript function (field resolution, argument coercion and result completion written out for
+ * that operation), then called per request. Apollo hands the same parsed document to every request
+ * with the same text, so documents key the cache and go with Apollo's own document cache.
+ *
+ * Apollo Server 5 takes a custom executor only through its `gateway` option; nothing here is
+ * federation: the gateway serves the one local schema.
+ */
+export function compiledExecution(schema: GraphQLSchema, options: { timeoutMs?: number } = {}): GatewayInterface {
+  const run = compiledExecutor(schema, options);
+  const executor: GatewayExecutor = async ({ document, operation, operationName, request, context }) => {
+    if (operation?.operation === 'subscription') {
+      return {
+        errors: [
+          new GraphQLError(
+            'Subscriptions are served over WebSocket (graphql-ws, subprotocol graphql-transport-ws) at this same /graphql URL, not over HTTP.',
+            { nodes: [operation], extensions: { code: 'BAD_REQUEST' } },
+          ),
+        ],
+      };
+    }
+    return run({ document, operationName, variableValues: request.variables ?? {}, contextValue: context });
   };
   return {
     onSchemaLoadOrUpdate(callback) {

@@ -23,6 +23,7 @@ import { QueryResolver } from './resolvers/query.resolver.js';
 import { RateLimitResolver } from './resolvers/rate-limit.resolver.js';
 import { ProgrammeStatsResolver } from './resolvers/stats.resolver.js';
 import { ViewerResolver } from './resolvers/viewer.resolver.js';
+import { WebhookDeliveryResolver, WebhookMutationResolver, WebhookResolver } from './resolvers/webhook.resolver.js';
 import { Announcement } from './types/announcement.type.js';
 import { Cluster } from './types/cluster.type.js';
 import { Membership } from './types/membership.type.js';
@@ -72,6 +73,9 @@ export async function buildKlyngeSchema(): Promise<GraphQLSchema> {
       AnnouncementEventResolver,
       ClusterEventResolver,
       MembershipEventResolver,
+      WebhookMutationResolver,
+      WebhookResolver,
+      WebhookDeliveryResolver,
     ],
     // Node implementors reachable only through node(id) must still be in the schema.
     orphanedTypes: [Cluster, Organization, Membership, PartnerInstitution, Partnership, Announcement],

@@ -24,3 +24,14 @@ export function fromGlobalIdOf(type: NodeType, globalId: string, field = 'id'): 
   if (decoded.type !== type) throw badInput(`"${globalId}" is a ${decoded.type} id, not a ${type} id.`, field);
   return decoded.id;
 }
+
+/** Opaque ids of objects outside the graph of nodes (webhooks, their deliveries): same form, not for `node`. */
+export type PrivateIdType = 'Webhook' | 'WebhookDelivery';
+
+export const toPrivateId = (type: PrivateIdType, id: number) => toBase64Url(`${type}:${id}`);
+
+/** The database id in a private id of `type`, or null when it is not one. */
+export function fromPrivateId(type: PrivateIdType, value: string): number | null {
+  const match = /^([A-Za-z]+):([1-9]\d{0,15})$/.exec(fromBase64Url(value) ?? '');
+  return match && match[1] === type ? Number(match[2]) : null;
+}

@@ -18,9 +18,18 @@ import type { ClusterLevelPeriodRecord, MentionRecord } from '../repositories/re
 
 const MAX_ID = 2 ** 31 - 1;
 
+/** Told the size of every batch a loader runs (the process's metrics); none by default. */
+let batchObserver: ((size: number) => void) | undefined;
+
+/** Sets (or, with undefined, removes) the process's observer of batch sizes. */
+export function observeBatchSizes(observer: ((size: number) => void) | undefined): void {
+  batchObserver = observer;
+}
+
 /** A loader that fetches rows by a key column and answers each key with its row or null. */
 function keyedLoader<K extends string | number, R>(fetch: (keys: readonly K[]) => Promise<R[]>, keyOf: (row: R) => K) {
   return new DataLoader<K, R | null>(async (keys) => {
+    batchObserver?.(keys.length);
     // Ids are 32-bit integer columns: a larger (well-formed) id cannot exist, and must not reach
     // PostgreSQL as an out-of-range parameter.
     const possible = keys.filter((key) => typeof key !== 'number' || key <= MAX_ID);
@@ -33,6 +42,7 @@ function keyedLoader<K extends string | number, R>(fetch: (keys: readonly K[]) =
 /** A loader of child lists per parent id, in one ordered statement. */
 function groupedLoader<R>(fetch: (ids: readonly number[]) => Promise<R[]>, parentOf: (row: R) => number) {
   return new DataLoader<number, R[]>(async (ids) => {
+    batchObserver?.(ids.length);
     const grouped = new Map<number, R[]>();
     for (const row of await fetch(ids)) {
       const parent = parentOf(row);
@@ -128,7 +138,10 @@ export function createLoaders(
      * The company register's unit per org number: the numbers of one request go to the register
      * together (in as few calls as its batch size allows). A failure is an Error value for its key.
      */
-    registryByOrgNumber: new DataLoader<string, RegistryEntry | null>((numbers) => register.lookup(numbers)),
+    registryByOrgNumber: new DataLoader<string, RegistryEntry | null>((numbers) => {
+      batchObserver?.(numbers.length);
+      return register.lookup(numbers);
+    }),
     levelPeriodsByCluster: groupedLoader<ClusterLevelPeriodRecord>(
       (ids) => fetchLevelPeriods(db, ids),
       (p) => Number(p.clusterId),
@@ -142,6 +155,7 @@ export function createLoaders(
       let loader = pageLoaders.get(key);
       if (!loader) {
         loader = new DataLoader<number, unknown[]>(async (parentIds) => {
+          batchObserver?.(parentIds.length);
           // Built when a batch runs, not before, like every loader's statement.
           const { query, window, map } = spec();
           const pages = await fetchNestedPages<R>(db, query, window, parentIds);
@@ -160,6 +174,7 @@ export function createLoaders(
       let loader = countLoaders.get(key);
       if (!loader) {
         loader = new DataLoader<number, number>(async (parentIds) => {
+          batchObserver?.(parentIds.length);
           const counts = await countNested(db, query(), parentIds);
           return parentIds.map((id) => counts.get(id) ?? 0);
         });

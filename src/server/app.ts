@@ -1,5 +1,5 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/core';
@@ -15,6 +15,7 @@ import { graphiqlRouter } from './graphiql.js';
 import { type TrustedDocuments, trustedDocumentsPlugin } from '../graphql/plugins/trusted-documents.plugin.js';
 import type { Logger } from './logger.js';
 import type { KlyngeMetrics } from './metrics.js';
+import { graphqlTracingPlugin } from './tracing.js';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Most tokens the parser reads of one document (over HTTP and WebSocket). */
@@ -45,6 +46,8 @@ export function createApp(deps: {
   trustedDocuments?: TrustedDocuments;
   /** Which proxies' X-Forwarded-For names the client (TRUST_PROXY); none when absent. */
   trustProxy?: TrustProxy;
+  /** A span per GraphQL operation (OpenTelemetry); none when absent. */
+  tracing?: boolean;
   /** Prometheus metrics (GET /metrics) and the per-request log line; none when absent. */
   metrics?: { metrics: KlyngeMetrics; slowQueryMs: number };
 }): KlyngeApp {
@@ -80,6 +83,7 @@ export function createApp(deps: {
       ApolloServerPluginLandingPageDisabled(),
       errorLoggingPlugin(logger),
       ...(deps.metrics ? [deps.metrics.metrics.plugin(logger, deps.metrics.slowQueryMs)] : []),
+      ...(deps.tracing ? [graphqlTracingPlugin() as ApolloServerPlugin<RequestContext>] : []),
       ...klyngePlugins(limits),
       ...(deps.trustedDocuments ? [trustedDocumentsPlugin(deps.trustedDocuments)] : []),
     ],

@@ -8,6 +8,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RequestContext } from '../context/request-context.js';
+import { observeBatchSizes } from '../loaders/loaders.js';
 import type { Logger } from './logger.js';
 
 /** What the metrics read from the running server when scraped. */
@@ -17,6 +18,8 @@ export interface MetricSources {
   subscribers?: () => number;
   subscriptionGroups?: () => number;
   lastEventPosition?: () => number;
+  /** The company register's calls by outcome and its breaker's state, when it is on. */
+  register?: () => { calls: Record<'success' | 'failure' | 'reject', number>; circuit: 'closed' | 'open' | 'halfOpen' } | null;
 }
 
 export interface KlyngeMetrics {
@@ -70,6 +73,13 @@ export function createMetrics(sources: MetricSources, token?: string): KlyngeMet
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
+  const batches = new Histogram({
+    name: 'klynge_dataloader_batch_size',
+    help: 'Keys per DataLoader batch (one statement or register call each).',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 250, 1000],
+    registers: [registry],
+  });
+  observeBatchSizes((size) => batches.observe(size));
   const pool = sources.orm.em.getDriver().getConnection() as unknown as { getKnex(): Knex };
   new Gauge({
     name: 'klynge_db_pool_connections',
@@ -100,6 +110,31 @@ export function createMetrics(sources: MetricSources, token?: string): KlyngeMet
   gauge('klynge_subscription_groups', 'Groups of equal subscriptions, each one execution per event.', sources.subscriptionGroups);
   gauge('klynge_event_log_position', 'The last event-log position this instance has dispatched.', sources.lastEventPosition);
 
+  const register = sources.register;
+  if (register) {
+    new Counter({
+      name: 'klynge_registry_calls_total',
+      help: 'Calls to the company register by outcome (success, failure, reject: refused while the breaker is open).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+      collect() {
+        const state = register();
+        if (!state) return;
+        this.reset();
+        for (const [outcome, count] of Object.entries(state.calls)) this.inc({ outcome }, count);
+      },
+    });
+    new Gauge({
+      name: 'klynge_registry_circuit_open',
+      help: "The company register's circuit breaker: 0 closed, 0.5 half-open (one trial call), 1 open (failing fast).",
+      registers: [registry],
+      collect() {
+        const state = register();
+        if (state) this.set(state.circuit === 'open' ? 1 : state.circuit === 'halfOpen' ? 0.5 : 0);
+      },
+    });
+  }
+
   const expected = token ? Buffer.from(`Bearer ${token}`) : undefined;
 
   return {
@@ -126,6 +161,8 @@ export function createMetrics(sources: MetricSources, token?: string): KlyngeMet
                 operation: type,
                 operationName: request.operationName ?? operation?.name?.value ?? null,
                 durationMs: Math.round(seconds * 1000),
+                cost: contextValue.queryCost ?? null,
+                points: contextValue.rateLimit?.cost ?? null,
                 statements: db.statements,
                 databaseMs: Math.round(db.databaseMs * 10) / 10,
                 status: response.http.status ?? 200,

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/core';
 import type { AppConfig } from '../config/config.js';
-import { type CompanyRegister, createCompanyRegister } from '../connectors/company-register.connector.js';
+import { type CompanyRegister, HttpCompanyRegister, createCompanyRegister } from '../connectors/company-register.connector.js';
 import { migrateDatabase, openDatabase } from '../db/database.js';
 import { seedDatabase } from '../db/seeder.js';
 import type { EntityManager } from '@mikro-orm/knex';
@@ -12,6 +12,9 @@ import { RedisEventTransport } from '../pubsub/redis-event-transport.js';
 import { Db } from '../repositories/db.js';
 import { pruneEventsBefore } from '../repositories/event-log.repository.js';
 import { EventStream } from '../services/event-stream.service.js';
+import { WebhookWorker } from '../services/webhook-delivery.service.js';
+import { configureWebhooks } from '../services/webhook-settings.js';
+import { webhookEventRenderer } from '../graphql/webhook-payload.js';
 import { type FeedPoller, startFeedPoller } from '../services/feed-poller.service.js';
 import { RateLimiter } from '../services/rate-limit.service.js';
 import { GRAPHQL_PATH, type Readiness, answers, createApp } from './app.js';
@@ -25,6 +28,8 @@ export interface RunningServer {
   /** The process's event stream and subscription hub (for tests and benchmarks to look into). */
   events: EventStream;
   subscriptions: SubscriptionHub;
+  /** The webhook delivery worker; absent with WEBHOOK_DELIVERY=off. */
+  webhooks?: WebhookWorker;
   /** The news-feed poller, when FEEDS names feeds. */
   feeds?: FeedPoller;
   stop(): Promise<void>;
@@ -61,6 +66,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   const orm = await openDatabase(config.database, { statementTimeoutMs: timed ? config.queryTimeoutMs : undefined });
   const register = options.register ?? createCompanyRegister(config.registry, { logger, redisUrl: config.redisUrl });
   logRegister(logger, config, register);
+  let webhooks: WebhookWorker | undefined;
   try {
     if (!timed && (options.migrate ?? true)) {
       const applied = await migrateDatabase(orm);
@@ -96,6 +102,20 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       maxQueuedResults: config.websocket.maxQueuedResults,
       maxBufferedBytes: config.websocket.maxBufferedBytes,
     });
+    configureWebhooks({ allowedHosts: config.webhooks.allowedHosts, secretKey: config.webhooks.secretKey });
+    webhooks = config.webhooks.deliver
+      ? new WebhookWorker(orm, {
+          policy: { allowedHosts: config.webhooks.allowedHosts },
+          timeoutMs: config.webhooks.timeoutMs,
+          retryScheduleMs: config.webhooks.retryScheduleMs,
+          concurrency: config.webhooks.concurrency,
+          pollMs: config.webhooks.pollMs,
+          secretKey: config.webhooks.secretKey,
+          render: webhookEventRenderer(schema, orm),
+          logger,
+        })
+      : undefined;
+    webhooks?.start(events);
     let stopping = false;
     const readiness = async (): Promise<Readiness> => {
       if (stopping) return { ready: false, checks: { server: 'shutting down' } };
@@ -116,6 +136,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         subscribers: () => subscriptions.subscriberCount,
         subscriptionGroups: () => subscriptions.groupCount,
         lastEventPosition: () => events.lastDispatched,
+        register: () => (register instanceof HttpCompanyRegister ? { calls: register.calls, circuit: register.circuit } : null),
       },
       config.metricsToken,
     );
@@ -129,6 +150,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       queryTimeoutMs: config.queryTimeoutMs,
       trustProxy: config.trustProxy,
       trustedDocuments,
+      tracing: config.tracing,
       metrics: { metrics, slowQueryMs: config.slowQueryMs ?? 1000 },
     });
     await app.start();
@@ -179,6 +201,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       orm,
       events,
       subscriptions,
+      webhooks,
       feeds,
       async stop() {
         // Load balancers polling /readyz stop sending traffic while in-flight requests finish.
@@ -187,6 +210,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         await feeds?.stop();
         await sockets?.close();
         subscriptions.close();
+        await webhooks?.stop();
         await app.stop();
         await events.stop();
         await register.close();
@@ -195,6 +219,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       },
     };
   } catch (error) {
+    await webhooks?.stop();
     await register.close();
     await orm.close(true);
     throw error;

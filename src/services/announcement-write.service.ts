@@ -14,7 +14,7 @@ import { fetchClustersById, fetchClustersBySlug } from '../repositories/cluster.
 import type { Db } from '../repositories/db.js';
 import type { AnnouncementRecord } from '../repositories/records.js';
 import { diffFields, recordAudit, recordCreation } from './audit.service.js';
-import { EventType, recordEvent } from './event-log.service.js';
+import { recordAnnouncementEvent } from './event-log.service.js';
 import { InputCheck } from './validation.js';
 import { assertVersion, forgetLoaded, inTransaction, touch, transactionDb } from './write.js';
 
@@ -284,21 +284,21 @@ function changeStatus(
   });
 }
 
-/** Records an announcementChanged event of the write. */
+/** Records the write's announcementChanged event. */
 const announcementEvent = (
   em: EntityManager,
-  kind: string,
+  kind: 'PUBLISHED' | 'UPDATED' | 'UNPUBLISHED',
   announcement: Announcement,
   clusterIds: number[],
   changedFields: string[],
 ) =>
-  recordEvent(em, {
-    type: EventType.ANNOUNCEMENT_CHANGED,
+  recordAnnouncementEvent(em, {
     kind,
-    entityId: announcement.id,
+    announcementId: announcement.id,
+    announcementKind: announcement.kind,
+    language: announcement.language,
     clusterIds,
     changedFields,
-    facets: { announcementKind: announcement.kind, language: announcement.language },
   });
 
 interface WriteTarget {

@@ -34,6 +34,29 @@ export interface NewEvent {
   facets?: EventFacets;
 }
 
+/** Records an announcementChanged event: what happened to which announcement, and what filters match on. */
+export function recordAnnouncementEvent(
+  em: EntityManager,
+  event: {
+    kind: 'PUBLISHED' | 'UPDATED' | 'UNPUBLISHED';
+    announcementId: number;
+    announcementKind: string;
+    language: string;
+    /** The clusters it mentioned before the change and mentions after it. */
+    clusterIds: readonly number[];
+    changedFields: readonly string[];
+  },
+): void {
+  recordEvent(em, {
+    type: EventType.ANNOUNCEMENT_CHANGED,
+    kind: event.kind,
+    entityId: event.announcementId,
+    clusterIds: event.clusterIds,
+    changedFields: event.changedFields,
+    facets: { announcementKind: event.announcementKind, language: event.language },
+  });
+}
+
 /** Events recorded in a transaction that has not committed yet, by its EntityManager. */
 const pendingEvents = new WeakMap<EntityManager, NewEvent[]>();
 

@@ -19,7 +19,7 @@ import { slugify } from '../lib/slug.js';
 import { parseDateTime } from '../repositories/db.js';
 import type { Db } from '../repositories/db.js';
 import { diffFields, recordAudit, recordCreation } from './audit.service.js';
-import { EventType, recordEvent } from './event-log.service.js';
+import { recordAnnouncementEvent } from './event-log.service.js';
 import { inTransaction, touch, transactionDb } from './write.js';
 
 /** What one feed's ingest did; `notModified` when the server answered 304. */
@@ -276,6 +276,7 @@ async function updateItem(
   return true;
 }
 
+/** Records an ingested item's announcementChanged event (feed items are NEWS). */
 const announcementEvent = (
   em: EntityManager,
   kind: 'PUBLISHED' | 'UPDATED',
@@ -284,13 +285,13 @@ const announcementEvent = (
   clusterIds: number[],
   changedFields: string[],
 ) =>
-  recordEvent(em, {
-    type: EventType.ANNOUNCEMENT_CHANGED,
+  recordAnnouncementEvent(em, {
     kind,
-    entityId: id,
+    announcementId: id,
+    announcementKind: AnnouncementKind.NEWS,
+    language,
     clusterIds,
     changedFields,
-    facets: { announcementKind: AnnouncementKind.NEWS, language },
   });
 
 function itemFields(item: FeedItem, feed: ParsedFeed, index: MentionIndex): ItemFields {

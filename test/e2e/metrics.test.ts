@@ -36,6 +36,7 @@ describe('metrics', () => {
 
   it('counts requests and errors by code, times them, and shows the pool, sockets and subscriptions', async () => {
     await post(server, '{ clusters(first: 1) { totalCount } }');
+    await post(server, '{ nodes(ids: ["Q2x1c3Rlcjox", "Q2x1c3Rlcjoy"]) { id } }');
     await post(server, '{ cluster(slug: "gce-subsea") { members(first: 1000) { totalCount } } }');
     const client = wsClient(server.url);
     const sub = subscribe(client, 'subscription { clusterChanged { position } }');
@@ -51,6 +52,7 @@ describe('metrics', () => {
     expect(value(text, 'klynge_graphql_request_duration_seconds_count', ['operation="query"'])).toBeGreaterThanOrEqual(2);
     expect(text).toMatch(/^klynge_db_pool_connections\{state="used"/m);
     expect(value(text, 'klynge_db_statements_per_request_count')).toBeGreaterThanOrEqual(2);
+    expect(value(text, 'klynge_dataloader_batch_size_count')).toBeGreaterThanOrEqual(1);
     expect(value(text, 'klynge_websocket_connections')).toBe(1);
     expect(value(text, 'klynge_subscriptions')).toBe(1);
     expect(text).toMatch(/^process_resident_memory_bytes/m);
@@ -63,6 +65,7 @@ describe('metrics', () => {
     expect(requestLines.at(-1)?.requestId).toEqual(expect.any(String));
     expect(requestLines.at(-1)?.durationMs).toEqual(expect.any(Number));
     expect(requestLines.find((l) => l.outcome === 'ok')?.statements).toBeGreaterThanOrEqual(1);
+    expect(requestLines.find((l) => l.outcome === 'ok')?.cost).toBeGreaterThanOrEqual(1);
   });
 
   it('asks for METRICS_TOKEN when one is set', async () => {

@@ -93,6 +93,21 @@ describe('with the register on (a local one)', () => {
     expect(again.body).toEqual(first.body);
     expect(local.calls).toHaveLength(1);
   });
+
+  it('reports its calls by outcome and the breaker in the metrics', async () => {
+    const text = await (await fetch(`${server.origin}/metrics`)).text();
+    const sample = (prefix: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(prefix))
+          ?.split(' ')
+          .at(-1),
+      );
+    expect(sample('klynge_registry_calls_total{outcome="success"')).toBeGreaterThanOrEqual(1);
+    expect(sample('klynge_registry_calls_total{outcome="failure"')).toBeGreaterThanOrEqual(1);
+    expect(sample('klynge_registry_circuit_open')).toBe(0);
+  });
 });
 
 describe('with the register off (the test servers’ default)', () => {

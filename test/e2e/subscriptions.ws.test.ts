@@ -480,6 +480,61 @@ suite('caps and slow consumers', () => {
     await until(() => capped.subscriptions.subscriberCount === 0);
   });
 
+  it('replays a backlog longer than the queue at the pace the client reads, without dropping it', async () => {
+    const created = await gql(
+      capped,
+      `mutation ($body: String!) { createAnnouncement(input: { slug: "backlog", title: "Backlog", body: $body, language: en, kind: NEWS, clusters: ["nce-eyde"] }) { announcement { id version } } }`,
+      { body: 'y'.repeat(100_000) },
+      token,
+    );
+    const { id } = created.createAnnouncement.announcement;
+    let { version } = created.createAnnouncement.announcement;
+    await gql(
+      capped,
+      `mutation ($id: ID!, $v: Int!) { publishAnnouncement(input: { id: $id, version: $v }) { announcement { version } } }`,
+      { id, v: version },
+      token,
+    );
+    version += 1;
+    const { events } = await gql(capped, '{ events(first: 1) { totalCount } }');
+    const start = String(events.totalCount).padStart(16, '0');
+    for (let i = 0; i < 8; i++) {
+      const updated = await gql(
+        capped,
+        `mutation ($id: ID!, $v: Int!, $t: String!) { updateAnnouncement(input: { id: $id, version: $v, title: $t }) { announcement { version } } }`,
+        { id, v: version, t: `Backlog ${i}` },
+        token,
+      );
+      version = updated.updateAnnouncement.announcement.version;
+    }
+    // Eight results of ~2 MB each, a queue of 2, and a client that reads nothing for a while: the
+    // replay must wait for it rather than overflow the queue and count it a slow consumer.
+    const reader = await open();
+    const fields = Array.from({ length: 20 }, (_, i) => `b${i}: body`).join(' ');
+    (reader.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    reader.ws.send(
+      JSON.stringify({
+        id: 'backlog',
+        type: 'subscribe',
+        payload: {
+          query: `subscription ($after: String) { announcementChanged(after: $after, filter: { clusters: ["nce-eyde"] }) { position announcement { title ${fields} } } }`,
+          variables: { after: start },
+        },
+      }),
+    );
+    await sleep(1500);
+    (reader.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    await until(() => reader.messages.filter((m) => m.id === 'backlog' && m.type === 'next').length >= 8, 15_000);
+    const titles = reader.messages
+      .filter((m) => m.type === 'next')
+      .map((m) => m.payload.data.announcementChanged.announcement.title);
+    // Replayed events show the announcement as it is now, each delivered once, in order.
+    expect(titles).toEqual(Array(8).fill('Backlog 7'));
+    expect(reader.ws.readyState).toBe(WebSocket.OPEN);
+    reader.ws.close();
+    await until(() => capped.subscriptions.subscriberCount === 0);
+  });
+
   it('disconnects a subscriber that stops reading, instead of buffering for it without bound', async () => {
     const created = await gql(
       capped,

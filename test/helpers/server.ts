@@ -6,6 +6,7 @@ import {
   DEFAULT_REGISTRY,
   type EventsConfig,
   type WebSocketConfig,
+  type WebhooksConfig,
   defaultEventsConfig,
   feedsConfig,
   type FeedsConfig,
@@ -19,6 +20,8 @@ import { assertLoopback } from './register-server.js';
 export interface TestServer extends RunningServer {
   /** Base URL, e.g. http://localhost:41234 */
   origin: string;
+  /** The database it serves, for a second instance on the same one. */
+  database: AppConfig['database'];
 }
 
 /**
@@ -46,6 +49,9 @@ export async function startTestServer(
   > & {
     events?: Partial<EventsConfig>;
     websocket?: Partial<WebSocketConfig>;
+    webhooks?: Partial<WebhooksConfig>;
+    /** An existing database to serve (a second instance on the same schema); not dropped on stop. */
+    database?: AppConfig['database'];
     feeds?: Partial<FeedsConfig>;
   } = {},
   options: { logger?: Logger } = {},
@@ -53,7 +59,10 @@ export async function startTestServer(
   if (overrides.registry?.enabled) assertLoopback(overrides.registry.url);
   let database: AppConfig['database'];
   let cleanup: () => Promise<void>;
-  if (TEST_DIALECT === 'postgresql') {
+  if (overrides.database) {
+    database = overrides.database;
+    cleanup = async () => {};
+  } else if (TEST_DIALECT === 'postgresql') {
     const { randomBytes } = await import('node:crypto');
     const { openDatabase } = await import('../../src/db/database.js');
     const schema = `klynge_http_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -84,12 +93,14 @@ export async function startTestServer(
     ...overrides,
     events: { ...defaults.events, ...overrides.events },
     websocket: { ...defaults.websocket, ...overrides.websocket },
+    webhooks: { ...defaults.webhooks, ...overrides.webhooks },
     feeds: { ...feedsConfig({}), ...overrides.feeds },
   };
   const server = await startServer(config, { logger: options.logger ?? createLogger('silent') });
   return {
     ...server,
     origin: new URL(server.url).origin,
+    database,
     async stop() {
       await server.stop();
       await cleanup();

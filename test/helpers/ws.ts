@@ -15,6 +15,8 @@ export function wsClient(httpUrl: string, options: { token?: string; lazy?: bool
 /** What one subscription has received so far, and ways to wait for more. */
 export interface Subscription<T = any> {
   results: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }[];
+  /** When each result arrived (performance.now()), index by index with `results`. */
+  arrivals: number[];
   /** Errors sent as an `error` message (the operation was refused), or the socket's close. */
   failure: unknown;
   completed: boolean;
@@ -33,6 +35,7 @@ export function subscribe<T = any>(client: Client, query: string, variables: Rec
   };
   const sub: Subscription<T> = {
     results: [],
+    arrivals: [],
     failure: undefined,
     completed: false,
     received: (count, timeoutMs = 5000) =>
@@ -69,6 +72,7 @@ export function subscribe<T = any>(client: Client, query: string, variables: Rec
     { query, variables },
     {
       next: (result) => {
+        sub.arrivals.push(performance.now());
         sub.results.push(result as Subscription<T>['results'][number]);
         wake();
       },

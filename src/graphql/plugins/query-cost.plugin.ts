@@ -185,9 +185,12 @@ export function queryCostPlugin(options: QueryCostOptions = {}): ApolloServerPlu
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, operation, request }) {
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return; // no operation to run: execution reports that
           const cost = cachedCost({ schema, document, operationName: operation.name?.value, variables: request.variables });
+          // The request log reports it.
+          if (contextValue && cost !== undefined && Number.isFinite(cost))
+            (contextValue as { queryCost?: number }).queryCost = cost;
           if (cost === undefined || cost <= maxCost) return;
           const shown = Number.isFinite(cost) ? cost.toLocaleString('en') : 'too high to compute';
           throw new GraphQLError(

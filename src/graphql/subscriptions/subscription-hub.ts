@@ -12,7 +12,6 @@ import {
   type GraphQLSchema,
   Kind,
   type OperationDefinitionNode,
-  execute,
   getArgumentValues,
   getOperationAST,
   getVariableValues,
@@ -35,6 +34,7 @@ import {
   matchesEvent,
 } from '../../services/event-log.service.js';
 import type { EventStream } from '../../services/event-stream.service.js';
+import { compiledExecutor } from '../compiled-execution.js';
 import { formatError } from '../plugins/errors.plugin.js';
 import { SUBSCRIPTION_FIELDS, toEventObject } from '../resolvers/event.resolver.js';
 
@@ -86,6 +86,7 @@ class Subscriber implements AsyncIterableIterator<ExecutionResult> {
   replaying = false;
   private readonly queue: ExecutionResult[] = [];
   private waiting: ((result: IteratorResult<ExecutionResult>) => void) | null = null;
+  private onRoom: (() => void) | null = null;
   private done = false;
 
   constructor(
@@ -99,8 +100,11 @@ class Subscriber implements AsyncIterableIterator<ExecutionResult> {
     return this.done;
   }
 
-  /** Queues a result; a subscriber that lets results pile up is disconnected rather than buffered without end. */
-  push(result: ExecutionResult): void {
+  /**
+   * Queues a result; a subscriber that lets live results pile up is disconnected rather than
+   * buffered without end. A replay (`paced`) waits for room() instead, so it is not held to that.
+   */
+  push(result: ExecutionResult, paced = false): void {
     if (this.done) return;
     if (this.waiting) {
       const resolve = this.waiting;
@@ -108,7 +112,10 @@ class Subscriber implements AsyncIterableIterator<ExecutionResult> {
       resolve({ value: result, done: false });
       return;
     }
-    if (this.queue.length >= this.limits.maxQueuedResults || this.connection.bufferedAmount() > this.limits.maxBufferedBytes) {
+    if (
+      !paced &&
+      (this.queue.length >= this.limits.maxQueuedResults || this.connection.bufferedAmount() > this.limits.maxBufferedBytes)
+    ) {
       this.finish();
       this.connection.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer: messages were not read in time; reconnect with "after".');
       return;
@@ -118,7 +125,10 @@ class Subscriber implements AsyncIterableIterator<ExecutionResult> {
 
   next(): Promise<IteratorResult<ExecutionResult>> {
     const value = this.queue.shift();
-    if (value) return Promise.resolve({ value, done: false });
+    if (value) {
+      if (this.queue.length <= this.limits.maxQueuedResults / 2) this.onRoom?.();
+      return Promise.resolve({ value, done: false });
+    }
     if (this.done) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => {
       this.waiting = resolve;
@@ -135,6 +145,20 @@ class Subscriber implements AsyncIterableIterator<ExecutionResult> {
     return Promise.reject(error);
   }
 
+  /**
+   * Resolves once the queue is at most half full (or the subscriber is gone): a replay waits for
+   * it, so a long backlog goes out at the pace the client reads, not faster than it can.
+   */
+  room(): Promise<void> {
+    if (this.done || this.queue.length <= this.limits.maxQueuedResults / 2) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.onRoom = () => {
+        this.onRoom = null;
+        resolve();
+      };
+    });
+  }
+
   [Symbol.asyncIterator](): this {
     return this;
   }
@@ -142,6 +166,7 @@ class Subscriber implements AsyncIterableIterator<ExecutionResult> {
   finish(): void {
     if (this.done) return;
     this.done = true;
+    this.onRoom?.();
     this.queue.length = 0;
     this.hub.leave(this);
     this.waiting?.({ value: undefined, done: true });
@@ -204,6 +229,8 @@ export class SubscriptionHub {
   private readonly unlisten: () => void;
   /** Executions of the event being dispatched, for tests and benchmarks. */
   executions = 0;
+  /** Each group's operation compiled once (graphql-jit), as HTTP requests' are. */
+  private readonly run: ReturnType<typeof compiledExecutor>;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -216,6 +243,7 @@ export class SubscriptionHub {
       maxQueuedResults: options.maxQueuedResults ?? 500,
       maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,
     };
+    this.run = compiledExecutor(schema);
     this.unlisten = stream.listen((event) => this.dispatch(event));
   }
 
@@ -338,8 +366,10 @@ export class SubscriptionHub {
         for (const row of rows) {
           if (member.closed) return;
           if (matchesEvent(group.matcher, row)) {
+            await member.room();
+            if (member.closed) return;
             const result = await this.execute(group, row, this.context(viewer, row));
-            member.push(result);
+            member.push(result, true);
           }
           member.lastSeen = row.position;
         }
@@ -391,8 +421,7 @@ export class SubscriptionHub {
   private async execute(group: Group, event: EventRow, ctx: RequestContext): Promise<ExecutionResult> {
     this.executions++;
     try {
-      const result = await execute({
-        schema: this.schema,
+      const result = await this.run({
         document: group.document,
         operationName: group.operationName,
         variableValues: group.variables,
