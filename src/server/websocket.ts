@@ -190,7 +190,14 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
           ];
         }
         const operation = getOperationAST(document, operationName);
-        // Operations over the socket spend the caller's budget as over HTTP (a subscription once, when it starts).
+        // Text no database can store (NUL, unpaired surrogates) is refused as over HTTP.
+        const badText = operation ? badTextArguments(schema, document, operation, variables) : [];
+        if (badText.length > 0) {
+          const error = invalidInput(badText);
+          return [errorOf(error.code, error.message, { field: error.field, fields: error.fields })];
+        }
+        // Operations over the socket spend the caller's budget as over HTTP, after the limits and the
+        // input check (a refused operation spends nothing); a subscription once, when it starts.
         if (operation && deps.limits?.rateLimiter) {
           const points = rateLimitPoints({ schema, document, operation, variables });
           const key = rateLimitKey({ viewer: state.viewer, clientAddress: state.address });
@@ -200,12 +207,6 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
             const { http: _http, ...extensions } = refusal.extensions;
             return [errorOf(ErrorCode.RATE_LIMITED, refusal.message, extensions)];
           }
-        }
-        // Text no database can store (NUL, unpaired surrogates) is refused as over HTTP.
-        const badText = operation ? badTextArguments(schema, document, operation, variables) : [];
-        if (badText.length > 0) {
-          const error = invalidInput(badText);
-          return [errorOf(error.code, error.message, { field: error.field, fields: error.fields })];
         }
         if (operation?.operation === 'subscription') {
           const subscription = await hub.subscribe({
