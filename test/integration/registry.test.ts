@@ -210,7 +210,7 @@ describe('batching: one call per page', () => {
     const result = await membersPage(35);
     expect(result.errors).toBeUndefined();
     // Two calls at a time: the last two may reach the register in either order.
-    const largestFirst = (sizes: number[]) => [...sizes].sort((a, b) => b - a);
+    const largestFirst = (sizes: (number | null)[]) => [...sizes].sort((a, b) => (b ?? 0) - (a ?? 0));
     expect(largestFirst(local.calls.map((c) => c.numbers.length))).toEqual([10, 10, 10, 5]);
     expect(largestFirst(local.calls.map((c) => c.size))).toEqual([10, 10, 10, 5]);
     expect(local.maxConcurrent).toBe(2);
