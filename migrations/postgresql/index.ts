@@ -13,6 +13,7 @@ import { Migration20261123200000_membership_count_lock_order } from './Migration
 import { Migration20261206215643_event_log } from './Migration20261206215643_event_log.js';
 import { Migration20261206222503_webhooks } from './Migration20261206222503_webhooks.js';
 import { Migration20261206223004_feeds } from './Migration20261206223004_feeds.js';
+import { Migration20261207000000_group_count_insert_first } from './Migration20261207000000_group_count_insert_first.js';
 
 export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
@@ -34,4 +35,5 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261206215643_event_log', class: Migration20261206215643_event_log },
   { name: 'Migration20261206222503_webhooks', class: Migration20261206222503_webhooks },
   { name: 'Migration20261206223004_feeds', class: Migration20261206223004_feeds },
+  { name: 'Migration20261207000000_group_count_insert_first', class: Migration20261207000000_group_count_insert_first },
 ];
