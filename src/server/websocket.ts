@@ -24,7 +24,8 @@ import { type Viewer, authenticate } from '../auth/viewer.js';
 import type { WebSocketConfig } from '../config/config.js';
 import { type ProcessServices, createRequestContext } from '../context/request-context.js';
 import { type KlyngePluginOptions, klyngeValidationRules } from '../graphql/plugins/index.js';
-import { DEFAULT_MAX_QUERY_COST, QUERY_TOO_COMPLEX, queryCost } from '../graphql/plugins/query-cost.plugin.js';
+import { DEFAULT_MAX_QUERY_COST } from '../config/defaults.js';
+import { cachedQueryCost, tooComplex } from '../graphql/plugins/query-cost.plugin.js';
 import { badTextArguments } from '../graphql/plugins/text-input.plugin.js';
 import { TrustedDocuments } from '../graphql/plugins/trusted-documents.plugin.js';
 import { rateLimitKey, rateLimitPoints, rateLimited } from '../graphql/plugins/rate-limit.plugin.js';
@@ -75,6 +76,12 @@ export interface KlyngeWebSockets {
 
 const errorOf = (code: string, message: string, extra: Record<string, unknown> = {}) =>
   new GraphQLError(message, { extensions: { code, ...extra } });
+
+/** An HTTP refusal as a socket sends it: the same message and code, without the HTTP status and headers. */
+const withoutHttp = (error: GraphQLError) => {
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { extensions });
+};
 
 /** Serves graphql-ws on the HTTP server's upgrades to `path`. */
 export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
@@ -179,16 +186,8 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
         }
         const variables = (payload.variables ?? {}) as Record<string, unknown>;
         const operationName = payload.operationName ?? undefined;
-        const cost = queryCost({ schema, document, operationName, variables });
-        if (cost !== undefined && cost > maxCost) {
-          const shown = Number.isFinite(cost) ? cost.toLocaleString('en') : 'too high to compute';
-          return [
-            errorOf(QUERY_TOO_COMPLEX, `Query cost ${shown} exceeds the limit of ${maxCost.toLocaleString('en')}.`, {
-              cost: Number.isFinite(cost) ? cost : null,
-              maxCost,
-            }),
-          ];
-        }
+        const cost = cachedQueryCost({ schema, document, operationName, variables });
+        if (cost !== undefined && cost > maxCost) return [withoutHttp(tooComplex(cost, maxCost))];
         const operation = getOperationAST(document, operationName);
         // Text no database can store (NUL, unpaired surrogates) is refused as over HTTP.
         const badText = operation ? badTextArguments(schema, document, operation, variables) : [];
@@ -202,11 +201,7 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
           const points = rateLimitPoints({ schema, document, operation, variables });
           const key = rateLimitKey({ viewer: state.viewer, clientAddress: state.address });
           const { allowed, state: budget } = await deps.limits.rateLimiter.spend(key, points);
-          if (!allowed) {
-            const refusal = rateLimited(budget);
-            const { http: _http, ...extensions } = refusal.extensions;
-            return [errorOf(ErrorCode.RATE_LIMITED, refusal.message, extensions)];
-          }
+          if (!allowed) return [withoutHttp(rateLimited(budget))];
         }
         if (operation?.operation === 'subscription') {
           const subscription = await hub.subscribe({

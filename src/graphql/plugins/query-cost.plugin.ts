@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
+  type ASTNode,
   type DocumentNode,
   type FragmentDefinitionNode,
   GraphQLError,
@@ -27,12 +28,12 @@ export interface QueryCostOptions {
 }
 
 /** Fields of a connection that hold its page: `nodes { … }` and `edges { node { … } }` cost the same. */
-const isPageField = (parentType: string, field: string) =>
+export const isPageField = (parentType: string, field: string) =>
   (parentType.endsWith('Connection') && (field === 'nodes' || field === 'edges')) ||
   (parentType.endsWith('Edge') && field === 'node');
 
 /** A page size as the resolvers will see it: clamped to MAX_PAGE_SIZE, beyond which they refuse with PAGE_SIZE_EXCEEDED. */
-const size = (value: unknown): number | undefined =>
+export const size = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) ? Math.min(Math.max(Math.trunc(value), 0), MAX_PAGE_SIZE) : undefined;
 
 type Fragments = ReadonlyMap<string, FragmentDefinitionNode>;
@@ -85,12 +86,7 @@ const TOO_MANY_NODES = /maximum allowed number of nodes/;
  * The cost of one operation of a document under klynge's cost model; undefined when it cannot be
  * computed because the variables are invalid (execution reports that as BAD_USER_INPUT).
  */
-export function queryCost(input: {
-  schema: GraphQLSchema;
-  document: DocumentNode;
-  operationName?: string;
-  variables?: Record<string, unknown>;
-}): number | undefined {
+export function queryCost(input: OperationInput): number | undefined {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of input.document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
@@ -149,20 +145,25 @@ const costKeyOf = (value: unknown, counts: 'value' | 'length') =>
 /** Costs per document and per the values of its cost variables, at most this many per document. */
 const COSTS_PER_DOCUMENT = 64;
 
+/** What a per-document figure is computed from: one operation of a parsed document, with its variables. */
+export interface OperationInput {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string;
+  variables?: Record<string, unknown>;
+}
+
 /**
- * Remembers the cost of each operation of a document for the values of the variables that can
- * change it; Apollo hands the same parsed document to every request with the same text, so a
- * query sent again (with another slug, say) is not walked again.
+ * Remembers a figure of each operation of a document (its cost, its rate-limit points) for the
+ * values of the variables that can change it; Apollo hands the same parsed document to every
+ * request with the same text, so a query sent again (with another slug, say) is not walked again.
  */
-function costCache() {
-  const byDocument = new WeakMap<
-    DocumentNode,
-    { variables: ReturnType<typeof costVariables>; costs: Map<string, number | undefined> }
-  >();
-  return (input: Parameters<typeof queryCost>[0]): number | undefined => {
+export function perDocumentCache<T>(compute: (input: OperationInput) => T): (input: OperationInput) => T {
+  const byDocument = new WeakMap<DocumentNode, { variables: ReturnType<typeof costVariables>; values: Map<string, T> }>();
+  return (input) => {
     let entry = byDocument.get(input.document);
     if (!entry) {
-      entry = { variables: costVariables(input.document), costs: new Map() };
+      entry = { variables: costVariables(input.document), values: new Map() };
       byDocument.set(input.document, entry);
     }
     // A variable left out (its default applies) and one sent as null can cost differently.
@@ -170,36 +171,40 @@ function costCache() {
       input.variables && name in input.variables ? [costKeyOf(input.variables[name], counts)] : [],
     );
     const key = JSON.stringify([input.operationName ?? null, values]);
-    if (entry.costs.has(key)) return entry.costs.get(key);
-    const cost = queryCost(input);
-    if (entry.costs.size >= COSTS_PER_DOCUMENT) entry.costs.clear();
-    entry.costs.set(key, cost);
-    return cost;
+    if (entry.values.has(key)) return entry.values.get(key) as T;
+    const value = compute(input);
+    if (entry.values.size >= COSTS_PER_DOCUMENT) entry.values.clear();
+    entry.values.set(key, value);
+    return value;
   };
+}
+
+/** Every operation's cost, remembered per document (the HTTP plugin and the WebSocket server share it). */
+export const cachedQueryCost = perDocumentCache(queryCost);
+
+/** The refusal of an operation costing more than `maxCost` (QUERY_TOO_COMPLEX, HTTP 400). */
+export function tooComplex(cost: number, maxCost: number, nodes?: readonly ASTNode[]): GraphQLError {
+  const shown = Number.isFinite(cost) ? cost.toLocaleString('en') : 'too high to compute';
+  return new GraphQLError(
+    `Query cost ${shown} exceeds the limit of ${maxCost.toLocaleString('en')}; ask for smaller pages (first/last) or fewer nested lists.`,
+    { nodes, extensions: { code: QUERY_TOO_COMPLEX, cost: Number.isFinite(cost) ? cost : null, maxCost, http: { status: 400 } } },
+  );
 }
 
 /** Refuses operations whose estimated cost exceeds `maxCost`, before anything is resolved (QUERY_TOO_COMPLEX). */
 export function queryCostPlugin(options: QueryCostOptions = {}): ApolloServerPlugin<any> {
   const maxCost = options.maxCost ?? DEFAULT_MAX_QUERY_COST;
-  const cachedCost = costCache();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return; // no operation to run: execution reports that
-          const cost = cachedCost({ schema, document, operationName: operation.name?.value, variables: request.variables });
+          const cost = cachedQueryCost({ schema, document, operationName: operation.name?.value, variables: request.variables });
           // The request log reports it.
           if (contextValue && cost !== undefined && Number.isFinite(cost))
             (contextValue as { queryCost?: number }).queryCost = cost;
           if (cost === undefined || cost <= maxCost) return;
-          const shown = Number.isFinite(cost) ? cost.toLocaleString('en') : 'too high to compute';
-          throw new GraphQLError(
-            `Query cost ${shown} exceeds the limit of ${maxCost.toLocaleString('en')}; ask for smaller pages (first/last) or fewer nested lists.`,
-            {
-              nodes: [operation],
-              extensions: { code: QUERY_TOO_COMPLEX, cost: Number.isFinite(cost) ? cost : null, maxCost, http: { status: 400 } },
-            },
-          );
+          throw tooComplex(cost, maxCost, [operation]);
         },
       };
     },

@@ -1,7 +1,6 @@
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import {
   type DocumentNode,
-  type FragmentDefinitionNode,
   GraphQLError,
   type GraphQLSchema,
   Kind,
@@ -13,26 +12,22 @@ import {
 import { type ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import type { RequestContext } from '../../context/request-context.js';
 import { ErrorCode } from '../../lib/errors.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../lib/pagination.js';
+import { DEFAULT_PAGE_SIZE } from '../../lib/pagination.js';
+import { type OperationInput, isPageField, perDocumentCache, size } from './query-cost.plugin.js';
 import type { RateLimitKey, RateLimitState, RateLimiter } from '../../services/rate-limit.service.js';
 
 /** What a mutation costs, whatever it asks for (GitHub charges its mutations a flat amount too). */
 export const MUTATION_POINTS = 5;
-
-const size = (value: unknown): number | undefined =>
-  typeof value === 'number' && Number.isFinite(value) ? Math.min(Math.max(Math.trunc(value), 0), MAX_PAGE_SIZE) : undefined;
 
 /**
  * The requests a query asks the server to make, GitHub's way: each list costs one request for
  * every item of the lists above it (`clusters(first: 100) { members(first: 10) }` is 1 + 100).
  */
 const requestsEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
-  const isPage =
-    (type.name.endsWith('Connection') && (field.name === 'nodes' || field.name === 'edges')) ||
-    (type.name.endsWith('Edge') && field.name === 'node');
-  if (isPage) return childComplexity;
-  const named = getNamedType(field.type).name;
-  if (named.endsWith('Connection')) return 1 + (size(args.first) ?? size(args.last) ?? DEFAULT_PAGE_SIZE) * childComplexity;
+  if (isPageField(type.name, field.name)) return childComplexity;
+  if (getNamedType(field.type).name.endsWith('Connection')) {
+    return 1 + (size(args.first) ?? size(args.last) ?? DEFAULT_PAGE_SIZE) * childComplexity;
+  }
   if (isListType(getNullableType(field.type))) {
     const items = Array.isArray(args.ids)
       ? args.ids.length
@@ -44,6 +39,15 @@ const requestsEstimator: ComplexityEstimator = ({ type, field, args, childComple
   return childComplexity;
 };
 
+/** An operation's requests, remembered per document like its cost; 1 when its variables are invalid (execution refuses them). */
+const requestsOf = perDocumentCache((input: OperationInput): number => {
+  try {
+    return getComplexity({ ...input, query: input.document, estimators: [requestsEstimator] });
+  } catch {
+    return 1;
+  }
+});
+
 /** An operation's points: its requests / 100, at least 1; a mutation MUTATION_POINTS; only `rateLimit`: 0. */
 export function rateLimitPoints(input: {
   schema: GraphQLSchema;
@@ -54,23 +58,12 @@ export function rateLimitPoints(input: {
   const root = input.operation.selectionSet.selections;
   if (root.every((s) => s.kind === Kind.FIELD && (s.name.value === 'rateLimit' || s.name.value === '__typename'))) return 0;
   if (input.operation.operation === 'mutation') return MUTATION_POINTS;
-  let requests = 1;
-  try {
-    requests = getComplexity({
-      schema: input.schema,
-      query: {
-        kind: Kind.DOCUMENT,
-        definitions: [
-          input.operation,
-          ...input.document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION),
-        ],
-      },
-      variables: input.variables,
-      estimators: [requestsEstimator],
-    });
-  } catch {
-    // Invalid variables: execution refuses them; the request costs the minimum.
-  }
+  const requests = requestsOf({
+    schema: input.schema,
+    document: input.document,
+    operationName: input.operation.name?.value,
+    variables: input.variables,
+  });
   return Math.max(1, Math.round(requests / 100));
 }
 

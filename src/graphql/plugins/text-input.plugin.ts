@@ -75,6 +75,8 @@ export function badTextArguments(
   operation: OperationDefinitionNode,
   variables: Record<string, unknown> = {},
 ): FieldProblem[] {
+  // The common answer, none, without coercing variables or walking the operation.
+  if (!documentHoldsBadText(document) && !holdsBadText(variables)) return [];
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
   if (coerced.errors) return []; // execution reports invalid variables as they are
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -117,7 +119,6 @@ export function textInputPlugin(): ApolloServerPlugin<any> {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
-          if (!documentHoldsBadText(document) && !holdsBadText(request.variables)) return;
           const problems = badTextArguments(schema, document, operation, request.variables);
           if (problems.length === 0) return;
           const error = invalidInput(problems);
