@@ -176,6 +176,24 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** An optional setting: absent or empty means unset. */
+const optional = <T extends z.ZodType>(schema: T) => schema.optional().or(z.literal('').transform(() => undefined));
+
+/** An http(s) URL. */
+const httpUrl = () => z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+
+/** A list of host names or addresses, separated by commas or spaces, lower-cased, IPv6 brackets removed. */
+const hostList = () =>
+  z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((h) => h.toLowerCase().replace(/^\[|\]$/g, '')),
+    );
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -190,30 +208,13 @@ const envSchema = z.object({
     .regex(/^(true|false|\d{1,2})$/, 'must be true, false or a number of proxy hops')
     .default('false')
     .transform((value) => (value === 'true' ? true : value === 'false' ? false : Number(value))),
-  TRUSTED_DOCUMENTS: z
-    .string()
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z
-    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
-    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
-  METRICS_TOKEN: z
-    .string()
-    .min(16, 'must be at least 16 characters')
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
+  TRUSTED_DOCUMENTS: optional(z.string()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optional(httpUrl()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optional(httpUrl()),
+  METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
   SLOW_QUERY_MS: z.coerce.number().int().min(1).default(1000),
   QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_QUERY_TIMEOUT_MS),
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must be redis://… or rediss://…')
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
+  REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'must be redis://… or rediss://…')),
   REDIS_PREFIX: z.string().min(1).max(100).default('klynge:'),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   EVENT_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
@@ -229,7 +230,7 @@ const envSchema = z.object({
   WS_KEEPALIVE_SECONDS: z.coerce.number().int().min(1).max(3600).default(12),
   WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(3000),
   WS_TOKEN_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
-  WEBHOOK_ALLOWED_HOSTS: z.string().default(''),
+  WEBHOOK_ALLOWED_HOSTS: hostList(),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(10_000),
   WEBHOOK_RETRY_SCHEDULE: z
     .string()
@@ -248,15 +249,7 @@ const envSchema = z.object({
     .transform((value) => value.split(/[\s,]+/).filter(Boolean))
     .pipe(z.array(z.string().regex(/^https?:\/\/\S+$/, 'each feed must be an http:// or https:// URL'))),
   FEED_POLL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
-  FEED_ALLOWED_HOSTS: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(/[\s,]+/)
-        .filter(Boolean)
-        .map((h) => h.toLowerCase().replace(/^\[|\]$/g, '')),
-    ),
+  FEED_ALLOWED_HOSTS: hostList(),
   FEED_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   FEED_MAX_BYTES: z.coerce
     .number()
@@ -269,8 +262,7 @@ const envSchema = z.object({
     .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
     .default('true')
     .transform((value) => ['true', '1', 'yes', 'on'].includes(value)),
-  REGISTRY_URL: z
-    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+  REGISTRY_URL: httpUrl()
     .default(DEFAULT_REGISTRY_URL)
     .transform((value) => value.replace(/\/+$/, '')),
   REGISTRY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(DEFAULT_REGISTRY.timeoutMs),
@@ -295,7 +287,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
-  const { PORT, HOST, DATABASE_URL, LOG_LEVEL, MAX_QUERY_COST, CACHE_MAX_AGE } = parsed.data;
   const values = parsed.data;
   return {
     rateLimit: { tokenPoints: values.RATE_LIMIT_POINTS, anonymousPoints: values.RATE_LIMIT_ANONYMOUS_POINTS },
@@ -319,9 +310,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       tokenRecheckSeconds: values.WS_TOKEN_RECHECK_SECONDS,
     },
     webhooks: {
-      allowedHosts: values.WEBHOOK_ALLOWED_HOSTS.split(',')
-        .map((h) => h.trim().toLowerCase())
-        .filter(Boolean),
+      allowedHosts: values.WEBHOOK_ALLOWED_HOSTS,
       timeoutMs: values.WEBHOOK_TIMEOUT_MS,
       retryScheduleMs: parseDurations(values.WEBHOOK_RETRY_SCHEDULE) ?? [],
       concurrency: values.WEBHOOK_CONCURRENCY,
@@ -338,19 +327,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxRedirects: values.FEED_MAX_REDIRECTS,
       maxItems: values.FEED_MAX_ITEMS,
     },
-    port: PORT,
-    host: HOST,
-    database: parseDatabaseUrl(DATABASE_URL),
-    logLevel: LOG_LEVEL,
-    maxQueryCost: MAX_QUERY_COST,
-    cacheMaxAge: CACHE_MAX_AGE,
+    port: values.PORT,
+    host: values.HOST,
+    database: parseDatabaseUrl(values.DATABASE_URL),
+    logLevel: values.LOG_LEVEL,
+    maxQueryCost: values.MAX_QUERY_COST,
+    cacheMaxAge: values.CACHE_MAX_AGE,
     registry: {
-      enabled: parsed.data.REGISTRY_ENABLED,
-      url: parsed.data.REGISTRY_URL,
-      timeoutMs: parsed.data.REGISTRY_TIMEOUT_MS,
-      hitTtlSeconds: parsed.data.REGISTRY_CACHE_TTL,
-      missTtlSeconds: parsed.data.REGISTRY_MISS_TTL,
-      cacheMaxEntries: parsed.data.REGISTRY_CACHE_SIZE,
+      enabled: values.REGISTRY_ENABLED,
+      url: values.REGISTRY_URL,
+      timeoutMs: values.REGISTRY_TIMEOUT_MS,
+      hitTtlSeconds: values.REGISTRY_CACHE_TTL,
+      missTtlSeconds: values.REGISTRY_MISS_TTL,
+      cacheMaxEntries: values.REGISTRY_CACHE_SIZE,
     },
   };
 }

@@ -46,6 +46,7 @@ export function createRequestContext(
   requestId: string = randomUUID(),
   viewer: Viewer | null = null,
   services: ProcessServices = {},
+  clientAddress?: string,
 ): RequestContext {
   const events = services.events ?? noEventPublisher;
   const register = services.register ?? disabledCompanyRegister;
@@ -58,6 +59,7 @@ export function createRequestContext(
     viewer,
     events,
     register,
+    clientAddress,
     loaders: createLoaders(db, () => draftVisibility(ctx.viewer), register),
   };
   return ctx;

@@ -44,7 +44,7 @@ export class Db {
 
   /** Rows of `sql` with its `$n` parameters, as a named prepared statement (see rows). */
   async prepared<T>(sql: string, values: readonly unknown[]): Promise<T[]> {
-    const started = Date.now();
+    const started = performance.now();
     const client = this.knex.client;
     const connection = await client.acquireConnection();
     try {
@@ -52,10 +52,12 @@ export class Db {
       return result.rows as T[];
     } finally {
       this.statements++;
-      this.databaseMs += Date.now() - started;
+      this.databaseMs += performance.now() - started;
       await client.releaseConnection(connection);
       // Keep the ORM's query log (debug output, statement counts in tests) complete.
-      this.em.config.getLogger().logQuery({ query: sql, params: values as unknown[], took: Date.now() - started, level: 'info' });
+      this.em.config
+        .getLogger()
+        .logQuery({ query: sql, params: values as unknown[], took: Math.round(performance.now() - started), level: 'info' });
     }
   }
 

@@ -40,8 +40,8 @@ export function createApp(deps: {
   services?: ProcessServices;
   /** Milliseconds one operation may run (QUERY_TIMEOUT_MS); none when absent. */
   queryTimeoutMs?: number;
-  /** What /readyz reports (the database alone when absent). */
-  readiness?: () => Promise<Readiness>;
+  /** What /readyz reports. */
+  readiness: () => Promise<Readiness>;
   /** Only these operations run (ADMIN tokens excepted); any when absent. */
   trustedDocuments?: TrustedDocuments;
   /** Which proxies' X-Forwarded-For names the client (TRUST_PROXY); none when absent. */
@@ -107,9 +107,13 @@ export function createApp(deps: {
         httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search, body: req.body },
         context: () =>
           authenticateRequest(
-            Object.assign(createRequestContext(orm, clientRequestId(header('x-request-id')), null, services), {
-              clientAddress: clientAddressOf(req, deps.trustProxy ?? false),
-            }),
+            createRequestContext(
+              orm,
+              clientRequestId(header('x-request-id')),
+              null,
+              services,
+              clientAddressOf(req, deps.trustProxy ?? false),
+            ),
             header('authorization'),
           ),
       })
@@ -160,7 +164,7 @@ export function createApp(deps: {
       const metrics = deps.metrics?.metrics;
       if (metrics) app.get('/metrics', (req, res) => void metrics.handle(req, res));
       app.get('/readyz', async (_req, res) => {
-        const readiness = await (deps.readiness ?? databaseReadiness(orm))();
+        const readiness = await deps.readiness();
         if (!readiness.ready) logger.warn({ checks: readiness.checks }, 'not ready');
         res
           .status(readiness.ready ? 200 : 503)
@@ -203,12 +207,6 @@ export async function answers(check: () => Promise<unknown>): Promise<boolean> {
     clearTimeout(timer);
   }
 }
-
-/** Ready when the database answers. */
-const databaseReadiness = (orm: MikroORM) => async (): Promise<Readiness> => {
-  const database = await answers(() => orm.em.fork().getConnection().execute('select 1'));
-  return { ready: database, checks: { database: database ? 'ok' : 'unavailable' } };
-};
 
 /** A request URL's path, and its query string (`?…`, or empty). */
 const pathOf = (url = '') => url.split('?', 1)[0];

@@ -1,7 +1,7 @@
 // Prometheus metrics (prom-client): requests, errors and durations by operation type, the database
 // pool, WebSockets, subscriptions and the event stream, plus the process's own. Served at
 // GET /metrics; METRICS_TOKEN, when set, must come as `Authorization: Bearer <token>`.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { MikroORM } from '@mikro-orm/core';
@@ -144,7 +144,7 @@ export function createMetrics(sources: MetricSources, token?: string): KlyngeMet
         async requestDidStart({ request }) {
           const started = process.hrtime.bigint();
           return {
-            async willSendResponse({ response, operation, contextValue, errors: requestErrors }) {
+            async willSendResponse({ response, operation, contextValue, errors: requestErrors, queryHash }) {
               const seconds = Number(process.hrtime.bigint() - started) / 1e9;
               const type = operation?.operation ?? 'unknown';
               const sent = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
@@ -170,10 +170,7 @@ export function createMetrics(sources: MetricSources, token?: string): KlyngeMet
                 ...(codes.length ? { codes } : {}),
               };
               if (seconds * 1000 >= slowQueryMs) {
-                logger.warn(
-                  { ...line, queryHash: request.extensions?.persistedQuery?.sha256Hash ?? hashOf(request.query) },
-                  'slow operation',
-                );
+                logger.warn({ ...line, queryHash: queryHash ?? null }, 'slow operation');
               } else {
                 logger.info(line, 'request');
               }
@@ -198,6 +195,3 @@ export function createMetrics(sources: MetricSources, token?: string): KlyngeMet
     },
   };
 }
-
-/** The operation text's SHA-256, as automatic persisted queries name it, to find it again. */
-const hashOf = (query: string | undefined): string | null => (query ? createHash('sha256').update(query).digest('hex') : null);

@@ -218,7 +218,7 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
           return { schema, document, operationName, variableValues: variables, contextValue: { subscription } } as ExecutionArgs;
         }
         // Queries and mutations over the socket: a request context of their own, as over HTTP.
-        const context = createRequestContext(orm, undefined, state.viewer, deps.services);
+        const context = createRequestContext(orm, undefined, state.viewer, deps.services, state.address);
         return { schema, document, operationName, variableValues: variables, contextValue: context } as ExecutionArgs;
       },
       subscribe: (args) => (args.contextValue as { subscription: AsyncIterableIterator<ExecutionResult> }).subscription,

@@ -53,28 +53,22 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (isRequestError(error)) return { ...formatted, extensions: { code: ApolloServerErrorCode.BAD_REQUEST } };
   if (code && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
   const text = original instanceof Error ? `${original.message} ${(original as { code?: string }).code ?? ''}` : '';
-  if (STATEMENT_TIMEOUT.test(text)) {
-    return {
-      message: 'The operation took too long and was stopped; ask for less (smaller pages, fewer nested lists) or try again.',
-      path: formatted.path,
-      locations: formatted.locations,
-      extensions: { code: ErrorCode.TIMEOUT },
-    };
-  }
-  if (DATABASE_DOWN.test(text)) {
-    return {
-      message: 'The database is unavailable; try again shortly.',
-      path: formatted.path,
-      locations: formatted.locations,
-      extensions: { code: ErrorCode.DATABASE_UNAVAILABLE },
-    };
-  }
-  return {
-    message: 'Internal server error.',
+  // Unexpected failures: the client gets a code and a plain message, never the detail (it is logged).
+  const replaced = (code: ErrorCode, message: string): GraphQLFormattedError => ({
+    message,
     path: formatted.path,
     locations: formatted.locations,
-    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
-  };
+    extensions: { code },
+  });
+  if (STATEMENT_TIMEOUT.test(text)) {
+    return replaced(
+      ErrorCode.TIMEOUT,
+      'The operation took too long and was stopped; ask for less (smaller pages, fewer nested lists) or try again.',
+    );
+  }
+  if (DATABASE_DOWN.test(text))
+    return replaced(ErrorCode.DATABASE_UNAVAILABLE, 'The database is unavailable; try again shortly.');
+  return replaced(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error.');
 }
 
 /** Logs unexpected errors with the request id, and tells the client that id. */

@@ -2,8 +2,6 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { OperationTypeNode } from 'graphql';
 import { DEFAULT_CACHE_MAX_AGE } from '../../config/defaults.js';
 
-export { DEFAULT_CACHE_MAX_AGE };
-
 export interface HttpCacheOptions {
   /** Seconds shared caches (CDN, browser) may keep a successful query's response; 0 disables caching (default 60). */
   maxAge?: number;

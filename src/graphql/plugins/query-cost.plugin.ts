@@ -15,7 +15,7 @@ import {
 import { type ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import { DEFAULT_MAX_QUERY_COST } from '../../config/defaults.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../lib/pagination.js';
-import { fieldsOf } from '../selections.js';
+import { fieldsOf, fragmentsOf } from '../selections.js';
 
 /** `extensions.code` of an operation refused for its cost, depth or number of aliases. */
 export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
@@ -87,10 +87,7 @@ const TOO_MANY_NODES = /maximum allowed number of nodes/;
  * computed because the variables are invalid (execution reports that as BAD_USER_INPUT).
  */
 export function queryCost(input: OperationInput): number | undefined {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of input.document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(input.document);
   try {
     return getComplexity({
       schema: input.schema,

@@ -1,7 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   type DocumentNode,
-  type FragmentDefinitionNode,
   GraphQLError,
   type GraphQLNamedType,
   type GraphQLSchema,
@@ -16,6 +15,7 @@ import {
   visit,
 } from 'graphql';
 import { type FieldProblem, invalidInput } from '../../lib/errors.js';
+import { fragmentsOf } from '../selections.js';
 
 /**
  * Why a string cannot be stored as text, if it cannot: PostgreSQL refuses NUL (U+0000) in text and
@@ -79,10 +79,7 @@ export function badTextArguments(
   if (!documentHoldsBadText(document) && !holdsBadText(variables)) return [];
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
   if (coerced.errors) return []; // execution reports invalid variables as they are
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(document);
   const problems: FieldProblem[] = [];
   const visited = new Set<string>();
   const walk = (set: SelectionSetNode | undefined, parent: GraphQLNamedType | undefined | null): void => {
