@@ -1,7 +1,7 @@
 import { TokenRole } from '../entities/enums.js';
 import { CodedError, ErrorCode } from '../lib/errors.js';
 import type { Db } from '../repositories/db.js';
-import { fetchTokenByHash, markTokenUsed } from '../repositories/token.repository.js';
+import { fetchTokenByHash, fetchUnrevokedTokenIds, markTokenUsed } from '../repositories/token.repository.js';
 import { hashToken, isWellFormedToken } from './token.js';
 
 /** Who is making a request: resolved once per request from its API token. */
@@ -43,3 +43,7 @@ export async function authenticate(db: Db, token: string, now: Date = new Date()
     clusterIds: rows.flatMap((r) => (r.clusterId === null ? [] : [r.clusterId])),
   };
 }
+
+/** The tokens among `tokenIds` that still authenticate (not revoked, not deleted): one statement for all. */
+export const stillValidTokens = (db: Db, tokenIds: readonly number[]): Promise<Set<number>> =>
+  fetchUnrevokedTokenIds(db, tokenIds);

@@ -55,3 +55,11 @@ export async function fetchTokenClusterSlugs(db: Db, tokenIds: readonly number[]
   for (const row of await db.rows<{ tokenId: number; slug: string }>(qb)) slugs.get(Number(row.tokenId))?.push(row.slug);
   return slugs;
 }
+
+/** The ids among `tokenIds` of tokens that exist and are not revoked. */
+export async function fetchUnrevokedTokenIds(db: Db, tokenIds: readonly number[]): Promise<Set<number>> {
+  const rows = await db.rows<{ id: number }>(
+    db.whereKeys(db.knex.from('api_token').select('id').whereNull('revoked_at'), 'id', tokenIds),
+  );
+  return new Set(rows.map((r) => Number(r.id)));
+}

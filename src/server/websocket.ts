@@ -20,7 +20,7 @@ import {
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { type Viewer, authenticate } from '../auth/viewer.js';
+import { type Viewer, authenticate, stillValidTokens } from '../auth/viewer.js';
 import type { WebSocketConfig } from '../config/config.js';
 import { type ProcessServices, createRequestContext } from '../context/request-context.js';
 import { type KlyngePluginOptions, klyngeValidationRules } from '../graphql/plugins/index.js';
@@ -29,7 +29,7 @@ import { cachedQueryCost, tooComplex } from '../graphql/plugins/query-cost.plugi
 import { badTextArguments } from '../graphql/plugins/text-input.plugin.js';
 import { TrustedDocuments } from '../graphql/plugins/trusted-documents.plugin.js';
 import { rateLimitKey, rateLimitPoints, rateLimited } from '../graphql/plugins/rate-limit.plugin.js';
-import { type SubscriptionHub, errorResult } from '../graphql/subscriptions/subscription-hub.js';
+import { type SubscriptionHub, errorResult, formatted } from '../graphql/subscriptions/subscription-hub.js';
 import { CodedError, ErrorCode, invalidInput } from '../lib/errors.js';
 import { Db } from '../repositories/db.js';
 import { MAX_DOCUMENT_TOKENS } from './app.js';
@@ -225,7 +225,7 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
       execute: async (args) => {
         try {
           const result = await execute(args);
-          return result.errors ? errorResultFrom(result) : result;
+          return formatted(result);
         } catch (error) {
           return errorResult(error);
         }
@@ -239,7 +239,7 @@ export function attachWebSockets(deps: WebSocketDeps): KlyngeWebSockets {
   const recheck = setInterval(async () => {
     if (byToken.size === 0) return;
     try {
-      const valid = await validTokenIds(db(), [...byToken.keys()]);
+      const valid = await stillValidTokens(db(), [...byToken.keys()]);
       for (const [tokenId, sockets] of byToken) {
         if (valid.has(tokenId)) continue;
         for (const socket of sockets) socket.close(TOKEN_REVOKED, 'The API token has been revoked');
@@ -275,17 +275,4 @@ function closeSlowConsumer(socket: WebSocket, code: number, reason: string): voi
   const cutOff = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
   cutOff.unref();
   socket.once('close', () => clearTimeout(cutOff));
-}
-
-/** A query's or mutation's result with its errors in the API's shape. */
-function errorResultFrom(result: ExecutionResult): ExecutionResult {
-  return { ...result, errors: result.errors?.map((e) => errorResult(e).errors?.[0] as GraphQLError) };
-}
-
-/** The ids among `tokenIds` that belong to tokens that exist and are not revoked. */
-async function validTokenIds(db: Db, tokenIds: number[]): Promise<Set<number>> {
-  const rows = await db.rows<{ id: number }>(
-    db.knex.from('api_token').select('id').whereIn('id', tokenIds).whereNull('revoked_at'),
-  );
-  return new Set(rows.map((r) => Number(r.id)));
 }

@@ -4,10 +4,9 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import type { RequestContext } from '../context/request-context.js';
 import { type EventFacets, EventType } from '../entities/event-log.entity.js';
-import { CodedError, ErrorCode } from '../lib/errors.js';
+import { CodedError, ErrorCode, badInput } from '../lib/errors.js';
 import { decodePosition, encodePosition } from '../lib/event-position.js';
-import { badInput } from '../lib/errors.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../lib/pagination.js';
+import { toPageWindow } from '../lib/pagination.js';
 import { fetchClustersById, fetchClustersBySlug } from '../repositories/cluster.repository.js';
 import { Db } from '../repositories/db.js';
 import {
@@ -159,15 +158,8 @@ export async function listEvents(
   ctx: RequestContext,
   args: { first?: number | null; after?: string | null; filter?: EventListFilterInput | null },
 ): Promise<EventPage> {
-  const first = args.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0) throw badInput('"first" must be a non-negative integer.', 'first');
-  if (first > MAX_PAGE_SIZE) {
-    throw new CodedError(
-      ErrorCode.PAGE_SIZE_EXCEEDED,
-      `"first" is ${first}, but a page holds at most ${MAX_PAGE_SIZE} items; page through with cursors.`,
-      'first',
-    );
-  }
+  // The page size by the rules of every list (default 20, at most 100); the cursor is a position.
+  const first = toPageWindow({ first: args.first }, 'events').limit;
   const after = args.after == null ? 0 : decodePosition(args.after, 'after');
   if (args.after != null) await assertResumable(ctx.db, after, 'after');
   const filter: EventLogFilter = {

@@ -200,7 +200,7 @@ function afterVariable(field: FieldNode): string | undefined {
 }
 
 /** Results in the API's error shape (codes, masked internals). */
-function formatted(result: ExecutionResult): ExecutionResult {
+export function formatted(result: ExecutionResult): ExecutionResult {
   if (!result.errors?.length) return result;
   return {
     ...result,
