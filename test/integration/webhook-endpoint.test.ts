@@ -4,7 +4,8 @@
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPrivateAddress, postToEndpoint } from '../../src/connectors/webhook-endpoint.connector.js';
+import { isPrivateAddress } from '../../src/connectors/address-policy.js';
+import { postToEndpoint } from '../../src/connectors/webhook-endpoint.connector.js';
 import { type Receiver, startReceiver } from '../helpers/webhook-receiver.js';
 
 let receiver: Receiver;

@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WEBHOOK_RETRY_SCHEDULE, loadConfig, parseDurations } from '../../src/config/config.js';
-import { isPrivateAddress, urlProblem } from '../../src/connectors/webhook-endpoint.connector.js';
+import { isPrivateAddress } from '../../src/connectors/address-policy.js';
+import { urlProblem } from '../../src/connectors/webhook-endpoint.connector.js';
 import { openSecret, sealSecret } from '../../src/lib/secret-box.js';
 import { retryDelay } from '../../src/services/webhook-delivery.service.js';
 
