@@ -101,6 +101,9 @@ function statementName(sql: string): string {
   return name;
 }
 
+/** Reads a JSON column back (PostgreSQL returns it parsed, SQLite as text). */
+export const parseJson = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+
 /** Reads a datetime column back into a Date (epoch ms on SQLite, text on PostgreSQL). */
 export function parseDateTime(value: unknown): Date {
   if (value instanceof Date) return value;

@@ -1,6 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/knex';
 import type { EventFacets, EventType } from '../entities/event-log.entity.js';
-import { Db, parseDateTime } from './db.js';
+import { Db, parseDateTime, parseJson as json } from './db.js';
 
 /** An event as stored in the log. */
 export interface EventRow {
@@ -30,9 +30,6 @@ const EVENT_SELECT = [
   'e.changed_fields as "changedFields"',
   'e.facets as "facets"',
 ];
-
-/** JSON columns come back parsed from PostgreSQL and as text from SQLite. */
-const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
 
 function toEventRow(row: Record<string, unknown>): EventRow {
   return {
@@ -79,6 +76,12 @@ export async function fetchEventsAfter(
     .limit(limit);
   const rows = await db.rows<Record<string, unknown>>(applyFilter(db, qb, filter));
   return rows.map(toEventRow);
+}
+
+/** The event at `position`, or null when it is not (or no longer) in the log. */
+export async function fetchEventAt(db: Db, position: number): Promise<EventRow | null> {
+  const [event] = await fetchEventsAfter(db, position - 1, 1);
+  return event?.position === position ? event : null;
 }
 
 /** How many events the log holds after `position` under the filter. */

@@ -3,9 +3,9 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { EventType } from '../entities/event-log.entity.js';
 import type { WebhookDeliveryKind, WebhookDeliveryStatus } from '../entities/webhook.entity.js';
-import { type Db, parseDateTime } from './db.js';
+import { type Db, parseDateTime, parseJson as json } from './db.js';
 import type { ListQuery, OrderColumn } from './keyset.js';
-import { listQuery, ordering } from './list-query.js';
+import { listQuery, ordering, whereInSet } from './list-query.js';
 
 /** A webhook as read (the stored secret stays sealed here). */
 export interface WebhookRow {
@@ -75,7 +75,6 @@ const DELIVERY_SELECT = [
   'd.created_at as "createdAt"',
 ];
 
-const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
 const dateOrNull = (value: unknown) => (value == null ? null : parseDateTime(value));
 const numberOrNull = (value: unknown) => (value == null ? null : Number(value));
 
@@ -124,7 +123,7 @@ export function webhookListQuery(db: Db, scope: { ids?: readonly number[] }): Li
     select: WEBHOOK_SELECT,
     ordering: ordering('Webhook', ID_COLUMN('w.id'), 'ID', 'ASC', 'w.id'),
     where: (qb: Knex.QueryBuilder) => {
-      if (scope.ids) qb.whereIn('w.id', scope.ids.length ? [...scope.ids] : [0]);
+      whereInSet(qb, db, 'w.id', scope.ids);
     },
   });
 }

@@ -207,7 +207,8 @@ export interface EventMatcher {
   orgNumbers: ReadonlySet<string> | null;
 }
 
-const LIST_LIMIT = 100;
+/** Most values one list of an event filter may hold (subscriptions, webhooks). */
+export const FILTER_LIST_LIMIT = 100;
 
 /**
  * Checks a subscription filter and resolves its cluster slugs (an unknown slug is a BAD_USER_INPUT:
@@ -216,8 +217,8 @@ const LIST_LIMIT = 100;
 export async function eventMatcher(db: Db, type: EventType, filter: EventFilterInput | null | undefined): Promise<EventMatcher> {
   const f = filter ?? {};
   for (const name of ['clusters', 'levels', 'kinds', 'announcementKinds', 'orgNumbers'] as const) {
-    if ((f[name]?.length ?? 0) > LIST_LIMIT)
-      throw badInput(`"filter.${name}" may list at most ${LIST_LIMIT} values.`, `filter.${name}`);
+    if ((f[name]?.length ?? 0) > FILTER_LIST_LIMIT)
+      throw badInput(`"filter.${name}" may list at most ${FILTER_LIST_LIMIT} values.`, `filter.${name}`);
   }
   const orgNumbers = f.orgNumbers?.map((value, i) => {
     const digits = value.replace(/\s+/g, '');

@@ -10,12 +10,11 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { type EndpointPolicy, type PostResult, postToEndpoint } from '../connectors/webhook-endpoint.connector.js';
-import { EventType } from '../entities/event-log.entity.js';
 import { WebhookDeliveryKind, WebhookDeliveryStatus } from '../entities/webhook.entity.js';
 import { toPrivateId } from '../lib/global-id.js';
 import { openSecret } from '../lib/secret-box.js';
 import { Db } from '../repositories/db.js';
-import { type EventRow, fetchEventsAfter, fetchLogState } from '../repositories/event-log.repository.js';
+import { type EventRow, fetchEventAt, fetchEventsAfter, fetchLogState } from '../repositories/event-log.repository.js';
 import {
   type WebhookDeliveryRow,
   type WebhookRow,
@@ -86,6 +85,8 @@ export class WebhookWorker {
   attempts = 0;
   private readonly queue: number[] = [];
   private readonly queued = new Set<number>();
+  /** The log's last position as the latest scan read it (one read per scan, not per webhook and batch). */
+  private logEnd = 0;
   private readonly active = new Set<Promise<void>>();
   private scanning: Promise<void> | null = null;
   private scanAgain = false;
@@ -153,6 +154,7 @@ export class WebhookWorker {
   private async scan(): Promise<void> {
     const db = this.db();
     const { lastPosition } = await fetchLogState(db);
+    this.logEnd = Math.max(this.logEnd, lastPosition);
     const ids = await fetchWebhooksWithWork(db, lastPosition, new Date(), this.owner);
     for (const id of ids) {
       if (this.queued.has(id)) continue;
@@ -224,7 +226,8 @@ export class WebhookWorker {
     const levels = webhook.levels ? new Set(webhook.levels) : null;
     for (;;) {
       if (this.stopped) return;
-      const { lastPosition } = await fetchLogState(db);
+      // The end of the log as the last scan read it: read before the events below, so a lower bound.
+      const lastPosition = this.logEnd;
       const events = await fetchEventsAfter(db, cursor, BATCH, {
         types: webhook.events,
         clusterIds: webhook.clusterIds.length ? webhook.clusterIds : null,
@@ -309,8 +312,8 @@ export class WebhookWorker {
     if (delivery.kind === WebhookDeliveryKind.PING || delivery.eventPosition === null) {
       body = async () => ({ type: 'PING', webhookId: toPrivateId('Webhook', webhook.id), occurredAt: new Date().toISOString() });
     } else {
-      const [event] = await fetchEventsAfter(db, delivery.eventPosition - 1, 1);
-      if (!event || event.position !== delivery.eventPosition) {
+      const event = await fetchEventAt(db, delivery.eventPosition);
+      if (!event) {
         await finishAttempt(db, delivery.id, {
           status: WebhookDeliveryStatus.FAILED,
           httpStatus: null,
@@ -376,5 +379,3 @@ const outcome = (result: PostResult, status: WebhookDeliveryStatus) => ({
 });
 
 const describe = (result: PostResult) => (result.status !== null ? `HTTP ${result.status}` : result.excerpt);
-
-export { EventType };
