@@ -24,7 +24,7 @@ try {
     failed = await runIngest(
       orm,
       sources,
-      feedsConfig(),
+      config.feeds ?? feedsConfig(),
       (line) => console.log(line),
       (line) => console.error(line),
     );

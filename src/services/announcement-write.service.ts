@@ -7,7 +7,7 @@ import { assertCan, draftVisibility } from '../auth/permissions.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { RequestContext } from '../context/request-context.js';
 import { AnnouncementKind, AnnouncementStatus, Language, Provenance } from '../entities/enums.js';
-import { Announcement, AnnouncementCluster, Cluster } from '../entities/index.js';
+import { Announcement, AnnouncementCluster } from '../entities/index.js';
 import { conflict, notFound } from '../lib/errors.js';
 import { fetchAnnouncementsById } from '../repositories/announcement.repository.js';
 import { fetchClustersById, fetchClustersBySlug } from '../repositories/cluster.repository.js';
@@ -15,6 +15,7 @@ import type { Db } from '../repositories/db.js';
 import type { AnnouncementRecord } from '../repositories/records.js';
 import { diffFields, recordAudit, recordCreation } from './audit.service.js';
 import { recordAnnouncementEvent } from './event-log.service.js';
+import { replaceMentions } from './mentions.js';
 import { InputCheck } from './validation.js';
 import { assertVersion, forgetLoaded, inTransaction, touch, transactionDb } from './write.js';
 
@@ -114,21 +115,6 @@ const slugRace = (slug: string | undefined) => (message: string) =>
     ? conflict(`An announcement with slug "${slug}" already exists.`, 'input.slug')
     : undefined;
 
-/** Makes the announcement mention `wanted` clusters, in that order, keeping rows whose cluster stays. */
-function replaceMentions(em: EntityManager, announcement: Announcement, existing: AnnouncementCluster[], wanted: number[]): void {
-  const kept = new Map(existing.map((row) => [row.cluster.id, row]));
-  wanted.forEach((clusterId, position) => {
-    const row = kept.get(clusterId);
-    if (row) {
-      row.position = position;
-      kept.delete(clusterId);
-    } else {
-      em.create(AnnouncementCluster, { announcement, cluster: em.getReference(Cluster, clusterId), position });
-    }
-  });
-  for (const row of kept.values()) em.remove(row);
-}
-
 /**
  * Writes a new announcement as a draft (publishAnnouncement makes it public). ADMIN, or an EDITOR
  * when every cluster it mentions is one of the EDITOR's (and it mentions at least one).
@@ -152,7 +138,12 @@ export async function createAnnouncement(ctx: RequestContext, input: Announcemen
         publishedAt: null,
         provenance: Provenance.MANUAL,
       });
-      replaceMentions(em, announcement, [], clusterIds);
+      replaceMentions(
+        em,
+        announcement,
+        [],
+        clusterIds.map((clusterId) => ({ clusterId })),
+      );
       await em.flush();
       recordCreation(
         em,
@@ -200,7 +191,13 @@ export async function updateAnnouncement(ctx: RequestContext, input: UpdateAnnou
       touch(announcement);
       // Flushed first: the UPDATE claims the version (and, on PostgreSQL, locks the row) before anything else is written.
       await em.flush();
-      if (clusters && changes.clusters) replaceMentions(em, announcement, mentions, wantedIds);
+      if (clusters && changes.clusters)
+        replaceMentions(
+          em,
+          announcement,
+          mentions,
+          wantedIds.map((clusterId) => ({ clusterId })),
+        );
       recordAudit(em, viewer, { action: 'announcement.update', entityType: 'Announcement', entityId: announcement.id, changes });
       // Drafts are nobody else's business; a published one's change is news. Both the clusters it
       // mentioned and those it mentions now are concerned.

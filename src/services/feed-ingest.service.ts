@@ -13,13 +13,14 @@ import { FeedFetchError, fetchFeed, readFeedFile } from '../connectors/feed-fetc
 import { FeedError, type FeedItem, type ParsedFeed, parseFeed } from '../connectors/feed-parser.connector.js';
 import type { RequestContext } from '../context/request-context.js';
 import { AnnouncementKind, AnnouncementStatus, Language, MentionMatch, Provenance } from '../entities/enums.js';
-import { Announcement, AnnouncementCluster, Cluster, Feed } from '../entities/index.js';
+import { Announcement, AnnouncementCluster, Feed } from '../entities/index.js';
 import { type ClusterMention, MentionIndex, type MentionableCluster } from '../lib/cluster-mentions.js';
 import { slugify } from '../lib/slug.js';
 import { parseDateTime } from '../repositories/db.js';
 import type { Db } from '../repositories/db.js';
 import { diffFields, recordAudit, recordCreation } from './audit.service.js';
 import { recordAnnouncementEvent } from './event-log.service.js';
+import { type WantedMention, replaceMentions } from './mentions.js';
 import { inTransaction, touch, transactionDb } from './write.js';
 
 /** What one feed's ingest did; `notModified` when the server answered 304. */
@@ -72,7 +73,7 @@ export async function ingestFeed(ctx: RequestContext, source: string, limits: Fe
     if (isHttp(key)) {
       const fetched = await fetchFeed(key, { ...limits, etag: known?.etag, lastModified: known?.lastModified });
       if (fetched.status === 'not-modified') {
-        await recordSuccess(ctx, key, null, { etag: known?.etag ?? null, lastModified: known?.lastModified ?? null });
+        await recordNotModified(ctx, key);
         return { feed: key, title: known?.title ?? null, items: 0, inserted: 0, updated: 0, unchanged: 0, notModified: true };
       }
       document = fetched.body;
@@ -99,7 +100,7 @@ interface ItemFields {
   language: Language;
   sourceUrl: string | null;
   publishedAt: Date | null;
-  mentions: ClusterMention[];
+  readonly mentions: ClusterMention[];
 }
 
 /** An announcement of the feed as stored (plain row: loading entities would rewrite them on SQLite). */
@@ -111,8 +112,6 @@ interface StoredItem {
   language: Language;
   sourceUrl: string | null;
   publishedAt: Date | null;
-  status: AnnouncementStatus;
-  kind: AnnouncementKind;
 }
 
 async function writeFeed(
@@ -152,15 +151,7 @@ async function writeFeed(
           feed,
           feedItemId: item.id,
         });
-        fields.mentions.forEach((mention, position) => {
-          em.create(AnnouncementCluster, {
-            announcement,
-            cluster: em.getReference(Cluster, mention.clusterId),
-            position,
-            matchedBy: MentionMatch[mention.matchedBy],
-            matchedText: mention.matchedText.slice(0, 300),
-          });
-        });
+        replaceMentions(em, announcement, [], fields.mentions.map(wantedMention));
         created.push({ announcement, fields });
         counts.inserted += 1;
       } else if (await updateItem(em, viewer, existing, fields)) {
@@ -242,27 +233,8 @@ async function updateItem(
   const manual = mentions.filter((m) => m.matchedBy === MentionMatch.MANUAL);
   const manualIds = new Set(manual.map((m) => m.cluster.id));
   const found = fields.mentions.filter((m) => !manualIds.has(m.clusterId));
-  const foundIds = new Set(found.map((m) => m.clusterId));
-  for (const row of mentions) if (row.matchedBy !== MentionMatch.MANUAL && !foundIds.has(row.cluster.id)) em.remove(row);
-  const kept = new Map(mentions.filter((m) => m.matchedBy !== MentionMatch.MANUAL).map((m) => [m.cluster.id, m]));
-  let position = 0;
-  for (const row of manual) row.position = position++;
-  for (const mention of found) {
-    const row = kept.get(mention.clusterId);
-    if (row) {
-      row.position = position++;
-      row.matchedBy = MentionMatch[mention.matchedBy];
-      row.matchedText = mention.matchedText.slice(0, 300);
-    } else {
-      em.create(AnnouncementCluster, {
-        announcement,
-        cluster: em.getReference(Cluster, mention.clusterId),
-        position: position++,
-        matchedBy: MentionMatch[mention.matchedBy],
-        matchedText: mention.matchedText.slice(0, 300),
-      });
-    }
-  }
+  // Links an editor made stay first; those found in the text follow, the rest go.
+  replaceMentions(em, announcement, mentions, [...manual.map((m) => ({ clusterId: m.cluster.id })), ...found.map(wantedMention)]);
   // Positions are unique per announcement only by convention; removals go first.
   await em.flush();
   const clustersAfter = [...manual.map((m) => m.cluster.id), ...found.map((m) => m.clusterId)];
@@ -275,6 +247,13 @@ async function updateItem(
   }
   return true;
 }
+
+/** A mention found in an item's text, as the announcement should have it. */
+const wantedMention = (mention: ItemFields['mentions'][number]): WantedMention => ({
+  clusterId: mention.clusterId,
+  matchedBy: MentionMatch[mention.matchedBy],
+  matchedText: mention.matchedText,
+});
 
 /** Records an ingested item's announcementChanged event (feed items are NEWS). */
 const announcementEvent = (
@@ -295,14 +274,20 @@ const announcementEvent = (
   });
 
 function itemFields(item: FeedItem, feed: ParsedFeed, index: MentionIndex): ItemFields {
+  let mentions: ClusterMention[] | undefined;
   return {
     title: item.title,
     body: item.body,
     language: Language[item.language ?? feed.language ?? 'nb'],
     sourceUrl: item.link,
     publishedAt: item.publishedAt,
-    // As many as an editor may set (updateAnnouncement's limit), the first named first.
-    mentions: index.find(item.title, item.body).slice(0, MAX_MENTIONS),
+    // Searched only for a new or changed item (a body may be 100,000 characters, a feed 1,000
+    // items, and most are unchanged at each poll). As many as an editor may set
+    // (updateAnnouncement's limit), the first named first.
+    get mentions() {
+      mentions ??= index.find(item.title, item.body).slice(0, MAX_MENTIONS);
+      return mentions;
+    },
   };
 }
 
@@ -337,17 +322,12 @@ async function upsertFeed(
 }
 
 /** Records a fetch that changed nothing (304): the feed's failures are over. */
-async function recordSuccess(
-  ctx: RequestContext,
-  key: string,
-  title: string | null,
-  validators: { etag: string | null; lastModified: string | null },
-): Promise<void> {
+/** A 304: the feed is as it was; its validators stay, its failures are over. */
+async function recordNotModified(ctx: RequestContext, key: string): Promise<void> {
   await inTransaction(ctx, async (em) => {
     const feed = await em.findOne(Feed, { url: key });
     if (!feed) return;
-    Object.assign(feed, { ...validators, lastFetchedAt: new Date(), failures: 0, lastError: null, nextFetchAt: null });
-    if (title) feed.title = title;
+    Object.assign(feed, { lastFetchedAt: new Date(), failures: 0, lastError: null, nextFetchAt: null });
   });
 }
 
@@ -394,8 +374,6 @@ async function storedItems(db: Db, feedId: number): Promise<StoredItem[]> {
         'a.language as language',
         'a.source_url as sourceUrl',
         'a.published_at as publishedAt',
-        'a.status as status',
-        'a.kind as kind',
       ),
   );
   return rows.map((row) => ({
