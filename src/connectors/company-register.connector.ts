@@ -1,6 +1,7 @@
 // The company register (Brønnøysund Enhetsregisteret): batched lookups by org number, cached
 // (hits and misses), each bounded in time, retried when that can help, behind a circuit breaker.
 // Returns plain data; a failure is a REGISTRY_UNAVAILABLE value per number, never a thrown error.
+import { setTimeout as delay } from 'node:timers/promises';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import CircuitBreaker from 'opossum';
 import type { z } from 'zod';
@@ -256,13 +257,14 @@ export class HttpCompanyRegister implements CompanyRegister {
             return await this.getOnce(url, schema, signal);
           } catch (error) {
             if (!(error instanceof RegisterCallError) || !error.retryable || attempt >= this.retries) throw error;
-            const delay = this.retryBaseMs * 2 ** attempt * (0.5 + Math.random() / 2);
-            if (deadline - Date.now() < delay + MIN_ATTEMPT_MS) throw error;
+            const wait = this.retryBaseMs * 2 ** attempt * (0.5 + Math.random() / 2);
+            if (deadline - Date.now() < wait + MIN_ATTEMPT_MS) throw error;
             this.options.logger.debug(
-              { attempt: attempt + 1, delay: Math.round(delay), reason: error.message },
+              { attempt: attempt + 1, delay: Math.round(wait), reason: error.message },
               'company register: retrying',
             );
-            await sleep(delay, signal);
+            // Node's abortable timer: no listener is left on the lookup's signal after it fires.
+            await delay(wait, undefined, { signal });
           }
         }
       }, signal)
@@ -358,19 +360,6 @@ function parseJson(text: string): unknown {
 }
 
 const excerpt = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}…` : text);
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 
 /** What the process needs to build the register besides its configuration. */
 export interface RegisterDeps {

@@ -64,7 +64,14 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     }
   }
   const orm = await openDatabase(config.database, { statementTimeoutMs: timed ? config.queryTimeoutMs : undefined });
-  const register = options.register ?? createCompanyRegister(config.registry, { logger, redisUrl: config.redisUrl });
+  const register =
+    options.register ??
+    createCompanyRegister(config.registry, {
+      logger,
+      redisUrl: config.redisUrl,
+      // Deployments sharing a Redis keep their own answers, as they keep their own events.
+      redisKeyPrefix: `${config.redisPrefix}registry:v1:`,
+    });
   logRegister(logger, config, register);
   let webhooks: WebhookWorker | undefined;
   try {
