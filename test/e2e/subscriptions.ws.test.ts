@@ -480,32 +480,41 @@ suite('caps and slow consumers', () => {
     await until(() => capped.subscriptions.subscriberCount === 0);
   });
 
-  it('replays a backlog longer than the queue at the pace the client reads, without dropping it', async () => {
+  /** A published announcement of 100,000 characters: 20 aliases of its body make a 2 MB result. */
+  const bigPublishedAnnouncement = async (slug: string, cluster: string): Promise<{ id: string }> => {
     const created = await gql(
       capped,
-      `mutation ($body: String!) { createAnnouncement(input: { slug: "backlog", title: "Backlog", body: $body, language: en, kind: NEWS, clusters: ["nce-eyde"] }) { announcement { id version } } }`,
-      { body: 'y'.repeat(100_000) },
+      'mutation ($slug: String!, $body: String!, $cluster: String!) { createAnnouncement(input: { slug: $slug, title: "Big", body: $body, language: en, kind: NEWS, clusters: [$cluster] }) { announcement { id version } } }',
+      { slug, body: 'x'.repeat(100_000), cluster },
       token,
     );
-    const { id } = created.createAnnouncement.announcement;
-    let { version } = created.createAnnouncement.announcement;
+    const { id, version } = created.createAnnouncement.announcement;
     await gql(
       capped,
-      `mutation ($id: ID!, $v: Int!) { publishAnnouncement(input: { id: $id, version: $v }) { announcement { version } } }`,
+      'mutation ($id: ID!, $v: Int!) { publishAnnouncement(input: { id: $id, version: $v }) { announcement { version } } }',
       { id, v: version },
       token,
     );
-    version += 1;
+    return { id };
+  };
+
+  /** Gives an announcement a new title (an UPDATED event), at the version it has now. */
+  const retitle = async (id: string, title: string) => {
+    const { node } = await gql(capped, 'query ($id: ID!) { node(id: $id) { ... on Announcement { version } } }', { id }, token);
+    await gql(
+      capped,
+      'mutation ($id: ID!, $v: Int!, $t: String!) { updateAnnouncement(input: { id: $id, version: $v, title: $t }) { announcement { version } } }',
+      { id, v: node.version, t: title },
+      token,
+    );
+  };
+
+  it('replays a backlog longer than the queue at the pace the client reads, without dropping it', async () => {
+    const { id } = await bigPublishedAnnouncement('backlog', 'nce-eyde');
     const { events } = await gql(capped, '{ events(first: 1) { totalCount } }');
     const start = String(events.totalCount).padStart(16, '0');
     for (let i = 0; i < 8; i++) {
-      const updated = await gql(
-        capped,
-        `mutation ($id: ID!, $v: Int!, $t: String!) { updateAnnouncement(input: { id: $id, version: $v, title: $t }) { announcement { version } } }`,
-        { id, v: version, t: `Backlog ${i}` },
-        token,
-      );
-      version = updated.updateAnnouncement.announcement.version;
+      await retitle(id, `Backlog ${i}`);
     }
     // Eight results of ~2 MB each, a queue of 2, and a client that reads nothing for a while: the
     // replay must wait for it rather than overflow the queue and count it a slow consumer.
@@ -536,20 +545,7 @@ suite('caps and slow consumers', () => {
   });
 
   it('disconnects a subscriber that stops reading, instead of buffering for it without bound', async () => {
-    const created = await gql(
-      capped,
-      `mutation ($body: String!) { createAnnouncement(input: { slug: "big", title: "Big", body: $body, language: en, kind: NEWS, clusters: ["gce-subsea"] }) { announcement { id version } } }`,
-      { body: 'x'.repeat(100_000) },
-      token,
-    );
-    let { id, version } = created.createAnnouncement.announcement;
-    await gql(
-      capped,
-      `mutation ($id: ID!, $v: Int!) { publishAnnouncement(input: { id: $id, version: $v }) { announcement { version } } }`,
-      { id, v: version },
-      token,
-    );
-    version += 1;
+    const { id } = await bigPublishedAnnouncement('big', 'gce-subsea');
     const reader = await open();
     const fields = Array.from({ length: 20 }, (_, i) => `b${i}: body`).join(' ');
     reader.ws.send(
@@ -563,13 +559,7 @@ suite('caps and slow consumers', () => {
     // The client stops reading its socket: the kernel's buffers fill, then the server's.
     (reader.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
     for (let i = 0; i < 8 && capped.subscriptions.subscriberCount > 0; i++) {
-      const updated = await gql(
-        capped,
-        `mutation ($id: ID!, $v: Int!, $t: String!) { updateAnnouncement(input: { id: $id, version: $v, title: $t }) { announcement { version } } }`,
-        { id, v: version, t: `Big ${i}` },
-        token,
-      );
-      version = updated.updateAnnouncement.announcement.version;
+      await retitle(id, `Big ${i}`);
       await sleep(50);
     }
     await until(() => capped.subscriptions.subscriberCount === 0, 5000);
