@@ -39,6 +39,8 @@ const PEERS = resolve(process.env.BENCH_PEERS ?? join(ROOT, '../shared/bench-pee
 const PG_PORT = process.env.BENCH_PGPORT ?? '55432';
 const PG = `postgres://postgres@127.0.0.1:${PG_PORT}`;
 const OUT = join(ROOT, 'bench/out');
+/** Appended to klynge's bench database names, so branches with different schemas keep their own. */
+const DB_SUFFIX = (process.env.BENCH_DB_SUFFIX ?? '').replace(/[^a-z0-9_]/gi, '_');
 
 type System = 'klynge' | 'postgraphile' | 'baseline' | 'klynge-sqlite';
 const PORTS: Record<System, number> = { postgraphile: 5101, baseline: 5102, klynge: 5103, 'klynge-sqlite': 5104 };
@@ -84,7 +86,7 @@ async function prepare(scale: string): Promise<{ dataDir: string; klyngeDb: stri
   );
   if (!peerDbExists || !existsSync(join(dataDir, 'manifest.json'))) sh('scripts/load.sh', [scale]);
 
-  const klyngeDb = `klynge_s${scale}`;
+  const klyngeDb = `klynge_s${scale}${DB_SUFFIX}`;
   const exists = await withPg(
     'postgres',
     async (c) => (await c.query('select 1 from pg_database where datname = $1', [klyngeDb])).rowCount,
@@ -110,7 +112,7 @@ async function prepare(scale: string): Promise<{ dataDir: string; klyngeDb: stri
 
 /** klynge's SQLite file for a scale, imported from the same files as its PostgreSQL database. */
 function prepareSqlite(scale: string, dataDir: string): string {
-  const file = join(OUT, `klynge_s${scale}.sqlite`);
+  const file = join(OUT, `klynge_s${scale}${DB_SUFFIX}.sqlite`);
   if (!existsSync(file) || flag('reimport')) {
     for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true });
     log(`importing ${dataDir} into ${file}`);
