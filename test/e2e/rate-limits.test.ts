@@ -102,6 +102,17 @@ describe('budgets over HTTP', () => {
     expect(after.body.data.rateLimit.used).toBe(1 + MUTATION_POINTS + 1);
     await client.dispose();
   });
+
+  it('spends nothing on a subscription sent over HTTP, which is refused', async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    const used = async () => (await post(server, '{ rateLimit { used } }', auth)).body.data.rateLimit.used as number;
+    const before = await used();
+    const refused = await post(server, 'subscription { clusterChanged { position } }', auth);
+    expect(refused.body.data ?? null).toBeNull();
+    expect(refused.body.errors?.[0].extensions.code, JSON.stringify(refused.body)).toBeTruthy();
+    expect(refused.header('x-ratelimit-remaining')).toBeNull();
+    expect(await used()).toBe(before);
+  });
 });
 
 describe('the client address behind proxies', () => {

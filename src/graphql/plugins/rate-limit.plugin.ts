@@ -111,7 +111,8 @@ export function rateLimitPlugin(limiter: RateLimiter): ApolloServerPlugin<Reques
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
-          if (!operation) return;
+          // Subscriptions are served over the socket, which charges them there; over HTTP they are refused.
+          if (!operation || operation.operation === 'subscription') return;
           const cost = rateLimitPoints({ schema, document, operation, variables: request.variables });
           const { allowed, state } = await limiter.spend(rateLimitKey(contextValue), cost);
           contextValue.rateLimit = state;
