@@ -10,7 +10,16 @@ import type { EventType } from './event-log.entity.js';
 @Entity()
 @Index({ properties: ['enabled', 'cursor'] })
 export class Webhook extends BaseEntity<
-  'description' | 'enabled' | 'disabledReason' | 'nextAttemptAt' | 'failingSince' | 'leaseOwner' | 'leaseUntil' | 'levels'
+  | 'description'
+  | 'enabled'
+  | 'disabledReason'
+  | 'nextAttemptAt'
+  | 'failingSince'
+  | 'leaseOwner'
+  | 'leaseUntil'
+  | 'levels'
+  | 'previousSecret'
+  | 'previousSecretUntil'
 > {
   @Property({ length: 2000 })
   url!: string;
@@ -36,6 +45,16 @@ export class Webhook extends BaseEntity<
    */
   @Property({ length: 300 })
   secret!: string;
+
+  /**
+   * The secret before the last rotation (sealed like `secret`): deliveries carry a signature made
+   * with it too until `previousSecretUntil`, so a receiver can switch secrets without rejecting any.
+   */
+  @Property({ length: 300, nullable: true })
+  previousSecret?: string | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  previousSecretUntil?: Date | null;
 
   @Property()
   enabled: boolean = true;

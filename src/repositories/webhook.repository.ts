@@ -16,6 +16,9 @@ export interface WebhookRow {
   levels: string[] | null;
   description: string | null;
   secret: string;
+  /** The secret before the last rotation, still signing until `previousSecretUntil`. */
+  previousSecret: string | null;
+  previousSecretUntil: Date | null;
   enabled: boolean;
   disabledReason: string | null;
   createdPosition: number;
@@ -50,6 +53,8 @@ const WEBHOOK_SELECT = [
   'w.levels as "levels"',
   'w.description as "description"',
   'w.secret as "secret"',
+  'w.previous_secret as "previousSecret"',
+  'w.previous_secret_until as "previousSecretUntil"',
   'w.enabled as "enabled"',
   'w.disabled_reason as "disabledReason"',
   'w.created_position as "createdPosition"',
@@ -87,6 +92,8 @@ export function toWebhookRow(row: Record<string, unknown>): WebhookRow {
     levels: row.levels == null ? null : json<string[] | null>(row.levels),
     description: (row.description as string | null) ?? null,
     secret: row.secret as string,
+    previousSecret: (row.previousSecret as string | null) ?? null,
+    previousSecretUntil: dateOrNull(row.previousSecretUntil),
     enabled: row.enabled === true || row.enabled === 1 || row.enabled === '1' || row.enabled === 'true',
     disabledReason: (row.disabledReason as string | null) ?? null,
     createdPosition: Number(row.createdPosition),

@@ -349,10 +349,13 @@ export class WebhookWorker {
   private async send(webhook: WebhookRow, messageId: string, body: () => Promise<Record<string, unknown>>): Promise<PostResult> {
     this.attempts++;
     let payload: string;
-    let signer: StandardWebhook;
+    let signers: StandardWebhook[];
     try {
       payload = JSON.stringify(await body());
-      signer = new StandardWebhook(openSecret(webhook.secret, this.options.secretKey));
+      // During a rotation's overlap the old secret signs too: receivers accept either signature.
+      const overlapping = webhook.previousSecret && webhook.previousSecretUntil && webhook.previousSecretUntil > new Date();
+      const secrets = overlapping ? [webhook.secret, webhook.previousSecret as string] : [webhook.secret];
+      signers = secrets.map((secret) => new StandardWebhook(openSecret(secret, this.options.secretKey)));
     } catch (error) {
       this.options.logger.error({ err: error, webhookId: webhook.id }, 'webhook message could not be built');
       return { status: null, excerpt: 'internal error: the message could not be built', durationMs: 0 };
@@ -363,7 +366,7 @@ export class WebhookWorker {
       'user-agent': 'klynge-webhooks/1',
       'webhook-id': messageId,
       'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-      'webhook-signature': signer.sign(messageId, timestamp, payload),
+      'webhook-signature': signers.map((signer) => signer.sign(messageId, timestamp, payload)).join(' '),
     };
     return postToEndpoint(webhook.url, headers, payload, { timeoutMs: this.options.timeoutMs, policy: this.options.policy });
   }

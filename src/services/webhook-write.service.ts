@@ -9,7 +9,7 @@ import type { RequestContext } from '../context/request-context.js';
 import { ClusterLevel } from '../entities/enums.js';
 import { EventType } from '../entities/event-log.entity.js';
 import { Webhook, WebhookDelivery, WebhookDeliveryKind, WebhookDeliveryStatus } from '../entities/webhook.entity.js';
-import { notFound } from '../lib/errors.js';
+import { badInput, notFound } from '../lib/errors.js';
 import { fromPrivateId, toPrivateId } from '../lib/global-id.js';
 import type { PageArgs } from '../lib/pagination.js';
 import { sealSecret } from '../lib/secret-box.js';
@@ -34,7 +34,7 @@ import { notifyWebhookWork, webhookSettings } from './webhook-settings.js';
 import { assertVersion, forgetLoaded, inTransaction, transactionDb } from './write.js';
 
 /** A webhook as the API shows it (never its secret). */
-export type WebhookRecord = Omit<WebhookRow, 'secret'>;
+export type WebhookRecord = Omit<WebhookRow, 'secret' | 'previousSecret'>;
 export type WebhookDeliveryRecord = WebhookDeliveryRow;
 
 export interface WebhookFilterInput {
@@ -68,7 +68,7 @@ export interface WebhookSecretPayload {
 /** A new signing secret in the Standard Webhooks form. */
 export const generateWebhookSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 
-const recordOf = ({ secret: _secret, ...rest }: WebhookRow): WebhookRecord => rest;
+const recordOf = ({ secret: _secret, previousSecret: _previous, ...rest }: WebhookRow): WebhookRecord => rest;
 
 /** The fields the audit trail compares. */
 const auditFields = (w: {
@@ -265,20 +265,41 @@ export async function deleteWebhook(ctx: RequestContext, idValue: string): Promi
   return { deletedWebhookId: idValue };
 }
 
-/** Replaces a webhook's signing secret; deliveries from now on are signed with the new one only. */
-export async function rotateWebhookSecret(ctx: RequestContext, idValue: string): Promise<WebhookSecretPayload> {
+/** How long a rotated-out secret may keep signing beside the new one: a week at most. */
+export const MAX_SECRET_OVERLAP_HOURS = 168;
+export const DEFAULT_SECRET_OVERLAP_HOURS = 24;
+
+/**
+ * Replaces a webhook's signing secret. For `overlapHours` deliveries carry a second signature made
+ * with the old secret (Standard Webhooks allows several), so a receiver can deploy the new one
+ * without rejecting anything; with 0 the old secret stops signing at once (a leaked secret).
+ */
+export async function rotateWebhookSecret(
+  ctx: RequestContext,
+  idValue: string,
+  overlapHours: number = DEFAULT_SECRET_OVERLAP_HOURS,
+): Promise<WebhookSecretPayload> {
   const viewer = assertCan(ctx.viewer, 'webhook.rotateSecret');
   const id = webhookId(idValue);
+  if (!Number.isInteger(overlapHours) || overlapHours < 0 || overlapHours > MAX_SECRET_OVERLAP_HOURS) {
+    throw badInput(`overlapHours must be a whole number from 0 to ${MAX_SECRET_OVERLAP_HOURS}.`, 'overlapHours');
+  }
   const secret = generateWebhookSecret();
   await inTransaction(ctx, async (em) => {
     const webhook = await loadForWrite(em, viewer, id, 'webhook.rotateSecret');
+    const overlapUntil = overlapHours > 0 ? new Date(Date.now() + overlapHours * 3_600_000) : null;
+    webhook.previousSecret = overlapUntil ? webhook.secret : null;
+    webhook.previousSecretUntil = overlapUntil;
     webhook.secret = sealSecret(secret, webhookSettings().secretKey);
     await em.flush();
     recordAudit(em, viewer, {
       action: 'webhook.rotateSecret',
       entityType: 'Webhook',
       entityId: id,
-      changes: { secret: { before: '[redacted]', after: '[redacted]' } },
+      changes: {
+        secret: { before: '[redacted]', after: '[redacted]' },
+        previousSecretExpiresAt: { before: null, after: overlapUntil?.toISOString() ?? null },
+      },
     });
   });
   return { webhook: await reloadWebhook(ctx, id), secret };

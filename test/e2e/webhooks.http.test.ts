@@ -317,18 +317,56 @@ describe('delivery', () => {
     expect(r.requests).toHaveLength(3);
   });
 
-  it('signs with the new secret alone after a rotation (the old one no longer verifies)', async () => {
+  it('signs with the new secret alone after a rotation without overlap (the old one no longer verifies)', async () => {
     const r = await receiver();
     const { secret: old, webhook } = await createWebhook(r);
     const rotated = (
-      await data('mutation ($id: ID!) { rotateWebhookSecret(id: $id) { secret webhook { id } } }', { id: webhook.id })
+      await data(
+        'mutation ($id: ID!) { rotateWebhookSecret(id: $id, overlapHours: 0) { secret webhook { id previousSecretExpiresAt } } }',
+        { id: webhook.id },
+      )
     ).rotateWebhookSecret;
     expect(rotated.secret).toMatch(/^whsec_/);
     expect(rotated.secret).not.toBe(old);
+    expect(rotated.webhook.previousSecretExpiresAt).toBeNull();
     await createCluster();
     await waitFor(() => r.requests.length >= 1, 10_000, 'a delivery');
     expect(verifySignature(rotated.secret, r.requests[0])).toBe(true);
     expect(verifySignature(old, r.requests[0])).toBe(false);
+    expect(r.requests[0].headers['webhook-signature']).not.toContain(' ');
+  });
+
+  it('signs with the old secret too during a rotation overlap (24 hours unless asked otherwise)', async () => {
+    const r = await receiver();
+    const { secret: old, webhook } = await createWebhook(r);
+    const rotate = (overlap: string) =>
+      data(`mutation ($id: ID!) { rotateWebhookSecret(id: $id${overlap}) { secret webhook { previousSecretExpiresAt } } }`, {
+        id: webhook.id,
+      }).then((d) => d.rotateWebhookSecret);
+    const before = Date.now();
+    const rotated = await rotate('');
+    const until = Date.parse(rotated.webhook.previousSecretExpiresAt);
+    expect(until - before).toBeGreaterThanOrEqual(24 * 3_600_000 - 1_000);
+    expect(until - Date.now()).toBeLessThanOrEqual(24 * 3_600_000);
+    await createCluster();
+    await waitFor(() => r.requests.length >= 1, 10_000, 'a delivery');
+    expect(r.requests[0].headers['webhook-signature']).toMatch(/^v1,\S+ v1,\S+$/);
+    expect(verifySignature(rotated.secret, r.requests[0])).toBe(true);
+    expect(verifySignature(old, r.requests[0])).toBe(true);
+
+    // A second rotation keeps only the secret just replaced beside the new one.
+    const again = await rotate(', overlapHours: 1');
+    expect(Date.parse(again.webhook.previousSecretExpiresAt) - Date.now()).toBeLessThanOrEqual(3_600_000);
+    await createCluster();
+    await waitFor(() => r.requests.length >= 2, 10_000, 'a second delivery');
+    expect(verifySignature(again.secret, r.requests[1])).toBe(true);
+    expect(verifySignature(rotated.secret, r.requests[1])).toBe(true);
+    expect(verifySignature(old, r.requests[1])).toBe(false);
+
+    const refused = await gql('mutation ($id: ID!) { rotateWebhookSecret(id: $id, overlapHours: 169) { secret } }', {
+      id: webhook.id,
+    });
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'overlapHours' });
   });
 
   it('does not follow redirects', async () => {

@@ -1,8 +1,10 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context/request-context.js';
 import { encodePosition } from '../../lib/event-position.js';
 import { toPrivateId } from '../../lib/global-id.js';
 import {
+  DEFAULT_SECRET_OVERLAP_HOURS,
+  MAX_SECRET_OVERLAP_HOURS,
   type WebhookDeliveryRecord,
   type WebhookRecord,
   createWebhook,
@@ -66,10 +68,19 @@ export class WebhookMutationResolver {
   }
 
   @Mutation(() => WebhookSecretPayload, {
-    description: 'Gives a webhook a new signing secret (returned, shown only here); later deliveries are signed with it alone.',
+    description:
+      'Gives a webhook a new signing secret (returned, shown only here). Deliveries are signed with it, and for `overlapHours` also with the old one (a second signature in `webhook-signature`), so receivers can switch without rejecting any.',
   })
-  rotateWebhookSecret(@Arg('id', () => ID, { description: 'The webhook.' }) id: string, @Ctx() ctx: RequestContext) {
-    return rotateWebhookSecret(ctx, id);
+  rotateWebhookSecret(
+    @Arg('id', () => ID, { description: 'The webhook.' }) id: string,
+    @Arg('overlapHours', () => Int, {
+      defaultValue: DEFAULT_SECRET_OVERLAP_HOURS,
+      description: `For how many hours the old secret keeps signing beside the new one (0 to ${MAX_SECRET_OVERLAP_HOURS}; 0 stops it at once, as after a leak).`,
+    })
+    overlapHours: number,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return rotateWebhookSecret(ctx, id, overlapHours);
   }
 
   @Mutation(() => WebhookDeliveryPayload, {
@@ -100,6 +111,12 @@ export class WebhookResolver {
   @FieldResolver(() => String, { description: 'The last log position it has handled (delivered, given up or not matching).' })
   cursor(@Root() webhook: WebhookRecord) {
     return encodePosition(webhook.cursor);
+  }
+
+  @FieldResolver()
+  previousSecretExpiresAt(@Root() webhook: WebhookRecord) {
+    const until = webhook.previousSecretUntil;
+    return until && until.getTime() > Date.now() ? until : null;
   }
 
   @FieldResolver(() => WebhookFilter, { description: 'Which of those events.' })

@@ -114,6 +114,13 @@ export class Webhook {
   @Field(() => String, { description: 'The last log position it has handled (delivered, given up or not matching).' })
   cursor!: string;
 
+  @Field(() => DateTime, {
+    nullable: true,
+    description:
+      'Until when deliveries also carry a signature made with the secret before the last rotation; null when only the current secret signs.',
+  })
+  previousSecretExpiresAt!: Date | null;
+
   @Field(() => DateTime, { description: 'When it was created: it receives events committed after that.' })
   createdAt!: Date;
 
