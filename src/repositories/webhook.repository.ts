@@ -193,6 +193,26 @@ export async function fetchWebhooksWithWork(db: Db, lastPosition: number, now: D
   return rows.map((r) => Number(r.id));
 }
 
+/** How many webhooks deliver and how many are switched off, and the cursor of the one furthest behind. */
+export async function fetchWebhookTotals(db: Db): Promise<{ enabled: number; disabled: number; oldestCursor: number | null }> {
+  const on = enabledTrue(db);
+  const [row] = await db.rows<{
+    enabled: number | string | null;
+    disabled: number | string | null;
+    oldestCursor: number | string | null;
+  }>(
+    db.knex.raw(
+      `select sum(case when w.enabled = ${on} then 1 else 0 end) as "enabled", sum(case when w.enabled = ${on} then 0 else 1 end) as "disabled",
+         min(case when w.enabled = ${on} then w.cursor end) as "oldestCursor" from webhook w`,
+    ),
+  );
+  return {
+    enabled: Number(row?.enabled ?? 0),
+    disabled: Number(row?.disabled ?? 0),
+    oldestCursor: row?.oldestCursor == null ? null : Number(row.oldestCursor),
+  };
+}
+
 /**
  * Takes (or renews) the webhook's lease for `owner` until `until`, if no other owner holds a live
  * one. The conditional UPDATE is atomic on both databases, so of several instances one wins.

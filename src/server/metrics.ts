@@ -9,6 +9,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RequestContext } from '../context/request-context.js';
 import { observeBatchSizes } from '../loaders/loaders.js';
+import type { WebhookWorker } from '../services/webhook-delivery.service.js';
 import type { Logger } from './logger.js';
 
 /** What the metrics read from the running server when scraped. */
@@ -20,6 +21,8 @@ export interface MetricSources {
   lastEventPosition?: () => number;
   /** The company register's calls by outcome and its breaker's state, when it is on. */
   register?: () => { calls: Record<'success' | 'failure' | 'reject', number>; circuit: 'closed' | 'open' | 'halfOpen' } | null;
+  /** The webhook worker, when deliveries run in this process. */
+  webhooks?: Pick<WebhookWorker, 'onAttempt' | 'totals'>;
 }
 
 export interface KlyngeMetrics {
@@ -131,6 +134,43 @@ export function createMetrics(sources: MetricSources, token?: string): KlyngeMet
       collect() {
         const state = register();
         if (state) this.set(state.circuit === 'open' ? 1 : state.circuit === 'halfOpen' ? 0.5 : 0);
+      },
+    });
+  }
+
+  const webhooks = sources.webhooks;
+  if (webhooks) {
+    const attempts = new Histogram({
+      name: 'klynge_webhook_attempt_duration_seconds',
+      help: 'Webhook delivery attempts by this instance, by kind (EVENT, REDELIVERY, PING) and outcome (delivered, failed), timed from sending to the end of the response.',
+      labelNames: ['kind', 'outcome'] as const,
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
+    webhooks.onAttempt(({ kind, outcome, seconds }) => attempts.observe({ kind, outcome }, seconds));
+    // One statement per scrape for the three gauges below.
+    let totals: ReturnType<WebhookWorker['totals']> | null = null;
+    const readTotals = () => {
+      totals ??= webhooks.totals().finally(() => setImmediate(() => (totals = null)));
+      return totals;
+    };
+    new Gauge({
+      name: 'klynge_webhooks',
+      help: 'Webhooks by state: enabled (delivering) or disabled (switched off, by hand or after failing too long).',
+      labelNames: ['state'] as const,
+      registers: [registry],
+      async collect() {
+        const { enabled, disabled } = await readTotals();
+        this.set({ state: 'enabled' }, enabled);
+        this.set({ state: 'disabled' }, disabled);
+      },
+    });
+    new Gauge({
+      name: 'klynge_webhook_lag_events',
+      help: 'Log positions the enabled webhook furthest behind has yet to handle (0 when all are through).',
+      registers: [registry],
+      async collect() {
+        this.set((await readTotals()).lagEvents);
       },
     });
   }

@@ -144,6 +144,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         subscriptionGroups: () => subscriptions.groupCount,
         lastEventPosition: () => events.lastDispatched,
         register: () => (register instanceof HttpCompanyRegister ? { calls: register.calls, circuit: register.circuit } : null),
+        webhooks,
       },
       config.metricsToken,
     );

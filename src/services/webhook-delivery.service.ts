@@ -22,6 +22,7 @@ import {
   countAttempts,
   fetchQueuedDeliveries,
   fetchWebhook,
+  fetchWebhookTotals,
   fetchWebhooksWithWork,
   finishAttempt,
   insertAttempt,
@@ -53,6 +54,13 @@ export interface WebhookWorkerOptions {
   logger: Log;
   /** Identifies this process in leases (default: random). */
   owner?: string;
+}
+
+/** One attempt as metrics see it. */
+export interface AttemptOutcome {
+  kind: WebhookDeliveryKind;
+  outcome: 'delivered' | 'failed';
+  seconds: number;
 }
 
 /** Events read per statement for one webhook: its in-memory queue never holds more. */
@@ -93,6 +101,7 @@ export class WebhookWorker {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private unlisten: (() => void)[] = [];
+  private readonly attemptListeners = new Set<(attempt: AttemptOutcome) => void>();
 
   constructor(
     private readonly orm: MikroORM,
@@ -119,6 +128,20 @@ export class WebhookWorker {
     for (const off of this.unlisten) off();
     await this.scanning;
     await Promise.allSettled([...this.active]);
+  }
+
+  /** Calls `listener` after every attempt this process makes (metrics); returns how to stop. */
+  onAttempt(listener: (attempt: AttemptOutcome) => void): () => void {
+    this.attemptListeners.add(listener);
+    return () => this.attemptListeners.delete(listener);
+  }
+
+  /** Webhooks delivering and switched off, and how many log positions the one furthest behind has left. */
+  async totals(): Promise<{ enabled: number; disabled: number; lagEvents: number }> {
+    const db = this.db();
+    const [{ lastPosition }, totals] = await Promise.all([fetchLogState(db), fetchWebhookTotals(db)]);
+    const lagEvents = totals.oldestCursor === null ? 0 : Math.max(0, lastPosition - totals.oldestCursor);
+    return { enabled: totals.enabled, disabled: totals.disabled, lagEvents };
   }
 
   /** Looks for work now. */
@@ -261,7 +284,9 @@ export class WebhookWorker {
   private async deliverEvent(db: Db, webhook: WebhookRow, event: EventRow): Promise<boolean> {
     const { highest, scheduled } = await countAttempts(db, webhook.id, event.position);
     const now = new Date();
-    const result = await this.send(webhook, webhookMessageId(webhook.id, event.position, 0), () => this.eventBody(event));
+    const result = await this.send(webhook, WebhookDeliveryKind.EVENT, webhookMessageId(webhook.id, event.position, 0), () =>
+      this.eventBody(event),
+    );
     const attempt = {
       webhookId: webhook.id,
       kind: WebhookDeliveryKind.EVENT,
@@ -325,7 +350,12 @@ export class WebhookWorker {
       }
       body = () => this.eventBody(event);
     }
-    const result = await this.send(webhook, webhookMessageId(webhook.id, delivery.eventPosition, delivery.id), body);
+    const result = await this.send(
+      webhook,
+      delivery.kind,
+      webhookMessageId(webhook.id, delivery.eventPosition, delivery.id),
+      body,
+    );
     const status = isSuccess(result) ? WebhookDeliveryStatus.DELIVERED : WebhookDeliveryStatus.FAILED;
     await finishAttempt(db, delivery.id, { ...outcome(result, status), nextAttemptAt: null });
   }
@@ -346,7 +376,27 @@ export class WebhookWorker {
   }
 
   /** Signs and POSTs one message (Standard Webhooks headers); a body that cannot be built is a failed attempt. */
-  private async send(webhook: WebhookRow, messageId: string, body: () => Promise<Record<string, unknown>>): Promise<PostResult> {
+  private async send(
+    webhook: WebhookRow,
+    kind: WebhookDeliveryKind,
+    messageId: string,
+    body: () => Promise<Record<string, unknown>>,
+  ): Promise<PostResult> {
+    const result = await this.signAndPost(webhook, messageId, body);
+    const attempt: AttemptOutcome = {
+      kind,
+      outcome: isSuccess(result) ? 'delivered' : 'failed',
+      seconds: result.durationMs / 1000,
+    };
+    for (const listener of this.attemptListeners) listener(attempt);
+    return result;
+  }
+
+  private async signAndPost(
+    webhook: WebhookRow,
+    messageId: string,
+    body: () => Promise<Record<string, unknown>>,
+  ): Promise<PostResult> {
     this.attempts++;
     let payload: string;
     let signers: StandardWebhook[];

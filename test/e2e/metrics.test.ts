@@ -3,21 +3,14 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricValue } from '../helpers/metrics.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
 import { subscribe, wsClient } from '../helpers/ws.js';
 
 const post = (server: TestServer, query: string) =>
   fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
 
-/** The value of the sample named `name` whose labels include every one of `labels`. */
-const value = (text: string, name: string, labels: string[] = []) =>
-  Number(
-    text
-      .split('\n')
-      .find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && labels.every((label) => l.includes(label)))
-      ?.split(' ')
-      .at(-1) ?? Number.NaN,
-  );
+const value = metricValue;
 
 describe('metrics', () => {
   let server: TestServer;

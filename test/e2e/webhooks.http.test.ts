@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DIALECT } from '../helpers/database.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
 import { TokenRole, issueToken } from '../helpers/tokens.js';
+import { metricValue } from '../helpers/metrics.js';
 import { type Receiver, startReceiver, verifySignature, waitFor } from '../helpers/webhook-receiver.js';
 
 // Secrets sealed at rest (WEBHOOK_SECRET_KEY) throughout, so every delivery below also opens one.
@@ -289,6 +290,26 @@ describe('delivery', () => {
     );
     await waitFor(() => r.requests.some((q) => q.json.cluster?.slug === later), 10_000, 'the event after re-enabling');
     expect(r.requests.filter((q) => q.json.cluster?.slug === failed)).toHaveLength(3);
+  });
+
+  it('counts and times attempts by kind and outcome, and shows webhooks by state and the lag in /metrics', async () => {
+    const attempts = async () => {
+      const text = await (await fetch(`${server.origin}/metrics`)).text();
+      const count = (outcome: string) =>
+        metricValue(text, 'klynge_webhook_attempt_duration_seconds_count', ['kind="EVENT"', `outcome="${outcome}"`]) || 0;
+      return { text, delivered: count('delivered'), failed: count('failed') };
+    };
+    const before = await attempts();
+    const r = await receiver((n) => ({ status: n === 0 ? 500 : 204 }));
+    const { webhook } = await createWebhook(r);
+    await createCluster();
+    await waitFor(async () => (await deliveriesOf(webhook.id, 'DELIVERED')).deliveries.totalCount === 1);
+    const after = await attempts();
+    expect(after.failed - before.failed).toBeGreaterThanOrEqual(1);
+    expect(after.delivered - before.delivered).toBeGreaterThanOrEqual(1);
+    expect(metricValue(after.text, 'klynge_webhooks', ['state="enabled"'])).toBeGreaterThanOrEqual(1);
+    expect(metricValue(after.text, 'klynge_webhooks', ['state="disabled"'])).toBeGreaterThanOrEqual(0);
+    expect(metricValue(after.text, 'klynge_webhook_lag_events')).toBeGreaterThanOrEqual(0);
   });
 
   it('redelivers an attempt once, with its message id, and pings', async () => {
