@@ -169,7 +169,8 @@ const createCluster = () =>
     { slug: `bench-${process.pid}-${++serial}` },
   );
 const deleteAll = async (hooks: { id: string }[]) => {
-  for (const hook of hooks) await gql('mutation ($id: ID!) { deleteWebhook(id: $id) { deletedWebhookId } }', { id: hook.id });
+  for (const hook of hooks)
+    await gql('mutation ($id: ID!) { deleteWebhook(input: { id: $id }) { deletedWebhookId } }', { id: hook.id });
 };
 
 async function throughput(hooks: { id: string; version: number; n: number }[]) {

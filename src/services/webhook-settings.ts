@@ -27,3 +27,7 @@ export function onWebhookWork(listener: () => void): () => void {
 export function notifyWebhookWork(): void {
   for (const wake of wakers) wake();
 }
+
+/** How long a rotated-out secret keeps signing beside the new one, unless asked otherwise; a week at most. */
+export const DEFAULT_SECRET_OVERLAP_HOURS = 24;
+export const MAX_SECRET_OVERLAP_HOURS = 168;

@@ -30,7 +30,12 @@ import { diffFields, recordAudit, recordCreation } from './audit.service.js';
 import { type Connection, rootConnection } from './connection.js';
 import { FILTER_LIST_LIMIT, clusterIdsBySlug } from './event-log.service.js';
 import { InputCheck } from './validation.js';
-import { notifyWebhookWork, webhookSettings } from './webhook-settings.js';
+import {
+  DEFAULT_SECRET_OVERLAP_HOURS,
+  MAX_SECRET_OVERLAP_HOURS,
+  notifyWebhookWork,
+  webhookSettings,
+} from './webhook-settings.js';
 import { assertVersion, forgetLoaded, inTransaction, transactionDb } from './write.js';
 
 /** A webhook as the API shows it (never its secret). */
@@ -265,10 +270,6 @@ export async function deleteWebhook(ctx: RequestContext, idValue: string): Promi
   return { deletedWebhookId: idValue };
 }
 
-/** How long a rotated-out secret may keep signing beside the new one: a week at most. */
-export const MAX_SECRET_OVERLAP_HOURS = 168;
-export const DEFAULT_SECRET_OVERLAP_HOURS = 24;
-
 /**
  * Replaces a webhook's signing secret. For `overlapHours` deliveries carry a second signature made
  * with the old secret (Standard Webhooks allows several), so a receiver can deploy the new one
@@ -277,17 +278,18 @@ export const DEFAULT_SECRET_OVERLAP_HOURS = 24;
 export async function rotateWebhookSecret(
   ctx: RequestContext,
   idValue: string,
-  overlapHours: number = DEFAULT_SECRET_OVERLAP_HOURS,
+  overlapHours: number | null | undefined,
 ): Promise<WebhookSecretPayload> {
   const viewer = assertCan(ctx.viewer, 'webhook.rotateSecret');
   const id = webhookId(idValue);
-  if (!Number.isInteger(overlapHours) || overlapHours < 0 || overlapHours > MAX_SECRET_OVERLAP_HOURS) {
+  const hours = overlapHours ?? DEFAULT_SECRET_OVERLAP_HOURS;
+  if (!Number.isInteger(hours) || hours < 0 || hours > MAX_SECRET_OVERLAP_HOURS) {
     throw badInput(`overlapHours must be a whole number from 0 to ${MAX_SECRET_OVERLAP_HOURS}.`, 'overlapHours');
   }
   const secret = generateWebhookSecret();
   await inTransaction(ctx, async (em) => {
     const webhook = await loadForWrite(em, viewer, id, 'webhook.rotateSecret');
-    const overlapUntil = overlapHours > 0 ? new Date(Date.now() + overlapHours * 3_600_000) : null;
+    const overlapUntil = hours > 0 ? new Date(Date.now() + hours * 3_600_000) : null;
     webhook.previousSecret = overlapUntil ? webhook.secret : null;
     webhook.previousSecretUntil = overlapUntil;
     webhook.secret = sealSecret(secret, webhookSettings().secretKey);

@@ -49,7 +49,9 @@ const DELIVERIES = `query ($first: Int, $status: WebhookDeliveryStatus) { webhoo
 async function createWebhook(receiver: Receiver, input: Record<string, unknown> = {}, token = admin) {
   const created = (await data(CREATE, { input: { url: receiver.url, events: ['CLUSTER_CHANGED'], ...input } }, token))
     .createWebhook;
-  cleanups.push(() => gql('mutation ($id: ID!) { deleteWebhook(id: $id) { deletedWebhookId } }', { id: created.webhook.id }));
+  cleanups.push(() =>
+    gql('mutation ($id: ID!) { deleteWebhook(input: { id: $id }) { deletedWebhookId } }', { id: created.webhook.id }),
+  );
   return created as { secret: string; webhook: { id: string; version: number; cursor: string } };
 }
 
@@ -129,7 +131,7 @@ describe('creating webhooks', () => {
     const seen = await data('{ webhooks { nodes { id } } }', {}, editor);
     expect(seen.webhooks.nodes.map((n: any) => n.id)).toEqual([mine.webhook.id]);
     const refused = await gql(
-      'mutation ($id: ID!) { pingWebhook(id: $id) { delivery { id } } }',
+      'mutation ($id: ID!) { pingWebhook(input: { id: $id }) { delivery { id } } }',
       { id: adminOnly.webhook.id },
       editor,
     );
@@ -158,12 +160,14 @@ describe('creating webhooks', () => {
     expect(stale.errors?.[0].extensions?.code).toBe('CONFLICT');
     const refused = await gql(UPDATE, { input: { id: webhook.id, version: updated.version, url: 'https://169.254.169.254/' } });
     expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.url' });
-    await data('mutation ($id: ID!) { pingWebhook(id: $id) { delivery { id } } }', { id: webhook.id });
+    await data('mutation ($id: ID!) { pingWebhook(input: { id: $id }) { delivery { id } } }', { id: webhook.id });
     await waitFor(() => r.requests.length >= 1, 10_000, 'the ping');
-    const deleted = await data('mutation ($id: ID!) { deleteWebhook(id: $id) { deletedWebhookId } }', { id: webhook.id });
+    const deleted = await data('mutation ($id: ID!) { deleteWebhook(input: { id: $id }) { deletedWebhookId } }', {
+      id: webhook.id,
+    });
     expect(deleted.deleteWebhook.deletedWebhookId).toBe(webhook.id);
     expect((await data('{ webhooks { nodes { id } } }')).webhooks.nodes.map((n: any) => n.id)).not.toContain(webhook.id);
-    const again = await gql('mutation ($id: ID!) { deleteWebhook(id: $id) { deletedWebhookId } }', { id: webhook.id });
+    const again = await gql('mutation ($id: ID!) { deleteWebhook(input: { id: $id }) { deletedWebhookId } }', { id: webhook.id });
     expect(again.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
     const malformed = await gql(UPDATE, { input: { id: 'nope', version: 1 } });
     expect(malformed.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.id' });
@@ -319,7 +323,7 @@ describe('delivery', () => {
     const first = await waitFor(async () => (await deliveriesOf(webhook.id, 'DELIVERED')).deliveries.nodes[0]);
     const redelivery = (
       await data(
-        'mutation ($id: ID!) { redeliverWebhookDelivery(id: $id) { delivery { id kind attempt status eventPosition } } }',
+        'mutation ($id: ID!) { redeliverWebhookDelivery(input: { id: $id }) { delivery { id kind attempt status eventPosition } } }',
         { id: first.id },
       )
     ).redeliverWebhookDelivery.delivery;
@@ -327,8 +331,9 @@ describe('delivery', () => {
     await waitFor(() => r.requests.length >= 2, 10_000, 'the redelivery');
     expect(r.requests[1].headers['webhook-id']).toBe(r.requests[0].headers['webhook-id']);
     expect(r.requests[1].json.position).toBe(first.eventPosition);
-    const ping = (await data('mutation ($id: ID!) { pingWebhook(id: $id) { delivery { id kind status } } }', { id: webhook.id }))
-      .pingWebhook.delivery;
+    const ping = (
+      await data('mutation ($id: ID!) { pingWebhook(input: { id: $id }) { delivery { id kind status } } }', { id: webhook.id })
+    ).pingWebhook.delivery;
     expect(ping).toMatchObject({ kind: 'PING', status: 'PENDING' });
     await waitFor(() => r.requests.length >= 3, 10_000, 'the ping');
     expect(r.requests[2].json).toMatchObject({ type: 'PING', webhookId: webhook.id });
@@ -343,7 +348,7 @@ describe('delivery', () => {
     const { secret: old, webhook } = await createWebhook(r);
     const rotated = (
       await data(
-        'mutation ($id: ID!) { rotateWebhookSecret(id: $id, overlapHours: 0) { secret webhook { id previousSecretExpiresAt } } }',
+        'mutation ($id: ID!) { rotateWebhookSecret(input: { id: $id, overlapHours: 0 }) { secret webhook { id previousSecretExpiresAt } } }',
         { id: webhook.id },
       )
     ).rotateWebhookSecret;
@@ -361,9 +366,12 @@ describe('delivery', () => {
     const r = await receiver();
     const { secret: old, webhook } = await createWebhook(r);
     const rotate = (overlap: string) =>
-      data(`mutation ($id: ID!) { rotateWebhookSecret(id: $id${overlap}) { secret webhook { previousSecretExpiresAt } } }`, {
-        id: webhook.id,
-      }).then((d) => d.rotateWebhookSecret);
+      data(
+        `mutation ($id: ID!) { rotateWebhookSecret(input: { id: $id${overlap} }) { secret webhook { previousSecretExpiresAt } } }`,
+        {
+          id: webhook.id,
+        },
+      ).then((d) => d.rotateWebhookSecret);
     const before = Date.now();
     const rotated = await rotate('');
     const until = Date.parse(rotated.webhook.previousSecretExpiresAt);
@@ -384,7 +392,7 @@ describe('delivery', () => {
     expect(verifySignature(rotated.secret, r.requests[1])).toBe(true);
     expect(verifySignature(old, r.requests[1])).toBe(false);
 
-    const refused = await gql('mutation ($id: ID!) { rotateWebhookSecret(id: $id, overlapHours: 169) { secret } }', {
+    const refused = await gql('mutation ($id: ID!) { rotateWebhookSecret(input: { id: $id, overlapHours: 169 }) { secret } }', {
       id: webhook.id,
     });
     expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'overlapHours' });

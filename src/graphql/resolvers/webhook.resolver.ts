@@ -1,10 +1,8 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context/request-context.js';
 import { encodePosition } from '../../lib/event-position.js';
 import { toPrivateId } from '../../lib/global-id.js';
 import {
-  DEFAULT_SECRET_OVERLAP_HOURS,
-  MAX_SECRET_OVERLAP_HOURS,
   type WebhookDeliveryRecord,
   type WebhookRecord,
   createWebhook,
@@ -18,7 +16,11 @@ import {
 } from '../../services/webhook-write.service.js';
 import {
   CreateWebhookInput,
+  DeleteWebhookInput,
   DeleteWebhookPayload,
+  PingWebhookInput,
+  RedeliverWebhookDeliveryInput,
+  RotateWebhookSecretInput,
   UpdateWebhookInput,
   UpdateWebhookPayload,
   Webhook,
@@ -63,8 +65,11 @@ export class WebhookMutationResolver {
   }
 
   @Mutation(() => DeleteWebhookPayload, { description: 'Deletes a webhook and its delivery log.' })
-  deleteWebhook(@Arg('id', () => ID, { description: 'The webhook.' }) id: string, @Ctx() ctx: RequestContext) {
-    return deleteWebhook(ctx, id);
+  deleteWebhook(
+    @Arg('input', () => DeleteWebhookInput, { description: 'The webhook.' }) input: DeleteWebhookInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return deleteWebhook(ctx, input.id);
   }
 
   @Mutation(() => WebhookSecretPayload, {
@@ -72,32 +77,32 @@ export class WebhookMutationResolver {
       'Gives a webhook a new signing secret (returned, shown only here). Deliveries are signed with it, and for `overlapHours` also with the old one (a second signature in `webhook-signature`), so receivers can switch without rejecting any.',
   })
   rotateWebhookSecret(
-    @Arg('id', () => ID, { description: 'The webhook.' }) id: string,
-    @Arg('overlapHours', () => Int, {
-      defaultValue: DEFAULT_SECRET_OVERLAP_HOURS,
-      description: `For how many hours the old secret keeps signing beside the new one (0 to ${MAX_SECRET_OVERLAP_HOURS}; 0 stops it at once, as after a leak).`,
-    })
-    overlapHours: number,
+    @Arg('input', () => RotateWebhookSecretInput, { description: 'The webhook and the overlap.' })
+    input: RotateWebhookSecretInput,
     @Ctx() ctx: RequestContext,
   ) {
-    return rotateWebhookSecret(ctx, id, overlapHours);
+    return rotateWebhookSecret(ctx, input.id, input.overlapHours);
   }
 
   @Mutation(() => WebhookDeliveryPayload, {
     description: 'Sends the event of a delivery again, once, as a new attempt (outside the order of the log).',
   })
   redeliverWebhookDelivery(
-    @Arg('id', () => ID, { description: 'The delivery attempt.' }) id: string,
+    @Arg('input', () => RedeliverWebhookDeliveryInput, { description: 'The delivery attempt.' })
+    input: RedeliverWebhookDeliveryInput,
     @Ctx() ctx: RequestContext,
   ) {
-    return redeliverWebhookDelivery(ctx, id);
+    return redeliverWebhookDelivery(ctx, input.id);
   }
 
   @Mutation(() => WebhookDeliveryPayload, {
     description: 'Sends a test message (`{"type":"PING"}`, signed like every delivery), even to a disabled webhook.',
   })
-  pingWebhook(@Arg('id', () => ID, { description: 'The webhook.' }) id: string, @Ctx() ctx: RequestContext) {
-    return pingWebhook(ctx, id);
+  pingWebhook(
+    @Arg('input', () => PingWebhookInput, { description: 'The webhook.' }) input: PingWebhookInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return pingWebhook(ctx, input.id);
   }
 }
 

@@ -1,6 +1,7 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { EventType } from '../../entities/event-log.entity.js';
 import { WebhookDeliveryKind, WebhookDeliveryStatus } from '../../entities/webhook.entity.js';
+import { DEFAULT_SECRET_OVERLAP_HOURS, MAX_SECRET_OVERLAP_HOURS } from '../../services/webhook-settings.js';
 import { ConnectionArgs } from './args.js';
 import { ConnectionType } from './connection.js';
 import { ClusterLevel } from './enums.js';
@@ -204,6 +205,36 @@ export class UpdateWebhookInput {
 
   @Field(() => Boolean, { nullable: true, description: 'Switch delivery on (it goes on after the last event handled) or off.' })
   enabled?: boolean | null;
+}
+
+@InputType({ description: 'The webhook to delete.' })
+export class DeleteWebhookInput {
+  @Field(() => ID, { description: 'The webhook.' })
+  id!: string;
+}
+
+@InputType({ description: 'The webhook whose secret to replace, and how long the old one keeps signing.' })
+export class RotateWebhookSecretInput {
+  @Field(() => ID, { description: 'The webhook.' })
+  id!: string;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: `For how many hours the old secret keeps signing beside the new one (0 to ${MAX_SECRET_OVERLAP_HOURS}, default ${DEFAULT_SECRET_OVERLAP_HOURS}; 0 stops it at once, as after a leak).`,
+  })
+  overlapHours?: number | null;
+}
+
+@InputType({ description: 'The delivery attempt whose event to send again.' })
+export class RedeliverWebhookDeliveryInput {
+  @Field(() => ID, { description: 'The delivery attempt (`WebhookDelivery.id`).' })
+  id!: string;
+}
+
+@InputType({ description: 'The webhook to send a test message.' })
+export class PingWebhookInput {
+  @Field(() => ID, { description: 'The webhook.' })
+  id!: string;
 }
 
 @ObjectType({ description: 'A webhook and its signing secret, shown only here.' })
