@@ -63,7 +63,7 @@ class Params {
     }
   }
 
-  /** A single value (the last, if given more than once is refused). */
+  /** A single value; given more than once, it is refused. */
   string(name: string): string | undefined {
     this.read.add(name);
     const values = this.params.getAll(name);
@@ -311,21 +311,26 @@ export function csvExportHandler(options: CsvExportOptions) {
         return;
       }
       const records = async function* (): AsyncGenerator<ExportCell[]> {
-        let result = first;
-        while (!result.done) {
-          for (const row of result.value) {
-            // Every further ROWS_PER_POINT rows cost a point, as the pages of a GraphQL client would.
-            if (rows > 0 && rows % ROWS_PER_POINT === 0 && limiter) {
-              const { allowed } = await limiter.spend(key, 1);
-              if (!allowed) {
-                outcome = 'rate limited';
-                throw new CodedError(ErrorCode.RATE_LIMITED, 'Rate limit exceeded during an export.');
+        try {
+          let result = first;
+          while (!result.done) {
+            for (const row of result.value) {
+              // Every further ROWS_PER_POINT rows cost a point, as the pages of a GraphQL client would.
+              if (rows > 0 && rows % ROWS_PER_POINT === 0 && limiter) {
+                const { allowed } = await limiter.spend(key, 1);
+                if (!allowed) {
+                  outcome = ErrorCode.RATE_LIMITED;
+                  throw new CodedError(ErrorCode.RATE_LIMITED, 'Rate limit exceeded during an export.');
+                }
               }
+              rows += 1;
+              yield row;
             }
-            rows += 1;
-            yield row;
+            result = await pages.next();
           }
-          result = await pages.next();
+        } finally {
+          // Ended early (the client went away, the budget ran out): read no further page.
+          await pages.return?.(undefined);
         }
       };
       const csv = stringify({
@@ -338,7 +343,12 @@ export function csvExportHandler(options: CsvExportOptions) {
       // goes away, ends the generators, so no further page is read.
       await pipeline(Readable.from(records()), csv, res);
     } catch (error) {
-      if (outcome === 'ok') outcome = error instanceof CodedError ? error.code : 'error';
+      const clientGone = res.destroyed || (error as NodeJS.ErrnoException)?.code === 'ERR_STREAM_PREMATURE_CLOSE';
+      if (outcome === 'ok') outcome = clientGone ? 'client closed' : error instanceof CodedError ? error.code : 'error';
+      if (clientGone) {
+        res.destroy();
+        return;
+      }
       if (res.headersSent) {
         // Cut the connection without the closing chunk: the client sees an incomplete transfer, not a short file.
         if (!(error instanceof CodedError)) logger.error({ err: error, requestId, export: name, rows }, 'export failed');
