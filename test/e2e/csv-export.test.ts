@@ -27,6 +27,7 @@ describe('CSV exports over HTTP', () => {
   let server: TestServer;
   let admin: string;
   let reader: string;
+  let ownReader: string;
 
   const gql = async <T = any>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> => {
     const response = await fetch(server.url, {
@@ -154,6 +155,7 @@ describe('CSV exports over HTTP', () => {
     server = await startTestServer({}, { exportPageSize: PAGE_SIZE });
     admin = await issueToken(server, TokenRole.ADMIN);
     reader = await issueToken(server, TokenRole.READER, ['nce-eyde']);
+    ownReader = await issueToken(server, TokenRole.READER, ['gce-subsea']);
     // Text a spreadsheet would run as formulas, in the places a CSV carries text.
     const read = await gql(`{ cluster(slug: "gce-subsea") { version } }`);
     await gql(
@@ -340,6 +342,7 @@ describe('CSV exports over HTTP', () => {
       ['anonymous', undefined],
       ['admin', admin],
       ['reader of another cluster', reader],
+      ['reader of a cluster it mentions', ownReader],
     ];
     for (const [who, token] of viewers) {
       const rows = await csv('announcements.csv', token);
@@ -348,7 +351,7 @@ describe('CSV exports over HTTP', () => {
       expect(
         rows.some((r) => r.slug === 'csv-draft'),
         who,
-      ).toBe(token === admin);
+      ).toBe(token === admin || token === ownReader);
       expect(
         rows.some((r) => r.slug === 'csv-published'),
         who,
