@@ -264,7 +264,7 @@ export function csvExportHandler(options: CsvExportOptions) {
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
-      sendError(res, new CodedError(ErrorCode.BAD_USER_INPUT, 'Exports are read with GET.'), 405);
+      sendError(res, new CodedError(ErrorCode.BAD_USER_INPUT, 'Exports are read with GET.'), 405, 'BAD_REQUEST');
       return;
     }
     const ctx = createRequestContext(orm, requestId, null, options.services, clientAddressOf(req, options.trustProxy));
@@ -277,8 +277,8 @@ export function csvExportHandler(options: CsvExportOptions) {
       const bom = params.flag('bom');
       const make = maker(params);
       params.done();
-      const table = await make(ctx, { pageSize: options.pageSize });
-      // The first point before anything is read: a caller over budget gets a 429, not a partial file.
+      // The first point before anything is read (as GraphQL charges an operation once its arguments
+      // are parsed, before it resolves): a caller over budget gets a 429, not a partial file.
       const limiter = options.rateLimiter;
       const key = rateLimitKey(ctx);
       if (limiter) {
@@ -293,6 +293,7 @@ export function csvExportHandler(options: CsvExportOptions) {
           );
         }
       }
+      const table = await make(ctx, { pageSize: options.pageSize });
       // The first page is read before the status line, so a refused cursor or a database error is
       // still an HTTP error and not a cut-off file.
       const pages = table.pages[Symbol.asyncIterator]();
@@ -375,9 +376,9 @@ function asParameters(error: CodedError): CodedError {
 }
 
 /** A refused export: JSON with GraphQL's error shape and stable code (and the field, for bad input). */
-function sendError(res: ServerResponse, error: unknown, status?: number): void {
+function sendError(res: ServerResponse, error: unknown, status?: number, requestCode?: 'BAD_REQUEST'): void {
   const coded = error instanceof CodedError ? asParameters(error) : undefined;
-  const code = coded?.code ?? ErrorCode.INTERNAL_SERVER_ERROR;
+  const code = requestCode ?? coded?.code ?? ErrorCode.INTERNAL_SERVER_ERROR;
   res.statusCode = status ?? STATUS[code] ?? 500;
   if (code === ErrorCode.UNAUTHENTICATED) res.setHeader('www-authenticate', 'Bearer realm="klynge"');
   res.setHeader('content-type', 'application/json; charset=utf-8');

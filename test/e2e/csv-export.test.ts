@@ -459,7 +459,8 @@ describe('CSV exports over HTTP', () => {
     expect(((await bad.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
     const post = await fetch(`${server.origin}/export/clusters.csv`, { method: 'POST' });
     expect(post.status).toBe(405);
-    await post.arrayBuffer();
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    expect(((await post.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');
   });
 
   it("charges a point per started 100 rows to the caller's budget, and refuses with 429 once it is spent", async () => {
