@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/core';
+import { DEFAULT_CACHE_MAX_AGE } from '../config/defaults.js';
 import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { type ProcessServices, type RequestContext, createRequestContext } from '../context/request-context.js';
@@ -11,6 +13,7 @@ import { errorLoggingPlugin, formatError } from '../graphql/plugins/errors.plugi
 import { type KlyngePluginOptions, klyngePlugins, klyngeValidationRules } from '../graphql/plugins/index.js';
 import { authenticateRequest } from './authorization.js';
 import { type TrustProxy, clientAddressOf } from './client-address.js';
+import { EXPORT_PATH, csvExportHandler } from './csv-export.route.js';
 import { graphiqlRouter } from './graphiql.js';
 import { type TrustedDocuments, trustedDocumentsPlugin } from '../graphql/plugins/trusted-documents.plugin.js';
 import type { Logger } from './logger.js';
@@ -50,17 +53,30 @@ export function createApp(deps: {
   tracing?: boolean;
   /** Prometheus metrics (GET /metrics) and the per-request log line; none when absent. */
   metrics?: { metrics: KlyngeMetrics; slowQueryMs: number };
+  /** Rows per statement of the CSV exports (their default when absent; tests use small pages). */
+  exportPageSize?: number;
 }): KlyngeApp {
   const { orm, schema, logger, limits } = deps;
   const services = deps.services ?? {};
   const app = express();
   app.disable('x-powered-by');
   const parseJson = express.json({ limit: '1mb' });
+  const csvExport = csvExportHandler({
+    orm,
+    logger,
+    services,
+    rateLimiter: limits?.rateLimiter,
+    trustProxy: deps.trustProxy ?? false,
+    cacheMaxAge: limits?.cacheMaxAge ?? DEFAULT_CACHE_MAX_AGE,
+    pageSize: deps.exportPageSize,
+  });
   // POST /graphql, nearly all of the traffic, goes straight to Apollo (through the same JSON body
   // parser); express's router and response helpers cost more than the smallest operations.
   const httpServer = createServer((req, res) => {
     if (req.method === 'POST' && pathOf(req.url) === GRAPHQL_PATH) {
       parseJson(req, res, (error?: unknown) => (error ? sendError(res, error) : serveGraphQL(req, res)));
+    } else if (pathOf(req.url).startsWith(`${EXPORT_PATH}/`)) {
+      void csvExport(req, res, clientRequestId(headerValue(req.headers['x-request-id'])) ?? randomUUID());
     } else {
       app(req, res);
     }
@@ -231,6 +247,8 @@ function withTrustedQuery(search: string, trusted: TrustedDocuments): string {
   params.set('query', request.query);
   return `?${params.toString()}`;
 }
+
+const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 /** A client's own request id is kept if it is short and plain; otherwise we make one. */
 const clientRequestId = (value: string | undefined) => (value && /^[\w.:-]{1,100}$/.test(value) ? value : undefined);

@@ -46,6 +46,8 @@ export interface StartOptions {
   logger?: Logger;
   /** The company register to use instead of the one the configuration describes (tests). */
   register?: CompanyRegister;
+  /** Rows per statement of the CSV exports (tests use small pages to see many of them). */
+  exportPageSize?: number;
 }
 
 /** Opens the database, migrates and seeds it when asked, and serves HTTP on the configured port. */
@@ -160,6 +162,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       trustedDocuments,
       tracing: config.tracing,
       metrics: { metrics, slowQueryMs: config.slowQueryMs ?? 1000 },
+      exportPageSize: options.exportPageSize,
     });
     await app.start();
     sockets = attachWebSockets({

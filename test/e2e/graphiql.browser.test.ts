@@ -174,6 +174,49 @@ describe.skipIf(!hasChromium)('GraphiQL in a real browser (offline)', () => {
     await expect.poll(() => textOf(explorer), { timeout: 15_000 }).toMatch(/clusters[\s\S]*organization/);
   }, 60_000);
 
+  it('builds a query by point and click in the explorer, and runs it', async () => {
+    // A new tab: an empty editor, so the query is all the explorer's work.
+    await page.locator('button[aria-label="New tab"]').click();
+    const editor = page.locator('.graphiql-query-editor');
+    // The query as the editor shows it, its whitespace collapsed.
+    const query = async () => (await linesOf(editor)).replace(/\s+/g, ' ').trim();
+    await expect.poll(query, { timeout: 15_000 }).toBe('');
+    const show = page.locator('button[aria-label="Show GraphiQL Explorer"]');
+    if (await show.isVisible()) await show.click();
+    const explorer = page.locator('.graphiql-explorer-root');
+    await explorer.waitFor({ state: 'visible', timeout: 15_000 });
+    // Each tick is one click (a second one would untick it): wait for the field on screen, click it
+    // once, then wait for the editor to show what the explorer wrote.
+    const tick = async (field: string, type: string, shows: RegExp) => {
+      const checkbox = explorer.locator(`span[data-field-name="${field}"][data-field-type="${type}"]`);
+      await checkbox.waitFor({ state: 'visible', timeout: 15_000 });
+      await checkbox.click();
+      await expect.poll(query, { timeout: 30_000 }).toMatch(shows);
+    };
+    await tick('clusters', 'ClusterConnection', /query MyQuery \{ clusters \}/);
+    await tick('totalCount', 'Int', /clusters \{ totalCount \}/);
+    await tick('nodes', 'Cluster', /clusters \{ totalCount nodes \}/);
+    await tick('name', 'String', /nodes \{ name \}/);
+    expect(await query()).toBe('query MyQuery { clusters { totalCount nodes { name } } }');
+
+    const answer = page.waitForResponse(
+      (r) => r.url() === server.url && r.request().method() === 'POST' && /MyQuery/.test(r.request().postData() ?? ''),
+    );
+    await page.locator('button.graphiql-execute-button').click();
+    const body = (await (await answer).json()) as {
+      data?: { clusters: { totalCount: number; nodes: { name: string }[] } };
+      errors?: unknown;
+    };
+    expect(body.errors).toBeUndefined();
+    const total = body.data?.clusters.totalCount ?? 0;
+    expect(total).toBeGreaterThan(0);
+    const first = body.data?.clusters.nodes[0]?.name;
+    expect(first).toBeTruthy();
+    const result = page.locator('.graphiql-response');
+    await expect.poll(() => textOf(result), { timeout: 15_000 }).toContain(first!);
+    expect(await textOf(result)).toMatch(new RegExp(`"totalCount":\\s*${total}\\b`));
+  }, 90_000);
+
   it('opens a shared link with its ?query= in the editor', async () => {
     // GraphiQL keeps the edited query in the URL, so a reload or a shared link must land here too.
     await page.goto(`${server.url}?query=${encodeURIComponent('{ cluster(slug: "gce-subsea") { name } }')}`);
@@ -260,6 +303,16 @@ async function post(server: TestServer, query: string, variables: Record<string,
 
 /** A pane's text; monaco renders spaces as no-break spaces (and only the lines in view). */
 const textOf = async (locator: Locator) => ((await locator.textContent()) ?? '').replace(/\u00a0/g, ' ');
+
+/** An editor's lines, top to bottom (monaco renders each line as an element placed by its \`top\`). */
+const linesOf = (editor: Locator) =>
+  // The function runs in the browser; this project's types know no DOM, hence the loose types.
+  editor.evaluate((element: any): string =>
+    [...element.querySelectorAll('.view-lines .view-line')]
+      .sort((a: any, b: any) => Number.parseFloat(a.style.top) - Number.parseFloat(b.style.top))
+      .map((line: any) => String(line.textContent ?? '').replace(/\u00a0/g, ' '))
+      .join('\n'),
+  );
 
 /** Same origin as the server, or content the page made itself (data:, blob:). */
 function isLocal(url: string, origin: string): boolean {

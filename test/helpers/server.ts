@@ -54,7 +54,7 @@ export async function startTestServer(
     database?: AppConfig['database'];
     feeds?: Partial<FeedsConfig>;
   } = {},
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; exportPageSize?: number } = {},
 ): Promise<TestServer> {
   if (overrides.registry?.enabled) assertLoopback(overrides.registry.url);
   let database: AppConfig['database'];
@@ -96,7 +96,10 @@ export async function startTestServer(
     webhooks: { ...defaults.webhooks, ...overrides.webhooks },
     feeds: { ...feedsConfig({}), ...overrides.feeds },
   };
-  const server = await startServer(config, { logger: options.logger ?? createLogger('silent') });
+  const server = await startServer(config, {
+    logger: options.logger ?? createLogger('silent'),
+    exportPageSize: options.exportPageSize,
+  });
   return {
     ...server,
     origin: new URL(server.url).origin,
