@@ -125,6 +125,13 @@ function prepareSqlite(scale: string, dataDir: string): string {
   return file;
 }
 
+/** Servers this run started: killed when it exits, however it exits (a crash must not leave one holding its port). */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+
 function startServer(system: System, db: string): Promise<ChildProcess> {
   // Every system runs as it would in production (graphql-js, Apollo, express and grafast skip their
   // development-time checks).
@@ -153,6 +160,8 @@ function startServer(system: System, db: string): Promise<ChildProcess> {
           stdio: ['ignore', 'pipe', 'inherit'],
         },
       );
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`${system} did not start`)), 60_000);
     child.stdout?.on('data', (d: Buffer) => {
