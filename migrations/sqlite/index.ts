@@ -11,6 +11,7 @@ import { Migration20261123190000_cluster_group_membership_count } from './Migrat
 import { Migration20261206215643_event_log } from './Migration20261206215643_event_log.js';
 import { Migration20261206222501_webhooks } from './Migration20261206222501_webhooks.js';
 import { Migration20261206223002_feeds } from './Migration20261206223002_feeds.js';
+import { Migration20261207010000_announcement_unpublished_index } from './Migration20261207010000_announcement_unpublished_index.js';
 
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
@@ -30,4 +31,8 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261206215643_event_log', class: Migration20261206215643_event_log },
   { name: 'Migration20261206222501_webhooks', class: Migration20261206222501_webhooks },
   { name: 'Migration20261206223002_feeds', class: Migration20261206223002_feeds },
+  {
+    name: 'Migration20261207010000_announcement_unpublished_index',
+    class: Migration20261207010000_announcement_unpublished_index,
+  },
 ];
