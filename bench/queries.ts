@@ -2,14 +2,22 @@
 // with the same meaning, and a mapping of klynge's answers onto the peers' JSON shape so the
 // data can be compared.
 
-export type QueryName = 'Q1' | 'Q2' | 'Q3' | 'Q4' | 'Q5';
+export type QueryName = 'Q1' | 'Q2' | 'Q3' | 'Q4' | 'Q5' | 'S1';
+
+/** Queries only klynge answers (the peers have no search): no ceiling, no same-data check, no ratios. */
+export const KLYNGE_ONLY: ReadonlySet<QueryName> = new Set(['S1']);
+
+/** S1's search words, round-robin: common ones in the generated data (tens of thousands of hits at S=100) and rarer ones. */
+export const SEARCH_WORDS = ['programmet', 'bergen', 'innovation', 'subsea'];
 
 export interface BenchQuery {
   /** Q1 takes a cluster slug. */
   vars: boolean;
   graphql: string;
-  /** klynge's `data` in the peers' shape. */
+  /** klynge's `data` in the peers' shape (klynge-only queries are never compared). */
   toPeerShape(data: any): unknown;
+  /** The variables of each request, round-robin (Q1 takes the slugs instead). */
+  variables?: Record<string, unknown>[];
 }
 
 const nodes = <T>(list: T[]) => ({ nodes: list });
@@ -132,5 +140,29 @@ export const KLYNGE_QUERIES: Record<QueryName, BenchQuery> = {
         groupedAggregates: d.stats.membershipCounts.map((g: any) => ({ keys: g.keys, sum: { memberCount: g.count } })),
       },
     }),
+  },
+  // search page: a results page with tabs and highlights (klynge only)
+  S1: {
+    vars: false,
+    variables: SEARCH_WORDS.map((query) => ({ query })),
+    graphql: `query S1($query: String! = "programmet") {
+  search(query: $query, first: 20) {
+    totalCount
+    countsByType { type count }
+    pageInfo { hasNextPage endCursor }
+    edges {
+      rank
+      highlights { field snippet }
+      node {
+        __typename
+        ... on Cluster { slug name }
+        ... on Organization { orgNumber name }
+        ... on PartnerInstitution { slug name }
+        ... on Announcement { slug title }
+      }
+    }
+  }
+}`,
+    toPeerShape: (d) => d,
   },
 };

@@ -15,6 +15,7 @@ import { Migration20261206222503_webhooks } from './Migration20261206222503_webh
 import { Migration20261206223004_feeds } from './Migration20261206223004_feeds.js';
 import { Migration20261207000000_group_count_insert_first } from './Migration20261207000000_group_count_insert_first.js';
 import { Migration20261207010000_webhook_previous_secret } from './Migration20261207010000_webhook_previous_secret.js';
+import { Migration20261207010000_announcement_unpublished_index } from './Migration20261207010000_announcement_unpublished_index.js';
 
 export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
@@ -38,4 +39,8 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261206223004_feeds', class: Migration20261206223004_feeds },
   { name: 'Migration20261207000000_group_count_insert_first', class: Migration20261207000000_group_count_insert_first },
   { name: 'Migration20261207010000_webhook_previous_secret', class: Migration20261207010000_webhook_previous_secret },
+  {
+    name: 'Migration20261207010000_announcement_unpublished_index',
+    class: Migration20261207010000_announcement_unpublished_index,
+  },
 ];

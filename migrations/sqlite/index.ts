@@ -12,6 +12,7 @@ import { Migration20261206215643_event_log } from './Migration20261206215643_eve
 import { Migration20261206222501_webhooks } from './Migration20261206222501_webhooks.js';
 import { Migration20261206223002_feeds } from './Migration20261206223002_feeds.js';
 import { Migration20261207010000_webhook_previous_secret } from './Migration20261207010000_webhook_previous_secret.js';
+import { Migration20261207010000_announcement_unpublished_index } from './Migration20261207010000_announcement_unpublished_index.js';
 
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
@@ -32,4 +33,8 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261206222501_webhooks', class: Migration20261206222501_webhooks },
   { name: 'Migration20261206223002_feeds', class: Migration20261206223002_feeds },
   { name: 'Migration20261207010000_webhook_previous_secret', class: Migration20261207010000_webhook_previous_secret },
+  {
+    name: 'Migration20261207010000_announcement_unpublished_index',
+    class: Migration20261207010000_announcement_unpublished_index,
+  },
 ];

@@ -49,14 +49,25 @@ query ClusterPage($slug: String = "gce-subsea", $after: String) {
   }
 }
 `,
-  `# Free-text search across clusters, organizations, partners and announcements (Norwegian-aware).
-query Search {
-  search(query: "næringsklynger", first: 10) {
-    __typename
-    ... on Cluster { name level }
-    ... on Organization { name orgNumber }
-    ... on PartnerInstitution { name kind }
-    ... on Announcement { title publishedAt }
+  `# Free-text search across clusters, organizations, partners and announcements (Norwegian-aware):
+# a results page with counts for its tabs, highlighted matches (<mark> in escaped HTML), and paging
+# (pass pageInfo.endCursor as \`after\` with the same query and types for the next page).
+query Search($query: String! = "næringsklynger", $types: [SearchType!], $after: String) {
+  search(query: $query, types: $types, first: 10, after: $after) {
+    totalCount
+    countsByType { type count }
+    pageInfo { hasNextPage endCursor }
+    edges {
+      rank
+      highlights { field snippet }
+      node {
+        __typename
+        ... on Cluster { name level }
+        ... on Organization { name orgNumber }
+        ... on PartnerInstitution { name kind }
+        ... on Announcement { title publishedAt }
+      }
+    }
   }
 }
 `,

@@ -1,21 +1,208 @@
+import { createHash } from 'node:crypto';
 import { draftVisibility } from '../auth/permissions.js';
 import type { RequestContext } from '../context/request-context.js';
-import { DEFAULT_PAGE_SIZE, toPageWindow } from '../lib/pagination.js';
+import { CodedError, ErrorCode, badInput } from '../lib/errors.js';
+import { hasMark, markedHtml } from '../lib/highlight.js';
+import { type Cursor, type Page, type PageArgs, type PageWindow, toPage, toPageWindow } from '../lib/pagination.js';
 import { toSearchTerms } from '../lib/search-terms.js';
-import { searchDocuments } from '../repositories/search.repository.js';
+import {
+  type SearchFilter,
+  type SearchHitRow,
+  SearchKind,
+  type SearchKindName,
+  countSearchHits,
+  searchHighlights,
+  searchPage,
+} from '../repositories/search.repository.js';
 import { type NodeRecord, loadNode } from './node.service.js';
 
 export type SearchResultRecord = Exclude<NodeRecord, { __typename: 'Membership' | 'Partnership' }>;
 
+/** What `search` can find, in the order tabs list them. */
+export enum SearchType {
+  CLUSTER = 'CLUSTER',
+  ORGANIZATION = 'ORGANIZATION',
+  PARTNER = 'PARTNER',
+  ANNOUNCEMENT = 'ANNOUNCEMENT',
+}
+
+const KIND_OF: Record<SearchType, SearchKindName> = {
+  CLUSTER: 'Cluster',
+  ORGANIZATION: 'Organization',
+  PARTNER: 'PartnerInstitution',
+  ANNOUNCEMENT: 'Announcement',
+};
+const SEARCH_TYPES = Object.values(SearchType);
+
+/** A searched field's matched words, marked with `<mark>` in escaped HTML. */
+export interface SearchHighlight {
+  field: string;
+  snippet: string;
+}
+
+/** One hit of a page: its cursor, the object found, its rank, and (when asked for) its highlights. */
+export interface SearchEdge {
+  readonly cursor: string;
+  readonly node: SearchResultRecord;
+  readonly rank: number;
+  readonly highlights: Promise<SearchHighlight[]>;
+}
+
+/** How many hits of one type the query has. */
+export interface SearchTypeCount {
+  type: SearchType;
+  count: number;
+}
+
+/** The arguments of `search`. */
+export interface SearchArgs extends PageArgs {
+  query: string;
+  types?: readonly SearchType[] | null;
+}
+
+/** The names highlights give the title column and the rest of a document's text, per kind. */
+const FIELD_NAMES: Record<SearchKindName, { title: string; body: string }> = {
+  Cluster: { title: 'name', body: 'details' },
+  Organization: { title: 'name', body: 'details' },
+  PartnerInstitution: { title: 'name', body: 'details' },
+  Announcement: { title: 'title', body: 'body' },
+};
+
 /**
- * One ranked list across clusters, organizations, partners and announcements: a word matches
- * as a prefix, all words must match, case-insensitively with æ, ø and å as letters. Drafts only
- * for viewers who may see them.
+ * Names the ordering of one search (its normalized terms and types): a cursor carries it, so a
+ * cursor of another search is a BAD_CURSOR rather than a position in a different list.
  */
-export async function search(ctx: RequestContext, query: string, first?: number | null): Promise<SearchResultRecord[]> {
-  const { limit } = toPageWindow({ first: first ?? DEFAULT_PAGE_SIZE }, 'RELEVANCE');
-  const terms = toSearchTerms(query, 'query');
-  const hits = await searchDocuments(ctx.db, terms, limit, draftVisibility(ctx.viewer));
-  const records = await Promise.all(hits.map((hit) => loadNode(ctx, hit.kind, hit.id)));
-  return records.filter((r): r is SearchResultRecord => r !== null);
+function searchOrder(terms: readonly string[], kinds: readonly SearchKindName[]): string {
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([terms, [...kinds].sort()]))
+    .digest('base64url')
+    .slice(0, 16);
+  return `Search:${fingerprint}`;
+}
+
+/** The kind codes a document id can end in (doc id = row id * 8 + kind). */
+const DOC_KINDS = new Set<number>(Object.values(SearchKind));
+
+/** The page window of the arguments; a cursor of another search, or a forged one, is a BAD_CURSOR. */
+function searchWindow(args: PageArgs, order: string): PageWindow {
+  const window = toPageWindow(args, order);
+  const cursor = window.cursor;
+  const docId = cursor?.id ?? 0;
+  if (cursor && (typeof cursor.value !== 'number' || !Number.isFinite(cursor.value) || docId <= 0 || !DOC_KINDS.has(docId % 8))) {
+    const field = window.forward ? 'after' : 'before';
+    throw new CodedError(ErrorCode.BAD_CURSOR, `Invalid cursor in "${field}": not a cursor this API issued.`, field);
+  }
+  return window;
+}
+
+function kindsOf(types: readonly SearchType[] | null | undefined): SearchKindName[] {
+  if (types === null || types === undefined) return SEARCH_TYPES.map((t) => KIND_OF[t]);
+  if (types.length === 0) throw badInput('"types" must name at least one type (leave it out to search all).', 'types');
+  return SEARCH_TYPES.filter((t) => types.includes(t)).map((t) => KIND_OF[t]);
+}
+
+const once = <T>(fn: () => Promise<T>) => {
+  let result: Promise<T> | undefined;
+  return () => (result ??= fn());
+};
+
+/**
+ * A search result as a Relay connection. Each part runs its statement only when selected: the
+ * page (one statement, then the objects through the loaders, one statement per type), the
+ * highlights of the page (one), and the counts behind `totalCount` and `countsByType` (one, shared).
+ */
+export class SearchConnection {
+  private readonly page: () => Promise<{ page: Page<SearchHitRow>; edges: SearchEdge[] }>;
+  private readonly counts: () => Promise<Map<SearchKindName, number>>;
+  private readonly highlights: () => Promise<Map<number, SearchHighlight[]>>;
+
+  constructor(
+    ctx: RequestContext,
+    private readonly filter: SearchFilter,
+    window: PageWindow,
+    order: string,
+  ) {
+    const cursorOf = (hit: SearchHitRow): Cursor => ({ order, value: hit.rank, id: hit.docId });
+    const after = window.cursor && { rank: window.cursor.value as number, docId: window.cursor.id };
+    this.page = once(async () => {
+      const hits = await searchPage(ctx.db, filter, { limit: window.limit, forward: window.forward, after });
+      const page = toPage(hits, window, cursorOf);
+      const nodes = await Promise.all(page.nodes.map((hit) => loadNode(ctx, hit.kind, hit.id)));
+      const edges: SearchEdge[] = [];
+      page.edges.forEach((edge, i) => {
+        const node = nodes[i] as SearchResultRecord | null;
+        // A hit whose row went away between the two statements is left out.
+        if (node) edges.push(new Edge(edge.cursor, node, edge.node, this.highlights));
+      });
+      return { page, edges };
+    });
+    this.counts = once(() => countSearchHits(ctx.db, filter));
+    this.highlights = once(async () => {
+      const { page } = await this.page();
+      const rows = await searchHighlights(ctx.db, filter.terms, page.nodes);
+      const kinds = new Map(page.nodes.map((hit) => [hit.docId, hit.kind]));
+      const byDoc = new Map<number, SearchHighlight[]>();
+      for (const row of rows) {
+        const kind = kinds.get(Number(row.docId));
+        if (!kind) continue;
+        const names = FIELD_NAMES[kind];
+        const list: SearchHighlight[] = [];
+        if (hasMark(row.title)) list.push({ field: names.title, snippet: markedHtml(row.title) });
+        if (hasMark(row.body)) list.push({ field: names.body, snippet: markedHtml(row.body) });
+        byDoc.set(Number(row.docId), list);
+      }
+      return byDoc;
+    });
+  }
+
+  get edges(): Promise<SearchEdge[]> {
+    return this.page().then((p) => p.edges);
+  }
+
+  get nodes(): Promise<SearchResultRecord[]> {
+    return this.page().then((p) => p.edges.map((e) => e.node));
+  }
+
+  get pageInfo(): Promise<Page<SearchHitRow>['pageInfo']> {
+    return this.page().then((p) => p.page.pageInfo);
+  }
+
+  get totalCount(): Promise<number> {
+    return this.counts().then((counts) => this.filter.kinds.reduce((sum, kind) => sum + (counts.get(kind) ?? 0), 0));
+  }
+
+  get countsByType(): Promise<SearchTypeCount[]> {
+    return this.counts().then((counts) => SEARCH_TYPES.map((type) => ({ type, count: counts.get(KIND_OF[type]) ?? 0 })));
+  }
+}
+
+/** An edge; its highlights are those of the whole page, fetched once when the first is read. */
+class Edge implements SearchEdge {
+  constructor(
+    readonly cursor: string,
+    readonly node: SearchResultRecord,
+    private readonly hit: SearchHitRow,
+    private readonly pageHighlights: () => Promise<Map<number, SearchHighlight[]>>,
+  ) {}
+
+  get rank(): number {
+    return this.hit.rank;
+  }
+
+  get highlights(): Promise<SearchHighlight[]> {
+    return this.pageHighlights().then((byDoc) => byDoc.get(this.hit.docId) ?? []);
+  }
+}
+
+/**
+ * Free-text search across clusters, organizations, partners and announcements, as a connection:
+ * best match first, then by document id. A word matches as a prefix, all words must match,
+ * case-insensitively with æ, ø and å as letters. Drafts only for viewers who may see them.
+ */
+export function search(ctx: RequestContext, args: SearchArgs): SearchConnection {
+  const terms = toSearchTerms(args.query, 'query');
+  const kinds = kindsOf(args.types);
+  const order = searchOrder(terms, kinds);
+  const window = searchWindow(args, order);
+  return new SearchConnection(ctx, { terms, kinds, visibility: draftVisibility(ctx.viewer) }, window, order);
 }

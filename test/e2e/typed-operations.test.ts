@@ -58,7 +58,8 @@ describe('typed operations over HTTP', () => {
 
   it('searches across types and reports statistics', async () => {
     const found = await request(server.url, SearchDocument, { query: 'Næringsklynger' });
-    expect(found.data?.search.some((r) => r.__typename === 'Announcement')).toBe(true);
+    expect(found.data?.search.edges.some((e) => e.node.__typename === 'Announcement')).toBe(true);
+    expect(found.data?.search.totalCount).toBe(found.data?.search.countsByType.reduce((sum, c) => sum + c.count, 0));
 
     const stats = await request(server.url, ProgrammeStatsDocument, { filter: null });
     const byLevel = stats.data?.stats.clustersByLevel ?? [];

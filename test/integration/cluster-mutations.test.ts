@@ -107,8 +107,8 @@ describe('createCluster', () => {
     expect(payload.cluster).toMatchObject(expected);
     expect(await read('polar-space-cluster')).toEqual(payload.cluster);
     expect(await clusterCount()).toBe(before + 1);
-    const { search } = await api.data('{ search(query: "satellittdata") { ... on Cluster { slug } } }');
-    expect(search).toEqual([{ slug: 'polar-space-cluster' }]);
+    const { search } = await api.data('{ search(query: "satellittdata") { nodes { ... on Cluster { slug } } } }');
+    expect(search.nodes).toEqual([{ slug: 'polar-space-cluster' }]);
   });
 
   it('names every bad field at once and writes nothing', async () => {

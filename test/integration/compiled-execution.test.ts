@@ -51,7 +51,7 @@ describe('graphql-jit answers as graphql-js does', () => {
   it('for abstract types, fragments, aliases, directives and lazy parts (totalCount, pageInfo, stats)', async () => {
     const query = `query ($skip: Boolean!) {
       a: cluster(slug: "${SLUG}") { id name members(first: 3) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { role } } } }
-      search(query: "klynge", first: 5) { __typename ... on Cluster { slug } ... on Organization { orgNumber } }
+      search(query: "klynge", first: 5) { totalCount countsByType { type count } edges { cursor rank highlights { field snippet } node { __typename ... on Cluster { slug } ... on Organization { orgNumber } } } }
       stats { clustersByLevel { key count } membersByCounty @skip(if: $skip) { key count } }
     }`;
     const { reference, compiled } = await bothWays(query, { skip: true });

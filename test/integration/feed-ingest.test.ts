@@ -221,8 +221,10 @@ describe('ingesting an Atom file', () => {
   it('ingested news is found by the announcements filters and search', async () => {
     const data = await api.data(`{ announcements(first: 50, filter: { language: nn }) { nodes { title provenance } } }`);
     expect(data.announcements.nodes).toEqual([{ title: 'Nye klynger i Trøndelag', provenance: 'FEED' }]);
-    const found = await api.data(`{ search(query: "aquatech trøndelag") { __typename ... on Announcement { title } } }`);
-    expect(found.search).toContainEqual({ __typename: 'Announcement', title: 'Nye klynger i Trøndelag' });
+    const found = await api.data(
+      `{ search(query: "aquatech trøndelag") { nodes { __typename ... on Announcement { title } } } }`,
+    );
+    expect(found.search.nodes).toContainEqual({ __typename: 'Announcement', title: 'Nye klynger i Trøndelag' });
   });
 });
 

@@ -468,11 +468,13 @@ describe('bad filter values in variables', () => {
 describe('search', () => {
   const SEARCH = `query ($query: String!, $first: Int) {
     search(query: $query, first: $first) {
-      __typename
-      ... on Cluster { id slug }
-      ... on Organization { id orgNumber }
-      ... on PartnerInstitution { id slug }
-      ... on Announcement { id slug }
+      nodes {
+        __typename
+        ... on Cluster { id slug }
+        ... on Organization { id orgNumber }
+        ... on PartnerInstitution { id slug }
+        ... on Announcement { id slug }
+      }
     }
   }`;
   interface Hit {
@@ -481,7 +483,8 @@ describe('search', () => {
     slug?: string;
     orgNumber?: string;
   }
-  const search = async (query: string, first?: number) => (await api.data<{ search: Hit[] }>(SEARCH, { query, first })).search;
+  const search = async (query: string, first?: number) =>
+    (await api.data<{ search: { nodes: Hit[] } }>(SEARCH, { query, first })).search.nodes;
   const key = (h: Hit) => `${h.__typename}:${h.slug ?? h.orgNumber}`;
 
   it('returns one ranked list across types', async () => {

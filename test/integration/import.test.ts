@@ -413,7 +413,7 @@ describe('dataset import, seen through the API', () => {
           levelHistory { level fromDate toDate }
           members(first: 10) { totalCount }
         }
-        search(query: "havbunn") { __typename ... on Organization { name orgNumber } }
+        search(query: "havbunn") { nodes { __typename ... on Organization { name orgNumber } } }
       }`);
       expect(data.cluster).toEqual({
         name: 'Tromsø Sjømat',
@@ -425,7 +425,7 @@ describe('dataset import, seen through the API', () => {
         levelHistory: [{ level: 'NCE', fromDate: '2012-02-29', toDate: null }],
         members: { totalCount: 3 },
       });
-      expect(data.search).toEqual([{ __typename: 'Organization', name: 'Havbunn AS', orgNumber: orgNumber(10) }]);
+      expect(data.search.nodes).toEqual([{ __typename: 'Organization', name: 'Havbunn AS', orgNumber: orgNumber(10) }]);
     } finally {
       await api.dispose();
       await fixture.remove();

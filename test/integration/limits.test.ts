@@ -115,9 +115,13 @@ describe('query cost', () => {
     expect(cost('{ clusters(last: 5) { nodes { name } } }')).toBe(1 + 5);
   });
 
-  it('multiplies search by `first` and nodes by the number of ids', () => {
-    expect(cost('{ search(query: "a", first: 50) { ... on Cluster { name slug } } }')).toBe(1 + 50 * 2);
-    expect(cost('{ search(query: "a") { ... on Cluster { name slug } } }')).toBe(1 + 20 * 2);
+  it('prices search like any connection, and nodes by the number of ids', () => {
+    expect(cost('{ search(query: "a", first: 50) { nodes { ... on Cluster { name slug } } } }')).toBe(1 + 50 * 2);
+    expect(cost('{ search(query: "a") { nodes { ... on Cluster { name slug } } } }')).toBe(1 + 20 * 2);
+    // Counts once per search; highlights per result.
+    expect(
+      cost('{ search(query: "a", last: 10) { totalCount countsByType { type count } edges { rank highlights { snippet } } } }'),
+    ).toBe(1 + (1 + 3) + 10 * (1 + 2));
     expect(cost('query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: ['a', 'b', 'c'] })).toBe(1 + 3 * 1);
     // Other fields cost 1 each.
     expect(cost('{ cluster(slug: "x") { name levelHistory { level fromDate } } }')).toBe(1 + 1 + 1 + 2);

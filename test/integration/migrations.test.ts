@@ -104,11 +104,11 @@ describe('search triggers', () => {
 
   /** What `search` answers, as `Type: name`. */
   async function search(query: string): Promise<string[]> {
-    const data = await api.data<{ search: { __typename: string; name: string }[] }>(
-      'query ($query: String!) { search(query: $query) { __typename ... on Cluster { name } } }',
+    const data = await api.data<{ search: { nodes: { __typename: string; name: string }[] } }>(
+      'query ($query: String!) { search(query: $query) { nodes { __typename ... on Cluster { name } } } }',
       { query },
     );
-    return data.search.map((hit) => `${hit.__typename}: ${hit.name}`);
+    return data.search.nodes.map((hit) => `${hit.__typename}: ${hit.name}`);
   }
 
   const searchDocuments = async () =>

@@ -76,8 +76,10 @@ describe('upsertOrganization', () => {
     expect(payload.organization).toEqual(expected);
     expect(await read(orgNumber)).toEqual(payload.organization);
     expect(await organizationCount()).toBe(before + 1);
-    const { search } = await api.data('{ search(query: "fjordkraft testselskap") { ... on Organization { orgNumber } } }');
-    expect(search).toEqual([{ orgNumber }]);
+    const { search } = await api.data(
+      '{ search(query: "fjordkraft testselskap") { nodes { ... on Organization { orgNumber } } } }',
+    );
+    expect(search.nodes).toEqual([{ orgNumber }]);
     const { auditLog } = await api.data(AUDIT, { id: payload.organization.id }, as('admin'));
     expect(auditLog.nodes).toEqual([
       {

@@ -56,8 +56,8 @@ function oncePerConnection(set: SelectionSetNode | undefined, fragments: Fragmen
 
 /**
  * klynge's cost model: every field costs 1, and a list multiplies what is selected under it by the
- * number of items it can return: a connection by `first` ?? `last` ?? 20, a list with a `first`
- * argument (`search`) by `first` ?? 20, a list with `ids` (`nodes`) by their number, and
+ * number of items it can return: a connection (`search` included) by `first` ?? `last` ?? 20, a
+ * list with a `first` argument by `first` ?? 20, a list with `ids` (`nodes`) by their number, and
  * federation's `_entities` by the number of its representations.
  */
 export function klyngeCostEstimator(fragments: Fragments = new Map()): ComplexityEstimator {

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../context/request-context.js';
 import { findAnnouncement, listAnnouncements } from '../../services/announcement.service.js';
 import { findCluster, listClusters } from '../../services/cluster.service.js';
@@ -13,7 +13,8 @@ import { Cluster, ClusterConnection } from '../types/cluster.type.js';
 import { Node } from '../types/node.interface.js';
 import { Organization, OrganizationConnection } from '../types/organization.type.js';
 import { PartnerInstitution, PartnerInstitutionConnection } from '../types/partner.type.js';
-import { ProgrammeStats, SearchResult } from '../types/stats.type.js';
+import { SearchArgs, SearchConnection } from '../types/search.type.js';
+import { ProgrammeStats } from '../types/stats.type.js';
 import { NestedLists } from '../nested-lists.js';
 import { PageFields } from '../page-fields.js';
 import type { PlannedList } from '../../services/connection.js';
@@ -113,16 +114,12 @@ export class QueryResolver {
     return listAnnouncements(ctx, args, fields, lists);
   }
 
-  @Query(() => [SearchResult], {
-    description: 'Free-text search across clusters, organizations, partners and announcements, best match first.',
+  @Query(() => SearchConnection, {
+    description:
+      'Free-text search across clusters, organizations, partners and announcements: a Relay connection, best match first, with highlights and counts per type.',
   })
-  search(
-    @Arg('query', { description: 'Words to look for; each matches as a prefix and all must match (æ, ø, å and case handled).' })
-    query: string,
-    @Arg('first', () => Int, { nullable: true, description: 'How many results (default 20, at most 100).' }) first: number | null,
-    @Ctx() ctx: RequestContext,
-  ) {
-    return search(ctx, query, first);
+  search(@Args() args: SearchArgs, @Ctx() ctx: RequestContext) {
+    return search(ctx, args);
   }
 
   @Query(() => ProgrammeStats, {

@@ -1,8 +1,4 @@
-import { Field, Int, ObjectType, createUnionType } from 'type-graphql';
-import { Announcement } from './announcement.type.js';
-import { Cluster } from './cluster.type.js';
-import { Organization } from './organization.type.js';
-import { PartnerInstitution } from './partner.type.js';
+import { Field, Int, ObjectType } from 'type-graphql';
 
 @ObjectType({ simpleResolvers: true, description: 'A group and how many it holds.' })
 export class KeyCount {
@@ -50,9 +46,3 @@ export class ProgrammeStats {
   @Field(() => [KeyCount], { description: 'Memberships started per year (including ended ones), oldest year first.' })
   membershipsByYear!: KeyCount[];
 }
-
-export const SearchResult = createUnionType({
-  name: 'SearchResult',
-  description: 'Anything `search` can find.',
-  types: () => [Cluster, Organization, PartnerInstitution, Announcement] as const,
-});
