@@ -14,6 +14,7 @@ import { Migration20261206215643_event_log } from './Migration20261206215643_eve
 import { Migration20261206222503_webhooks } from './Migration20261206222503_webhooks.js';
 import { Migration20261206223004_feeds } from './Migration20261206223004_feeds.js';
 import { Migration20261207000000_group_count_insert_first } from './Migration20261207000000_group_count_insert_first.js';
+import { Migration20261207010000_search_document_vector_only } from './Migration20261207010000_search_document_vector_only.js';
 
 export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
@@ -36,4 +37,5 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261206222503_webhooks', class: Migration20261206222503_webhooks },
   { name: 'Migration20261206223004_feeds', class: Migration20261206223004_feeds },
   { name: 'Migration20261207000000_group_count_insert_first', class: Migration20261207000000_group_count_insert_first },
+  { name: 'Migration20261207010000_search_document_vector_only', class: Migration20261207010000_search_document_vector_only },
 ];
