@@ -489,6 +489,37 @@ describe.runIf(TEST_DIALECT === 'postgresql')('dataset import on PostgreSQL, bul
     }
   });
 
+  it('analyzes tables with many changes once, before commit, and only vacuums them after', async () => {
+    const db = await createTestDatabase({ seed: false });
+    const fixture = await writeDataset();
+    try {
+      const phases: string[] = [];
+      // Threshold 0: every changed table counts as one with many changes.
+      await new DatasetImportService(db.orm, db.database).run(fixture.dir, {
+        postgres: { analyzeThreshold: 0 },
+        onEvent: (e) => {
+          if (e.type === 'phase') phases.push(e.name);
+        },
+      });
+      expect(phases.some((p) => p.startsWith('analyzed "cluster"'))).toBe(true);
+      expect(phases.some((p) => p.includes('vacuumed "cluster"'))).toBe(true);
+      const stats = await sql(
+        db,
+        `select relname, vacuum_count::int as vacuums, analyze_count::int as analyzes
+         from pg_stat_user_tables where schemaname = current_schema() and relname in ('cluster', 'membership', 'search_document')
+         order by relname`,
+      );
+      expect(stats).toEqual([
+        { relname: 'cluster', vacuums: 1, analyzes: 1 },
+        { relname: 'membership', vacuums: 1, analyzes: 1 },
+        { relname: 'search_document', vacuums: 1, analyzes: 1 },
+      ]);
+    } finally {
+      await db.dispose();
+      await fixture.remove();
+    }
+  });
+
   it('takes back delta rows marked new that another writer inserted before the table was locked', async () => {
     const db = await createTestDatabase();
     try {
