@@ -16,6 +16,7 @@ import { Migration20261206223004_feeds } from './Migration20261206223004_feeds.j
 import { Migration20261207000000_group_count_insert_first } from './Migration20261207000000_group_count_insert_first.js';
 import { Migration20261207010000_webhook_previous_secret } from './Migration20261207010000_webhook_previous_secret.js';
 import { Migration20261207010000_announcement_unpublished_index } from './Migration20261207010000_announcement_unpublished_index.js';
+import { Migration20261207010000_search_document_vector_only } from './Migration20261207010000_search_document_vector_only.js';
 
 export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
@@ -43,4 +44,5 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
     name: 'Migration20261207010000_announcement_unpublished_index',
     class: Migration20261207010000_announcement_unpublished_index,
   },
+  { name: 'Migration20261207010000_search_document_vector_only', class: Migration20261207010000_search_document_vector_only },
 ];

@@ -8,7 +8,7 @@ import {
   type ImportSummary,
 } from '../../src/services/import/dataset-import.service.js';
 import { formatDatasetIssue } from '../../src/services/import/dataset-validator.js';
-import { UPSERTS, recheckNewSql } from '../../src/services/import/import-sql.js';
+import { SEARCH_SOURCES, UPSERTS, recheckNewSql } from '../../src/services/import/import-sql.js';
 import { createTestApi } from '../helpers/api.js';
 import { TEST_DIALECT, type TestDatabase, createTestDatabase, sql } from '../helpers/database.js';
 import { keptCountMismatches } from '../helpers/membership-counts.js';
@@ -56,7 +56,7 @@ async function snapshot(db: TestDatabase): Promise<Record<string, unknown[]>> {
     db,
     db.dialect === 'sqlite'
       ? 'select rowid as doc_id, title, body from search_document order by rowid'
-      : 'select doc_id, kind, ref_id, title, body, document::text from search_document order by doc_id',
+      : 'select doc_id, kind, ref_id, document::text from search_document order by doc_id',
   );
   result.cluster_membership_count = await sql(db, 'select * from cluster_membership_count order by cluster_id');
   result.cluster_group_membership_count = await sql(
@@ -66,15 +66,42 @@ async function snapshot(db: TestDatabase): Promise<Record<string, unknown[]>> {
   return result;
 }
 
-/** The title of a row's search document (kinds: 1 cluster, 2 organization, 3 partner, 4 announcement). */
+/**
+ * The title a row's search document was made from (kinds: 1 cluster, 2 organization, 3 partner,
+ * 4 announcement). PostgreSQL's documents hold only their vector: the row's current title, if the
+ * document's vector is exactly the one its source row's title and body give (undefined if stale).
+ */
 async function searchTitle(db: TestDatabase, kind: number, id: number): Promise<string | undefined> {
+  const source = SEARCH_SOURCES.find((s) => s.kind === kind);
+  if (!source) throw new Error(`no search source of kind ${kind}`);
   const rows = await sql(
     db,
     db.dialect === 'sqlite'
       ? `select title from search_document where rowid = ${id * 8 + kind}`
-      : `select title from search_document where doc_id = ${id * 8 + kind}`,
+      : `select s.title from (${source.select}) as s (id, title, body)
+         join search_document d on d.doc_id = s.id::bigint * 8 + ${kind} and d.document = search_document_vector(s.title, s.body)
+         where s.id = ${id}`,
   );
   return rows[0]?.title;
+}
+
+/**
+ * PostgreSQL: the search documents that differ from what their source rows give (missing, extra,
+ * or with another vector), as `kind:id`.
+ */
+async function staleSearchDocuments(db: TestDatabase): Promise<string[]> {
+  const expected = SEARCH_SOURCES.map(
+    (source) => `select s.id::bigint * 8 + ${source.kind} as doc_id, ${source.kind} as kind, s.id as ref_id,
+      search_document_vector(s.title, s.body) as document from (${source.select}) as s (id, title, body)`,
+  ).join(' union all ');
+  const rows = await sql(
+    db,
+    `select coalesce(e.kind, d.kind) as kind, coalesce(e.ref_id, d.ref_id) as id
+     from (${expected}) e full join search_document d on d.doc_id = e.doc_id
+     where e.doc_id is null or d.doc_id is null or d.kind <> e.kind or d.ref_id <> e.ref_id or d.document <> e.document
+     order by 1, 2`,
+  );
+  return rows.map((r) => `${r.kind}:${r.id}`);
 }
 
 const tableCounts = (summary: ImportSummary, table: Table) => summary.tables.find((t) => t.table === table)!;
@@ -462,6 +489,37 @@ describe.runIf(TEST_DIALECT === 'postgresql')('dataset import on PostgreSQL, bul
     }
   });
 
+  it('analyzes tables with many changes once, before commit, and only vacuums them after', async () => {
+    const db = await createTestDatabase({ seed: false });
+    const fixture = await writeDataset();
+    try {
+      const phases: string[] = [];
+      // Threshold 0: every changed table counts as one with many changes.
+      await new DatasetImportService(db.orm, db.database).run(fixture.dir, {
+        postgres: { analyzeThreshold: 0 },
+        onEvent: (e) => {
+          if (e.type === 'phase') phases.push(e.name);
+        },
+      });
+      expect(phases.some((p) => p.startsWith('analyzed "cluster"'))).toBe(true);
+      expect(phases.some((p) => p.includes('vacuumed "cluster"'))).toBe(true);
+      const stats = await sql(
+        db,
+        `select relname, vacuum_count::int as vacuums, analyze_count::int as analyzes
+         from pg_stat_user_tables where schemaname = current_schema() and relname in ('cluster', 'membership', 'search_document')
+         order by relname`,
+      );
+      expect(stats).toEqual([
+        { relname: 'cluster', vacuums: 1, analyzes: 1 },
+        { relname: 'membership', vacuums: 1, analyzes: 1 },
+        { relname: 'search_document', vacuums: 1, analyzes: 1 },
+      ]);
+    } finally {
+      await db.dispose();
+      await fixture.remove();
+    }
+  });
+
   it('takes back delta rows marked new that another writer inserted before the table was locked', async () => {
     const db = await createTestDatabase();
     try {
@@ -516,6 +574,8 @@ describe.runIf(TEST_DIALECT === 'postgresql')('dataset import on PostgreSQL, bul
       expect(b.tables).toEqual(a.tables);
       expect(await snapshot(bulk)).toEqual(await snapshot(incremental));
       expect(await keptCountMismatches(bulk)).toEqual([]);
+      expect(await staleSearchDocuments(bulk)).toEqual([]);
+      expect(await staleSearchDocuments(incremental)).toEqual([]);
       expect(await catalog(bulk)).toEqual(catalogBefore);
 
       // ...and a bulk re-import with one change (too few for the parallel query) keeps its search document right too.
@@ -526,6 +586,7 @@ describe.runIf(TEST_DIALECT === 'postgresql')('dataset import on PostgreSQL, bul
       });
       const [row] = await sql(bulk, `select "id" from "announcement" where "slug" = 'fjord-subsea-blir-gce'`);
       expect(await searchTitle(bulk, 4, row.id)).toBe('Fjord Subsea er GCE');
+      expect(await staleSearchDocuments(bulk)).toEqual([]);
       expect(await catalog(bulk)).toEqual(catalogBefore);
 
       // With no room to hold COPY data while earlier files merge, staging just waits its turn.

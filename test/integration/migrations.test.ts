@@ -252,3 +252,81 @@ describe('the announcement drafts migration, on existing data', () => {
     expect(Number((await exec('select count(*) as n from announcement_cluster'))[0].n)).toBe(1);
   });
 });
+
+describe.runIf(TEST_DIALECT === 'postgresql')('the vector-only search documents migration, on existing data', () => {
+  let db: TestDatabase;
+  const MIGRATION = 'Migration20261207010000_search_document_vector_only';
+  const BEFORE = MIGRATIONS[MIGRATIONS.indexOf(MIGRATION) - 1];
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ seed: false, migrate: false });
+    await db.orm.migrator.up({ to: BEFORE });
+  });
+  afterAll(() => db?.dispose());
+
+  const exec = (query: string) => db.orm.em.fork().getConnection().execute(query);
+  const columns = async () =>
+    (
+      await exec(
+        `select column_name as name from information_schema.columns
+         where table_schema = current_schema() and table_name = 'search_document' order by ordinal_position`,
+      )
+    ).map((r: { name: string }) => r.name);
+  const documents = () => exec('select doc_id, kind, ref_id, document::text from search_document order by doc_id');
+  const announcementHits = async (word: string) =>
+    (await exec(`select ref_id as id from search_document where kind = 4 and document @@ to_tsquery('simple', '${word}:*')`)).map(
+      (h: { id: number | string }) => Number(h.id),
+    );
+
+  it('keeps every document and its vector, drops the copied title and body, and the triggers go on', async () => {
+    await exec(
+      `insert into cluster (created_at, updated_at, version, slug, name, level, status, county, city, description, admitted_on, provenance)
+       values (now(), now(), 1, 'fjordklyngen', 'Fjordklyngen', 'ARENA', 'ACTIVE', 'Vestland', 'Bergen', 'Havbruk i fjordene.', '2020-01-01', 'MANUAL')`,
+    );
+    await exec(`insert into cluster_sector (cluster_id, sector, position) select id, 'Sjømat', 0 from cluster`);
+    await exec(
+      `insert into organization (created_at, updated_at, version, org_number, name, city, county, provenance)
+       values (now(), now(), 1, '912345678', 'Havbunn AS', 'Bergen', 'Vestland', 'MANUAL')`,
+    );
+    await exec(
+      `insert into announcement (created_at, updated_at, version, slug, title, body, language, published_at, kind, provenance, status)
+       values (now(), now(), 1, 'fjordklyngen-tatt-opp', 'Fjordklyngen tatt opp', 'Tekst om fjorder og laks.', 'nb', now(), 'ADMISSION', 'SOURCE', 'PUBLISHED')`,
+    );
+    const before = await documents();
+    expect(before).toHaveLength(3);
+    expect(await columns()).toEqual(['doc_id', 'kind', 'ref_id', 'title', 'body', 'document']);
+
+    await db.orm.migrator.up();
+    expect(await columns()).toEqual(['doc_id', 'kind', 'ref_id', 'document']);
+    expect(await documents()).toEqual(before);
+    expect(await pendingSchemaChanges(db)).toBe('');
+
+    // The triggers write vectors only: a new title is found, the old one no longer; an update that
+    // changes nothing searchable leaves the vector as it was.
+    await exec(`update announcement set title = 'Fjordklyngen ble tatt opp i programmet' where slug = 'fjordklyngen-tatt-opp'`);
+    expect(await announcementHits('programmet')).toEqual([1]);
+    expect(await announcementHits('laks')).toEqual([1]);
+    await exec(`update organization set website = 'https://havbunn.no'`);
+    const after = await documents();
+    expect(after.filter((d: { kind: number }) => d.kind === 2)).toEqual(before.filter((d: { kind: number }) => d.kind === 2));
+    const [{ fresh }] = await exec(
+      `select bool_and(d.document = search_document_vector(a.title, a.body)) as fresh
+       from announcement a join search_document d on d.doc_id = a.id::bigint * 8 + 4`,
+    );
+    expect(fresh).toBe(true);
+  });
+
+  it('goes down again, taking the title and body from the source rows', async () => {
+    const vectors = await documents();
+    await db.orm.migrator.down({ to: BEFORE });
+    expect(await columns()).toEqual(['doc_id', 'kind', 'ref_id', 'document', 'title', 'body']);
+    expect(await exec('select kind, title, body from search_document order by doc_id')).toEqual([
+      { kind: 1, title: 'Fjordklyngen', body: 'Havbruk i fjordene. Bergen Vestland Sjømat' },
+      { kind: 2, title: 'Havbunn AS', body: 'Bergen Vestland 912345678' },
+      { kind: 4, title: 'Fjordklyngen ble tatt opp i programmet', body: 'Tekst om fjorder og laks.' },
+    ]);
+    expect(await documents()).toEqual(vectors);
+    await db.orm.migrator.up();
+    expect(await documents()).toEqual(vectors);
+  });
+});

@@ -24,4 +24,16 @@ describe('organisation number check', () => {
     expect(base).toBeDefined();
     for (let d = 0; d <= 9; d++) expect(isValidOrgNumber(`${base}${d}`)).toBe(false);
   });
+
+  it('agrees with the regex-and-slice definition on every check digit, and rejects non-ASCII digits and a trailing newline', () => {
+    const reference = (value: string) => /^\d{9}$/.test(value) && orgNumberCheckDigit(value.slice(0, 8)) === Number(value[8]);
+    for (let base = 10000000; base < 10002000; base += 7) {
+      for (let d = 0; d <= 9; d++) expect(isValidOrgNumber(`${base}${d}`)).toBe(reference(`${base}${d}`));
+    }
+    expect(isValidOrgNumber('12345678\u0665')).toBe(false); // Arabic-Indic five
+    expect(isValidOrgNumber('12345678/')).toBe(false);
+    expect(isValidOrgNumber('12345678:')).toBe(false);
+    expect(isValidOrgNumber('12345678\n')).toBe(false);
+    expect(isValidOrgNumber('')).toBe(false);
+  });
 });

@@ -142,6 +142,23 @@ export const announcementRow = z.object({
     .refine((slugs) => new Set(slugs).size === slugs.length, 'must not name a cluster twice'),
 });
 
+const MEMBERSHIP_ROLES: ReadonlySet<unknown> = new Set(Object.values(MembershipRole));
+const isDate = (value: unknown): value is string => typeof value === 'string' && dateToDays(value) !== null;
+
+/**
+ * The membership schema's fast path, for the file with millions of rows: the row as `membershipRow`
+ * returns it (known fields only) when the schema would accept it, or null to let the schema decide
+ * and explain. It accepts nothing the schema rejects (test/unit/dataset-rows.test.ts compares them).
+ */
+export function acceptMembership(raw: Record<string, unknown>): MembershipRow | null {
+  const { cluster, orgNumber, role, joinedOn, leftOn } = raw;
+  if (typeof cluster !== 'string' || cluster.length === 0 || cluster.length > 100) return null;
+  if (typeof orgNumber !== 'string' || !isValidOrgNumber(orgNumber)) return null;
+  if (!MEMBERSHIP_ROLES.has(role) || !isDate(joinedOn)) return null;
+  if (leftOn !== null && !(isDate(leftOn) && leftOn > joinedOn)) return null;
+  return { cluster, orgNumber, role: role as MembershipRole, joinedOn, leftOn };
+}
+
 export type ClusterRow = z.infer<typeof clusterRow>;
 export type OrganizationRow = z.infer<typeof organizationRow>;
 export type PartnerRow = z.infer<typeof partnerRow>;
@@ -164,6 +181,8 @@ export interface DatasetFile<K extends DatasetFileKind = DatasetFileKind> {
   kind: K;
   name: string;
   schema: z.ZodType<DatasetRows[K]>;
+  /** A fast path that returns the row the schema would, or null to leave it to the schema. */
+  accept?: (raw: Record<string, unknown>) => DatasetRows[K] | null;
 }
 
 /**
@@ -176,7 +195,7 @@ export const DATASET_FILES: readonly DatasetFile[] = [
   { kind: 'partners', name: 'partners.ndjson', schema: partnerRow },
   { kind: 'partnerships', name: 'partnerships.ndjson', schema: partnershipRow },
   { kind: 'announcements', name: 'announcements.ndjson', schema: announcementRow },
-  { kind: 'memberships', name: 'memberships.ndjson', schema: membershipRow },
+  { kind: 'memberships', name: 'memberships.ndjson', schema: membershipRow, accept: acceptMembership },
 ];
 
 export const manifestSchema = z.object({

@@ -77,19 +77,23 @@ export class DatasetValidator {
       this.report(file.name, lineNo, 'contains a NUL character (\\u0000), which the database cannot store');
       return null;
     }
-    const parsed = file.schema.safeParse(raw);
-    if (!parsed.success) {
-      const messages = parsed.error.issues.slice(0, 3).map((issue) => formatIssue(issue, raw));
-      this.report(file.name, lineNo, messages.join('; '));
-      this.rememberKeyOfInvalidRow(file.kind, raw as Record<string, unknown>, lineNo);
-      return null;
+    let row = file.accept?.(raw as Record<string, unknown>) ?? null;
+    if (row === null) {
+      const parsed = file.schema.safeParse(raw);
+      if (!parsed.success) {
+        const messages = parsed.error.issues.slice(0, 3).map((issue) => formatIssue(issue, raw));
+        this.report(file.name, lineNo, messages.join('; '));
+        this.rememberKeyOfInvalidRow(file.kind, raw as Record<string, unknown>, lineNo);
+        return null;
+      }
+      row = parsed.data;
     }
-    const problem = (this.checks[file.kind] as RowCheck<K>)(parsed.data, lineNo);
+    const problem = (this.checks[file.kind] as RowCheck<K>)(row, lineNo);
     if (problem !== null) {
       this.report(file.name, lineNo, problem);
       return null;
     }
-    return parsed.data;
+    return row;
   }
 
   private readonly checks: { [K in DatasetFileKind]: RowCheck<K> } = {

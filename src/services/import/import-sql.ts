@@ -489,26 +489,24 @@ export const SEARCH_SOURCES: readonly SearchSource[] = [
 const SEARCH_VECTORS_TABLE = 'import_search_vector';
 
 /**
- * Statements that write the search documents of one source's rows listed in `import_touched`.
- * `precompute`: the vectors of all the kind's rows are first computed into a temporary table by
- * one CREATE TABLE AS, which PostgreSQL can run as a parallel query (an INSERT runs on one core);
- * worth it when most of the kind's rows were touched.
+ * Statements that write the search documents of one source's rows listed in `import_touched`: the
+ * vector alone (search_document keeps no copy of the title and body), rewritten only where it
+ * changed. `precompute`: the vectors of all the kind's rows are first computed into a temporary
+ * table by one CREATE TABLE AS, which PostgreSQL can run as a parallel query (an INSERT runs on
+ * one core); worth it when most of the kind's rows were touched.
  */
 export function searchDocumentSql({ kind, select }: SearchSource, precompute: boolean): string[] {
   const touched = `"id" in (select "id" from "import_touched" where "kind" = ${kind})`;
-  const upsert = (
-    source: string,
-    document: string,
-  ) => `insert into "search_document" ("doc_id", "kind", "ref_id", "title", "body", "document")
-select d.id::bigint * 8 + ${kind}, ${kind}::smallint, d.id, d.title, d.body, ${document}
+  const upsert = (source: string, document: string) => `insert into "search_document" ("doc_id", "kind", "ref_id", "document")
+select d.id::bigint * 8 + ${kind}, ${kind}::smallint, d.id, ${document}
 from ${source}
-on conflict ("doc_id") do update set "title" = excluded."title", "body" = excluded."body", "document" = excluded."document"
-where ("search_document"."title", "search_document"."body") is distinct from (excluded."title", excluded."body")`;
+on conflict ("doc_id") do update set "document" = excluded."document"
+where "search_document"."document" is distinct from excluded."document"`;
   if (!precompute)
     return [upsert(`(${select} where ${touched}) as d (id, title, body)`, 'search_document_vector(d.title, d.body)')];
   return [
     `create temp table "${SEARCH_VECTORS_TABLE}" on commit drop as
-select d.id, d.title, d.body, search_document_vector(d.title, d.body) as document from (${select}) as d (id, title, body)`,
+select d.id, search_document_vector(d.title, d.body) as document from (${select}) as d (id, title, body)`,
     upsert(`"${SEARCH_VECTORS_TABLE}" d where d.${touched}`, 'd.document'),
     `drop table "${SEARCH_VECTORS_TABLE}"`,
   ];

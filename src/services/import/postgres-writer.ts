@@ -145,6 +145,8 @@ export class PostgresDatasetWriter implements DatasetWriter {
   /** Tables whose search trigger is switched off (their changed rows are listed in import_touched). */
   private readonly triggersOff = new Set<string>();
   private searchRebuilt = false;
+  /** Tables analyzed before commit (quoted names): the vacuum after commit need not analyze them again. */
+  private readonly analyzed = new Set<string>();
   private usedBulk = false;
 
   constructor(
@@ -287,7 +289,7 @@ export class PostgresDatasetWriter implements DatasetWriter {
   }
 
   /**
-   * Vacuums (and analyzes) the tables the import changed, once it has committed: until autovacuum
+   * Vacuums the tables the import changed (and analyzes those not analyzed before commit), once it has committed: until autovacuum
    * passes, new rows lack their visibility-map bits and hint bits, and reads of a fresh import ran
    * several times slower (VACUUM cannot run inside the import's transaction). The import has
    * committed by then, so a failure here is reported, not fatal.
@@ -298,9 +300,20 @@ export class PostgresDatasetWriter implements DatasetWriter {
     // Search documents follow every searchable table the import wrote.
     changed.push(`"${SEARCH_TABLE}"`);
     const started = performance.now();
+    // Tables analyzed inside the transaction have their statistics already: they are only vacuumed.
+    const tables = [...new Set(changed)];
+    const toAnalyze = tables.filter((t) => !this.analyzed.has(t));
+    const toVacuum = tables.filter((t) => this.analyzed.has(t));
     try {
-      await this.db.query(`vacuum (analyze) ${[...new Set(changed)].join(', ')}`);
-      this.listener.phaseDone?.(`vacuumed and analyzed ${[...new Set(changed)].join(', ')}`, performance.now() - started);
+      if (toAnalyze.length > 0) await this.db.query(`vacuum (analyze) ${toAnalyze.join(', ')}`);
+      if (toVacuum.length > 0) await this.db.query(`vacuum ${toVacuum.join(', ')}`);
+      this.listener.phaseDone?.(
+        [
+          ...(toAnalyze.length > 0 ? [`vacuumed and analyzed ${toAnalyze.join(', ')}`] : []),
+          ...(toVacuum.length > 0 ? [`vacuumed ${toVacuum.join(', ')} (analyzed before commit)`] : []),
+        ].join('; '),
+        performance.now() - started,
+      );
     } catch (error) {
       this.listener.phaseDone?.(`vacuum after the import failed (${(error as Error).message}); autovacuum will do it`, 0);
     }
@@ -566,6 +579,7 @@ export class PostgresDatasetWriter implements DatasetWriter {
     if (this.usedBulk) changed.push(`"${SEARCH_TABLE}"`);
     const started = performance.now();
     await this.db.query(`analyze ${changed.join(', ')}`);
+    for (const table of changed) this.analyzed.add(table);
     this.listener.phaseDone?.(`analyzed ${changed.join(', ')}`, performance.now() - started);
   }
 }
