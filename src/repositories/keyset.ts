@@ -220,11 +220,12 @@ export function fetchOneWithLists<R>(
 }
 
 /**
- * One page (limit + 1 rows) per parent, for all parents in a single statement. On PostgreSQL each
- * parent's page is a `lateral` subquery with its own `order by … limit`, which walks the
- * (parent, order, id) index and stops after limit + 1 rows, however long the list. Elsewhere rows
- * are numbered per parent with a window function and cut at limit + 1 (this reads every row of
- * each parent's list).
+ * One page (limit + 1 rows) per parent, for all parents in a single statement. Each parent's page
+ * is a subquery with its own `order by … limit`, which walks the (parent, order, id) index and
+ * stops after limit + 1 rows, however long the list: on PostgreSQL a `lateral` subquery (see
+ * lateralPages), on SQLite a JSON column per parent (see jsonPages). Inside a transaction on
+ * PostgreSQL rows are numbered per parent with a window function and cut at limit + 1 (this reads
+ * every row of each parent's list).
  */
 export async function fetchNestedPages<R>(
   db: Db,
@@ -234,6 +235,10 @@ export async function fetchNestedPages<R>(
 ): Promise<Map<number, R[]>> {
   const parentExpr = query.parentExpr;
   if (!parentExpr) throw new Error('fetchNestedPages needs a parent column');
+  if (db.dialect === 'sqlite') {
+    const pages = await db.rows<{ parentId: number; page: string }>(jsonPages(db, query, window, parentIds));
+    return new Map(pages.map((row) => [Number(row.parentId), JSON.parse(row.page) as R[]]));
+  }
   const rows = await db.rows<R & { parentId: number }>(
     db.preparesStatements ? lateralPages(db, query, window, parentIds) : numberedPages(db, query, parentExpr, window, parentIds),
   );
@@ -257,6 +262,31 @@ function lateralPages(db: Db, query: ListQuery, window: PageWindow, parentIds: r
     .orderByRaw(`parent.id, ${outputOrderSql('page', query, window)}`);
 }
 
+/** The alias of a select entry (`expr as "alias"`). */
+const aliasOf = (column: string): string => /as "([^"]+)"$/.exec(column)?.[1] ?? column;
+
+/**
+ * SQLite's per-parent pages: for each parent (the ids travel as one JSON array parameter, so the
+ * statement text, and the connection's prepared statement, is the same for every batch size) its
+ * own `order by … limit` subquery, which reads only limit + 1 index entries, returned as one JSON
+ * array. SQLite has no lateral join, but a correlated subquery in a column may read a page. Values
+ * keep their types in JSON (integers, text, null), as the driver returns them. Numbering every row
+ * of every parent instead read and sorted each parent's whole list (a cluster page's members
+ * 4–20× the time), and a row object made by the driver per item cost more than JSON.parse.
+ */
+function jsonPages(db: Db, query: ListQuery, window: PageWindow, parentIds: readonly number[]): Knex.Raw {
+  const page = pageQuery(db, query, window, 'parent.value');
+  const item = query.select.map((column) => {
+    const alias = aliasOf(column);
+    return `'${alias}', item."${alias}"`;
+  });
+  return db.knex.raw(
+    `select parent.value as "parentId", (select json_group_array(json_object(${item.join(', ')}) order by ${outputOrderSql('item', query, window)}) from ? as item) as "page" from json_each(?) as parent`,
+    [page as unknown as Knex.Value, JSON.stringify([...new Set(parentIds)])],
+  );
+}
+
+/** PostgreSQL inside a transaction (no prepared statement): rows numbered per parent, cut at limit + 1. */
 function numberedPages(
   db: Db,
   query: ListQuery,
