@@ -108,6 +108,13 @@ function toParameter(knex: Knex, value: unknown, dialect: 'sqlite' | 'postgresql
   return value as Knex.RawBinding;
 }
 
+/**
+ * Per-connection SQLite settings: a page cache of 32 MiB (SQLite's default is 2 MiB, less than a
+ * cluster page's indexes and rows at S=10), temporary sort tables in memory, and foreign keys
+ * enforced on every connection the pool opens (MikroORM sets them once, on the first).
+ */
+const CONNECTION_PRAGMAS = 'pragma foreign_keys = on; pragma cache_size = -32768; pragma temp_store = memory;';
+
 /** Prepared statements kept per SQLite connection: query shapes are few, the bound is a safety net. */
 const STATEMENTS_PER_CONNECTION = 500;
 
@@ -125,6 +132,23 @@ const statementsByConnection = new WeakMap<object, Map<string, LibSqlStatement>>
  * prepared as before.
  */
 class StatementCachingLibSqlDialect extends LibSqlKnexDialect {
+  /**
+   * MikroORM's libSQL dialect counts a connection valid for 10 s after it was opened, so the pool
+   * closed and reopened klynge's one SQLite connection every 10 s under load, and with it SQLite's
+   * page cache and every prepared statement. A local database file's connection stays valid while
+   * it is open.
+   */
+  override validateConnection(connection: { open?: boolean }): boolean {
+    return connection.open !== false;
+  }
+
+  /** A new connection, with the settings SQLite keeps per connection (see CONNECTION_PRAGMAS). */
+  override async acquireRawConnection(): Promise<unknown> {
+    const connection = (await super.acquireRawConnection()) as { exec(sql: string): void };
+    connection.exec(CONNECTION_PRAGMAS);
+    return connection;
+  }
+
   override async _query(connection: any, obj: any): Promise<any> {
     if (!obj.sql || !obj.bindings?.length) return super._query(connection, obj);
     let statements = statementsByConnection.get(connection);

@@ -71,6 +71,15 @@ export class Db {
   }
 
   /**
+   * Whether a list's statement brings along the nested lists under its items (see EmbeddedList):
+   * on SQLite always; on PostgreSQL where statements are prepared (outside transactions), so the
+   * larger statement is planned once per connection.
+   */
+  get embedsLists(): boolean {
+    return this.dialect === 'sqlite' || this.preparesStatements;
+  }
+
+  /**
    * `expr in (keys)` for a batch of keys. PostgreSQL gets `expr = any($1)` with one array
    * parameter, so the statement text (and its prepared plan) does not change with the batch size.
    */

@@ -145,6 +145,9 @@ function pageQuery(db: Db, query: ListQuery, window: PageWindow, parentRef?: str
   return qb.orderByRaw(orderSql(query.ordering, window)).limit(window.limit + 1, { skipBinding: true });
 }
 
+/** The alias of a select entry (`expr as "alias"`). */
+const aliasOf = (column: string): string => /as "([^"]+)"$/.exec(column)?.[1] ?? column;
+
 /** A page's order restated over its output columns (`alias."property"`), for a query wrapped around it. */
 function outputOrderSql(alias: string, query: ListQuery, window: PageWindow): string {
   const dir = (query.ordering.direction === 'ASC') === window.forward ? 'asc' : 'desc';
@@ -153,9 +156,9 @@ function outputOrderSql(alias: string, query: ListQuery, window: PageWindow): st
 
 /**
  * A nested list fetched inside its parents' statement, as a JSON column of each parent row: one
- * page of it (whose items may carry lists of their own the same way), or its row count. Only
- * where statements are prepared (PostgreSQL outside transactions); elsewhere the loaders fetch
- * nested lists one statement per list.
+ * page of it (whose items may carry lists of their own the same way), or its row count. On
+ * SQLite, and on PostgreSQL where statements are prepared (outside transactions); elsewhere the
+ * loaders fetch nested lists one statement per list.
  */
 export type EmbeddedList =
   | { kind: 'page'; alias: string; query: ListQuery; window: PageWindow; lists: readonly EmbeddedList[] }
@@ -177,6 +180,20 @@ function embeddedColumn(db: Db, list: EmbeddedList, parentRef: string, depth: nu
   }
   const page = pageQuery(db, list.query, list.window, parentRef);
   const rows = list.lists.length > 0 ? withEmbeddedLists(db, page, list.lists, depth + 1).query : page;
+  if (db.dialect === 'sqlite') {
+    // SQLite has no row-to-JSON: each item is an object of the page's columns, with its own
+    // pages (JSON text) embedded as JSON.
+    const item = [
+      ...list.query.select.map((column) => `'${aliasOf(column)}', item."${aliasOf(column)}"`),
+      ...list.lists.map(
+        (nested) => `'${nested.alias}', ${nested.kind === 'page' ? `json(item."${nested.alias}")` : `item."${nested.alias}"`}`,
+      ),
+    ];
+    return db.knex.raw(
+      `(select json_group_array(json_object(${item.join(', ')}) order by ${outputOrderSql('item', list.query, list.window)}) from ? as item) as "${list.alias}"`,
+      [rows as unknown as Knex.Value],
+    );
+  }
   return db.knex.raw(
     `(select coalesce(json_agg(item order by ${outputOrderSql('item', list.query, list.window)}), '[]') from ? as item) as "${list.alias}"`,
     [rows as unknown as Knex.Value],
@@ -185,7 +202,7 @@ function embeddedColumn(db: Db, list: EmbeddedList, parentRef: string, depth: nu
 
 /** Whether a statement can carry nested lists (see EmbeddedList). */
 export const embedsLists = (db: Db, lists: readonly EmbeddedList[] | undefined): lists is readonly EmbeddedList[] =>
-  db.preparesStatements && lists !== undefined && lists.length > 0;
+  db.embedsLists && lists !== undefined && lists.length > 0;
 
 /** One page (limit + 1 rows) of a root list, with its items' nested lists if given (see EmbeddedList). */
 export async function fetchRootPage<R>(
@@ -220,11 +237,12 @@ export function fetchOneWithLists<R>(
 }
 
 /**
- * One page (limit + 1 rows) per parent, for all parents in a single statement. On PostgreSQL each
- * parent's page is a `lateral` subquery with its own `order by … limit`, which walks the
- * (parent, order, id) index and stops after limit + 1 rows, however long the list. Elsewhere rows
- * are numbered per parent with a window function and cut at limit + 1 (this reads every row of
- * each parent's list).
+ * One page (limit + 1 rows) per parent, for all parents in a single statement. Each parent's page
+ * is a subquery with its own `order by … limit`, which walks the (parent, order, id) index and
+ * stops after limit + 1 rows, however long the list: on PostgreSQL a `lateral` subquery (see
+ * lateralPages), on SQLite a JSON column per parent (see jsonPages). Inside a transaction on
+ * PostgreSQL rows are numbered per parent with a window function and cut at limit + 1 (this reads
+ * every row of each parent's list).
  */
 export async function fetchNestedPages<R>(
   db: Db,
@@ -234,6 +252,10 @@ export async function fetchNestedPages<R>(
 ): Promise<Map<number, R[]>> {
   const parentExpr = query.parentExpr;
   if (!parentExpr) throw new Error('fetchNestedPages needs a parent column');
+  if (db.dialect === 'sqlite') {
+    const pages = await db.rows<{ parentId: number; page: string }>(jsonPages(db, query, window, parentIds));
+    return new Map(pages.map((row) => [Number(row.parentId), JSON.parse(row.page) as R[]]));
+  }
   const rows = await db.rows<R & { parentId: number }>(
     db.preparesStatements ? lateralPages(db, query, window, parentIds) : numberedPages(db, query, parentExpr, window, parentIds),
   );
@@ -257,6 +279,23 @@ function lateralPages(db: Db, query: ListQuery, window: PageWindow, parentIds: r
     .orderByRaw(`parent.id, ${outputOrderSql('page', query, window)}`);
 }
 
+/**
+ * SQLite's per-parent pages: for each parent (the ids travel as one JSON array parameter, so the
+ * statement text, and the connection's prepared statement, is the same for every batch size) its
+ * own `order by … limit` subquery, which reads only limit + 1 index entries, returned as one JSON
+ * array. SQLite has no lateral join, but a correlated subquery in a column may read a page. Values
+ * keep their types in JSON (integers, text, null), as the driver returns them. Numbering every row
+ * of every parent instead read and sorted each parent's whole list (a cluster page's members
+ * 4–20× the time), and a row object made by the driver per item cost more than JSON.parse.
+ */
+function jsonPages(db: Db, query: ListQuery, window: PageWindow, parentIds: readonly number[]): Knex.QueryBuilder {
+  const page = embeddedColumn(db, { kind: 'page', alias: 'page', query, window, lists: [] }, 'parent.value', 0);
+  return db.knex
+    .select(db.knex.raw('parent.value as "parentId"'), page)
+    .from(db.knex.raw('json_each(?) as parent', [JSON.stringify([...new Set(parentIds)])]));
+}
+
+/** PostgreSQL inside a transaction (no prepared statement): rows numbered per parent, cut at limit + 1. */
 function numberedPages(
   db: Db,
   query: ListQuery,

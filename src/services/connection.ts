@@ -10,6 +10,7 @@ import {
   fetchRootPage,
   pageWindowFor,
 } from '../repositories/keyset.js';
+import { parseJson } from '../repositories/db.js';
 import { selectOnly } from '../repositories/list-query.js';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -53,7 +54,7 @@ export async function rootConnection<R>(
   lists?: readonly PlannedList[],
 ): Promise<Connection<R>> {
   const window = pageWindowFor(args, ordering);
-  const embedded = lists && ctx.db.preparesStatements ? embeddedLists(lists) : undefined;
+  const embedded = lists && ctx.db.embedsLists ? embeddedLists(lists) : undefined;
   const rows = await fetchRootPage<R>(ctx.db, selectOnly(query, fields), window, embedded);
   if (embedded) primeLists(ctx, lists ?? [], rows as object[]);
   const mapped = map ? rows.map(map) : rows;
@@ -123,7 +124,7 @@ export async function findWithLists<K, R extends object>(
   lists: readonly PlannedList[] | undefined,
   fetch: (embedded: EmbeddedList[]) => Promise<R[]>,
 ): Promise<R | null> {
-  if (!lists || lists.length === 0 || !ctx.db.preparesStatements) return loader.load(key);
+  if (!lists || lists.length === 0 || !ctx.db.embedsLists) return loader.load(key);
   const [row] = await fetch(embeddedLists(lists));
   if (!row) return null;
   primeLists(ctx, lists, [row]);
@@ -265,7 +266,8 @@ export function primeLists(ctx: RequestContext, lists: readonly PlannedList[], r
     for (const row of rows as Record<string, unknown>[]) {
       const parentId = Number(row.id);
       if (pages) {
-        const items = (row[pageAlias(index)] ?? []) as object[];
+        // A JSON column: parsed by PostgreSQL's driver, text from SQLite (nested levels are parsed with it).
+        const items = parseJson<object[] | null>(row[pageAlias(index)]) ?? [];
         row[pageAlias(index)] = undefined;
         primeLists(ctx, planned.lists, items);
         ctx.loaders.primedPages.set(pages, parentId, map ? items.map(map) : items);

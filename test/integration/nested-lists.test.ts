@@ -5,15 +5,12 @@
 // must give the same answers, one statement per level.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApi, createTestApi, errorCodes } from '../helpers/api.js';
-import { TEST_DIALECT } from '../helpers/database.js';
 
 let api: TestApi;
 beforeAll(async () => {
   api = await createTestApi();
 });
 afterAll(() => api?.dispose());
-
-const onPostgres = TEST_DIALECT === 'postgresql';
 
 async function run<T>(query: string, variables?: Record<string, unknown>) {
   api.statements.length = 0;
@@ -37,7 +34,7 @@ const CLUSTER_LISTS = /* GraphQL */ `
   }`;
 
 describe('nested lists fetched with their parents', () => {
-  it('a cluster and all its lists, to three levels: one statement on PostgreSQL, the same data as level by level', async () => {
+  it('a cluster and all its lists, to three levels: one statement, the same data as level by level', async () => {
     const { data: byId } = await run<{ cluster: { id: string } }>('{ cluster(slug: "gce-subsea") { id } }');
     const embedded = await run<{ cluster: Record<string, unknown> }>(
       `{ cluster(slug: "gce-subsea") { ...ClusterLists } } ${CLUSTER_LISTS}`,
@@ -48,11 +45,11 @@ describe('nested lists fetched with their parents', () => {
     );
     expect(embedded.data.cluster).toEqual(levelByLevel.data.node);
     expect((embedded.data.cluster.members as { edges: unknown[] }).edges).toHaveLength(3);
-    if (onPostgres) expect(embedded.statements).toBe(1);
+    expect(embedded.statements).toBe(1);
     expect(levelByLevel.statements).toBeGreaterThan(3);
   });
 
-  it('the lists of every item of a root list: one statement on PostgreSQL, the same data as level by level', async () => {
+  it('the lists of every item of a root list: one statement, the same data as level by level', async () => {
     const embedded = await run<{ clusters: { nodes: { id: string }[] } }>(
       `{ clusters(first: 6) { nodes { id ...ClusterLists } } } ${CLUSTER_LISTS}`,
     );
@@ -62,7 +59,7 @@ describe('nested lists fetched with their parents', () => {
       { ids },
     );
     expect(embedded.data.clusters.nodes).toEqual(levelByLevel.data.nodes);
-    if (onPostgres) expect(embedded.statements).toBe(1);
+    expect(embedded.statements).toBe(1);
   });
 
   it('announcements with their clusters, and organizations with their memberships, come along too', async () => {
@@ -77,14 +74,12 @@ describe('nested lists fetched with their parents', () => {
     );
     expect(announcements.data.announcements.nodes.some((a) => a.clusters.nodes.length > 0)).toBe(true);
     expect(organizations.data.organizations.nodes.some((o) => o.memberships.nodes.length > 0)).toBe(true);
-    if (onPostgres) {
-      expect(announcements.statements).toBe(1);
-      expect(organizations.statements).toBe(1);
-      expect(partners.statements).toBe(1);
-    }
+    expect(announcements.statements).toBe(1);
+    expect(organizations.statements).toBe(1);
+    expect(partners.statements).toBe(1);
   });
 
-  it('an organization by number and a partner by slug bring their lists along too (PostgreSQL), with the same data', async () => {
+  it('an organization by number and a partner by slug bring their lists along too, with the same data', async () => {
     const { data: some } = await run<{
       organizations: { nodes: { id: string; orgNumber: string }[] };
       partners: { nodes: { id: string; slug: string }[] };
@@ -110,7 +105,7 @@ describe('nested lists fetched with their parents', () => {
     expect(embedded.data.partner).toEqual(levelByLevel.data.p);
     expect((embedded.data.organization as { memberships: { totalCount: number } }).memberships.totalCount).toBeGreaterThan(0);
     // one statement per object, its lists to any depth included
-    if (onPostgres) expect(embedded.statements).toBe(2);
+    expect(embedded.statements).toBe(2);
   });
 
   it('leaves a list whose arguments are refused to its own field: the error is there, the rest is answered', async () => {
