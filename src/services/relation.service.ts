@@ -48,7 +48,7 @@ export function membershipList(
     relation: `memberships.${parent}`,
     args,
     ordering,
-    query: () => membershipListQuery(ctx.db, parent, args.filter, ordering),
+    query: (db) => membershipListQuery(db, parent, args.filter, ordering),
     // The page carries each membership's other side, which saves that statement.
     map: parent === 'cluster' ? (row) => attachJoined(row, 'organization') : (row) => attachJoined(row, 'cluster'),
   });
@@ -66,7 +66,7 @@ export function partnershipList(
     relation: `partnerships.${parent}`,
     args,
     ordering,
-    query: () => partnershipListQuery(ctx.db, parent, args.filter, ordering),
+    query: (db) => partnershipListQuery(db, parent, args.filter, ordering),
     map: parent === 'cluster' ? (row) => attachJoined(row, 'partner') : (row) => attachJoined(row, 'cluster'),
   });
 }
@@ -84,7 +84,7 @@ export function clusterAnnouncementList(
     relation: 'cluster.announcements',
     args,
     ordering,
-    query: () => clusterAnnouncementsQuery(ctx.db, filter, ordering, visibility),
+    query: (db) => clusterAnnouncementsQuery(db, filter, ordering, visibility),
     map: toAnnouncementRecord,
   });
 }
@@ -107,7 +107,7 @@ function clusterList(
   const order = args.orderBy ?? DEFAULT_CLUSTER_ORDER;
   const ordering = clusterOrdering(order.field, order.direction);
   const filter = clusterFilterParams(args.filter);
-  return nestedList<ClusterRecord>({ relation, args, ordering, query: () => listQuery(ctx.db, filter, ordering) });
+  return nestedList<ClusterRecord>({ relation, args, ordering, query: (db) => listQuery(db, filter, ordering) });
 }
 
 /** The other side of a membership or partnership: the record its page carried, or from the loader. */
