@@ -38,7 +38,7 @@ type Args<F, O extends string> = PageArgs & { filter?: F | null; orderBy?: Order
 
 /** Memberships of a cluster or of an organization, oldest first by default. */
 export function membershipList(
-  ctx: RequestContext,
+  _ctx: RequestContext,
   parent: 'cluster' | 'organization',
   args: Args<MembershipFilterInput, MembershipOrderField>,
 ): NestedList<MembershipRecord> {
@@ -56,7 +56,7 @@ export function membershipList(
 
 /** Partnerships of a cluster or of a partner institution. */
 export function partnershipList(
-  ctx: RequestContext,
+  _ctx: RequestContext,
   parent: 'cluster' | 'partner',
   args: Args<PartnershipFilterInput, PartnershipOrderField>,
 ): NestedList<PartnershipRecord> {
@@ -90,16 +90,15 @@ export function clusterAnnouncementList(
 }
 
 /** Clusters an announcement mentions. */
-export const announcementClusterList = (ctx: RequestContext, args: Args<ClusterFilterInput, ClusterOrderField>) =>
-  clusterList(ctx, 'announcement.clusters', announcementClustersQuery, args);
+export const announcementClusterList = (_ctx: RequestContext, args: Args<ClusterFilterInput, ClusterOrderField>) =>
+  clusterList('announcement.clusters', announcementClustersQuery, args);
 
 /** The other clusters a membership's organization belongs to (now or before), by name by default. */
-export const membershipOtherClusterList = (ctx: RequestContext, args: Args<ClusterFilterInput, ClusterOrderField>) =>
-  clusterList(ctx, 'membership.otherClusters', membershipOtherClustersQuery, args);
+export const membershipOtherClusterList = (_ctx: RequestContext, args: Args<ClusterFilterInput, ClusterOrderField>) =>
+  clusterList('membership.otherClusters', membershipOtherClustersQuery, args);
 
 /** A nested list of clusters under its filter and ordering (by name by default). */
 function clusterList(
-  ctx: RequestContext,
   relation: string,
   listQuery: typeof announcementClustersQuery,
   args: Args<ClusterFilterInput, ClusterOrderField>,
