@@ -82,7 +82,9 @@ export class Db {
     const client = this.knex.client;
     const connection = await client.acquireConnection();
     try {
-      const result = await connection.query({ name: statementName(sql), text: sql, values });
+      const name = statementName(sql);
+      await boundPreparedStatements(connection, name);
+      const result = await connection.query({ name, text: sql, values });
       return result.rows as T[];
     } finally {
       this.statements++;
@@ -146,6 +148,28 @@ function rememberStatement(build: (values: readonly unknown[]) => Knex.QueryBuil
   const used = slots.filter((slot) => slot >= 0);
   const exact = used.length === count && new Set(used).size === count;
   return { sql, bindings: bindings as unknown[], slots: exact ? slots : null };
+}
+
+/** Most named prepared statements one PostgreSQL connection keeps (each holds its plan in the server's memory). */
+export const PREPARED_STATEMENTS_PER_CONNECTION = 500;
+
+/** What of a pg client this module reads: the statements its connection has prepared, by name. */
+interface PgClient {
+  connection: { parsedStatements: Record<string, string> };
+  query(sql: string): Promise<unknown>;
+}
+
+/**
+ * Before a connection prepares one more statement: when it already keeps the most it may, they
+ * are all deallocated first (pg then prepares each again on its next use). Query shapes are few,
+ * so in practice this never runs; it bounds what a client varying its page sizes could pile up.
+ */
+async function boundPreparedStatements(connection: PgClient, name: string): Promise<void> {
+  const parsed = connection.connection.parsedStatements;
+  if (name in parsed) return;
+  if (Object.keys(parsed).length < PREPARED_STATEMENTS_PER_CONNECTION) return;
+  await connection.query('deallocate all');
+  connection.connection.parsedStatements = {};
 }
 
 /** Prepared-statement names by SQL text, so the hash is computed once per query shape, not per query. */

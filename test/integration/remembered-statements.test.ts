@@ -3,7 +3,7 @@
 // the same answers as building it every time, for every slug, page size and viewer.
 import type { EntityManager } from '@mikro-orm/knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Db } from '../../src/repositories/db.js';
+import { Db, PREPARED_STATEMENTS_PER_CONNECTION } from '../../src/repositories/db.js';
 import { type TestApi, createTestApi } from '../helpers/api.js';
 import { TEST_DIALECT } from '../helpers/database.js';
 import { TokenRole, issueToken } from '../helpers/tokens.js';
@@ -90,5 +90,27 @@ describe('remembered statements (Db.rememberedRows)', () => {
       expect(slugs(await api.data(FEED, {}, { token: admin }))).toContain(DRAFT);
       expect(nested(await api.data(CLUSTER_PAGE, page, { token: admin }))).toContain(DRAFT);
     }
+  });
+});
+
+describe.skipIf(TEST_DIALECT !== 'postgresql')('named prepared statements (PostgreSQL)', () => {
+  it('are reused per connection, and a connection keeps at most PREPARED_STATEMENTS_PER_CONNECTION of them', async () => {
+    const db = new Db(api.orm.em.fork() as EntityManager);
+    const kept = async () =>
+      Number((await db.prepared<{ n: string }>('select count(*) as n from pg_prepared_statements where $1::int = 1', [1]))[0].n);
+    // The same text twice: prepared once on the connection that ran it.
+    const same = 'select $1::int + 1 as n';
+    await db.prepared(same, [1]);
+    expect((await db.prepared<{ n: number }>(same, [41]))[0].n).toBe(42);
+    const count = async (sql: string) =>
+      Number(
+        (await db.prepared<{ n: string }>('select count(*) as n from pg_prepared_statements where statement = $1', [sql]))[0].n,
+      );
+    expect(await count(same)).toBeLessThanOrEqual(1);
+    // Many distinct texts: no connection piles them up beyond the bound (the pool's connections take turns).
+    for (let i = 0; i < PREPARED_STATEMENTS_PER_CONNECTION + 100; i++) {
+      expect((await db.prepared<{ n: number }>(`select $1::int + ${i} as n`, [1]))[0].n).toBe(1 + i);
+    }
+    for (let i = 0; i < 10; i++) expect(await kept()).toBeLessThanOrEqual(PREPARED_STATEMENTS_PER_CONNECTION + 1);
   });
 });
