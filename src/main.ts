@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+// Before anything loads MikroORM (see the module).
+import './db/orm-async-context.js';
 import { ConfigError, loadConfig } from './config/config.js';
 
 // Start: read config, migrate, seed an empty database, serve; stop cleanly on SIGINT/SIGTERM.

@@ -1,4 +1,5 @@
 import {
+  type ASTNode,
   type FieldNode,
   type GraphQLOutputType,
   type GraphQLObjectType,
@@ -7,8 +8,10 @@ import {
   getArgumentValues,
   getNamedType,
   isObjectType,
+  visit,
 } from 'graphql';
 import { createParameterDecorator } from 'type-graphql';
+import { draftVisibility } from '../auth/permissions.js';
 import type { RequestContext } from '../context/request-context.js';
 import { type NestedList, type PlannedList, plannedList } from '../services/connection.js';
 import {
@@ -135,11 +138,8 @@ const listsUnderItems = (
   items: ReturnType<typeof itemSelections>,
 ) => [...listsUnder(ctx, info, itemType, items.direct), ...listsUnder(ctx, info, itemType, items.viaEdges)];
 
-/**
- * The nested lists a client asks for under the field being resolved: under its items if it is a
- * connection, under itself if it is an object. Its statement brings them along (on PostgreSQL).
- */
-export function nestedLists(ctx: RequestContext, info: GraphQLResolveInfo): PlannedList[] {
+/** The nested lists a client asks for under the field being resolved (see nestedLists), planned anew. */
+function planLists(ctx: RequestContext, info: GraphQLResolveInfo): PlannedList[] {
   const itemType = itemTypeOf(info.returnType);
   if (itemType) {
     return listsUnderItems(
@@ -157,6 +157,81 @@ export function nestedLists(ctx: RequestContext, info: GraphQLResolveInfo): Plan
     returned,
     info.fieldNodes.map((node) => node.selectionSet),
   );
+}
+
+/** The variables used under a field's selection (its fragments followed), by name. */
+function variablesUnder(info: GraphQLResolveInfo): string[] {
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (node: ASTNode | undefined) => {
+    if (!node) return;
+    visit(node, {
+      Variable(variable) {
+        names.add(variable.name.value);
+      },
+      FragmentSpread(spread) {
+        if (seen.has(spread.name.value)) return;
+        seen.add(spread.name.value);
+        walk(info.fragments[spread.name.value]?.selectionSet);
+      },
+    });
+  };
+  for (const node of info.fieldNodes) walk(node.selectionSet);
+  return [...names].sort();
+}
+
+/** The plans of one place in a parsed document: what they depend on, and the plans by those values. */
+interface FieldPlans {
+  variables: string[];
+  plans: Map<string, PlannedList[]>;
+}
+
+/** Plans per field (its first node; more nodes by their places), so a document asked again is not walked again. */
+const plansByField = new WeakMap<FieldNode, Map<string, FieldPlans>>();
+/** Plans kept per place, for different values of its variables and different viewers; a safety net. */
+const PLANS_PER_FIELD = 64;
+
+/** A viewer's draft visibility as a key: plans of announcement lists differ by it. */
+function visibilityKey(viewer: RequestContext['viewer']): string {
+  const visibility = draftVisibility(viewer);
+  return 'clusterIds' in visibility ? `${visibility.drafts}:${visibility.clusterIds.join(',')}` : visibility.drafts;
+}
+
+/**
+ * The nested lists a client asks for under the field being resolved: under its items if it is a
+ * connection, under itself if it is an object. Its statement brings them along (on PostgreSQL).
+ * A plan depends on the document, the values of the variables under the field, the viewer's draft
+ * visibility and the database's dialect, and holds nothing of the request: it is kept for those
+ * and shared by the requests that ask the same (the statement built for it is remembered with it,
+ * see the connection service).
+ */
+export function nestedLists(ctx: RequestContext, info: GraphQLResolveInfo): PlannedList[] {
+  const [first] = info.fieldNodes;
+  // Documents parsed without locations cannot tell two places of one fragment apart.
+  if (!first?.loc || info.fieldNodes.some((node) => !node.loc)) return planLists(ctx, info);
+  const places = info.fieldNodes.length === 1 ? '' : info.fieldNodes.map((node) => node.loc?.start).join(',');
+  let byPlaces = plansByField.get(first);
+  if (!byPlaces) {
+    byPlaces = new Map();
+    plansByField.set(first, byPlaces);
+  }
+  let field = byPlaces.get(places);
+  if (!field) {
+    field = { variables: variablesUnder(info), plans: new Map() };
+    byPlaces.set(places, field);
+  }
+  const values = info.variableValues;
+  // A variable left out and one sent as null can mean different things: [] and [null].
+  const variables =
+    field.variables.length === 0 ? '' : JSON.stringify(field.variables.map((name) => (name in values ? [values[name]] : [])));
+  const key = `${ctx.db.dialect}|${visibilityKey(ctx.viewer)}|${variables}`;
+  let plan = field.plans.get(key);
+  if (!plan) {
+    plan = planLists(ctx, info);
+    if (field.plans.size >= PLANS_PER_FIELD) field.plans.clear();
+    field.plans.set(key, plan);
+  }
+  return plan;
 }
 
 /** Resolver parameter: the nested lists to fetch along with the field's own statement (see nestedLists). */

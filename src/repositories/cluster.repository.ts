@@ -2,7 +2,7 @@ import { CLUSTER_LEVEL_RANK, type ClusterLevel, type ClusterStatus } from '../en
 import type { SortDirection } from '../lib/pagination.js';
 import type { Db } from './db.js';
 import type { Knex } from '@mikro-orm/knex';
-import { type EmbeddedList, type ListQuery, type OrderColumn, fetchOneWithLists } from './keyset.js';
+import { type ListQuery, type ListsAlong, type OrderColumn, fetchOneWithLists } from './keyset.js';
 import { type DateRange, fetchWhereIn, listQuery, ordering, whereDateRange, whereInSet } from './list-query.js';
 import type { ClusterLevelPeriodRecord, ClusterRecord } from './records.js';
 import { matchingIds } from './search.repository.js';
@@ -118,7 +118,7 @@ export const fetchClustersBySlug = (db: Db, slugs: readonly string[]) =>
   fetchWhereIn<ClusterRecord>(db, 'cluster as c', CLUSTER_SELECT, 'c.slug', slugs);
 
 /** A cluster by id or slug, with the nested lists given (see EmbeddedList). */
-export const fetchClusterWithLists = (db: Db, by: 'c.id' | 'c.slug', key: number | string, lists: readonly EmbeddedList[]) =>
+export const fetchClusterWithLists = (db: Db, by: 'c.id' | 'c.slug', key: number | string, lists: ListsAlong) =>
   fetchOneWithLists<ClusterRecord>(db, 'cluster as c', CLUSTER_SELECT, by, key, lists);
 
 /** Sectors per cluster, in their given order. */

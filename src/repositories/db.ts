@@ -38,6 +38,40 @@ export class Db {
     return this.prepared<T>(sql, bindings as unknown[]);
   }
 
+  /**
+   * Rows of a statement remembered per `owner` and `key`: built (by `build`, with knex) only the
+   * first time, then run as the same text with new values. `values` are what changes between
+   * requests (a slug); `build` gets them, or, when the statement is first remembered, stand-ins it
+   * must pass on as bindings unchanged. The owner is an object that lives as long as everything
+   * else the statement depends on (a parsed operation's plan, see the connection service), and
+   * `key` names the rest (arguments, the columns asked for). Only where statements are prepared
+   * (PostgreSQL outside transactions); elsewhere the statement is built each time.
+   */
+  async rememberedRows<T>(
+    owner: object,
+    key: string,
+    values: readonly unknown[],
+    build: (values: readonly unknown[]) => Knex.QueryBuilder,
+  ): Promise<T[]> {
+    if (!this.preparesStatements) return this.rows<T>(build(values));
+    let byKey = rememberedStatements.get(owner);
+    if (!byKey) {
+      byKey = new Map();
+      rememberedStatements.set(owner, byKey);
+    }
+    let statement = byKey.get(key);
+    if (!statement) {
+      statement = rememberStatement(build, values.length);
+      // Keys of one owner are few (one per set of arguments of one field); the bound is a safety net.
+      if (byKey.size >= STATEMENTS_PER_OWNER) byKey.clear();
+      byKey.set(key, statement);
+    }
+    if (!statement.slots) return this.rows<T>(build(values));
+    const { slots } = statement;
+    const bindings = statement.bindings.map((binding, i) => (slots[i] >= 0 ? values[slots[i]] : binding));
+    return this.prepared<T>(statement.sql, bindings);
+  }
+
   /** Read statements this request ran, and the time spent waiting for them (metrics, request log). */
   statements = 0;
   databaseMs = 0;
@@ -48,7 +82,9 @@ export class Db {
     const client = this.knex.client;
     const connection = await client.acquireConnection();
     try {
-      const result = await connection.query({ name: statementName(sql), text: sql, values });
+      const name = statementName(sql);
+      await boundPreparedStatements(connection, name);
+      const result = await connection.query({ name, text: sql, values });
       return result.rows as T[];
     } finally {
       this.statements++;
@@ -95,6 +131,54 @@ export class Db {
   dateTimeParam(value: Date): Date | number | string {
     return this.dialect === 'sqlite' ? value.getTime() : value.toISOString();
   }
+}
+
+/** A request's value in a remembered statement's bindings (see Db.rememberedRows). */
+class StatementSlot {
+  constructor(readonly index: number) {}
+}
+
+interface RememberedStatement {
+  sql: string;
+  bindings: readonly unknown[];
+  /** Per binding, the index of the request value it takes, or -1; null when the statement could not be remembered. */
+  slots: readonly number[] | null;
+}
+
+const rememberedStatements = new WeakMap<object, Map<string, RememberedStatement>>();
+const STATEMENTS_PER_OWNER = 64;
+
+function rememberStatement(build: (values: readonly unknown[]) => Knex.QueryBuilder, count: number): RememberedStatement {
+  const standIns = Array.from({ length: count }, (_, i) => new StatementSlot(i));
+  const { sql, bindings } = build(standIns).toSQL().toNative();
+  const slots = (bindings as unknown[]).map((binding) => (binding instanceof StatementSlot ? binding.index : -1));
+  // Each value must be one binding, as given: otherwise (a value written into the text, or used
+  // twice) the statement is built per request, as without remembering.
+  const used = slots.filter((slot) => slot >= 0);
+  const exact = used.length === count && new Set(used).size === count;
+  return { sql, bindings: bindings as unknown[], slots: exact ? slots : null };
+}
+
+/** Most named prepared statements one PostgreSQL connection keeps (each holds its plan in the server's memory). */
+export const PREPARED_STATEMENTS_PER_CONNECTION = 500;
+
+/** What of a pg client this module reads: the statements its connection has prepared, by name. */
+interface PgClient {
+  connection: { parsedStatements: Record<string, string> };
+  query(sql: string): Promise<unknown>;
+}
+
+/**
+ * Before a connection prepares one more statement: when it already keeps the most it may, they
+ * are all deallocated first (pg then prepares each again on its next use). Query shapes are few,
+ * so in practice this never runs; it bounds what a client varying its page sizes could pile up.
+ */
+async function boundPreparedStatements(connection: PgClient, name: string): Promise<void> {
+  const parsed = connection.connection.parsedStatements;
+  if (name in parsed) return;
+  if (Object.keys(parsed).length < PREPARED_STATEMENTS_PER_CONNECTION) return;
+  await connection.query('deallocate all');
+  connection.connection.parsedStatements = {};
 }
 
 /** Prepared-statement names by SQL text, so the hash is computed once per query shape, not per query. */

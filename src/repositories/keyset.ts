@@ -200,26 +200,43 @@ function embeddedColumn(db: Db, list: EmbeddedList, parentRef: string, depth: nu
   );
 }
 
-/** Whether a statement can carry nested lists (see EmbeddedList). */
-export const embedsLists = (db: Db, lists: readonly EmbeddedList[] | undefined): lists is readonly EmbeddedList[] =>
-  db.embedsLists && lists !== undefined && lists.length > 0;
+/**
+ * Nested lists a statement brings along (see EmbeddedList): made only when the statement is built,
+ * which a statement remembered for `owner` (see Db.rememberedRows) is not on every request.
+ */
+export interface ListsAlong {
+  lists: () => readonly EmbeddedList[];
+  /** Lives as long as what the lists depend on (their plan); the statement is remembered for it. */
+  owner: object;
+}
 
-/** One page (limit + 1 rows) of a root list, with its items' nested lists if given (see EmbeddedList). */
+/**
+ * One page (limit + 1 rows) of a root list, with its items' nested lists if given (see
+ * EmbeddedList). With nested lists, the statement is remembered for their owner under `key`,
+ * which must name everything else its text and values depend on (the list's arguments and the
+ * columns asked for).
+ */
 export async function fetchRootPage<R>(
   db: Db,
-  query: ListQuery,
+  query: () => ListQuery,
   window: PageWindow,
-  lists?: readonly EmbeddedList[],
+  along?: ListsAlong & { key: string },
 ): Promise<R[]> {
-  const page = pageQuery(db, query, window);
-  if (!embedsLists(db, lists)) return db.rows<R>(page);
-  const embedded = withEmbeddedLists(db, page, lists, 0);
-  return db.rows<R>(embedded.query.orderByRaw(outputOrderSql(embedded.alias, query, window)));
+  if (!along || !db.embedsLists) return db.rows<R>(pageQuery(db, query(), window));
+  return db.rememberedRows<R>(along.owner, along.key, [], () => {
+    const list = query();
+    const lists = along.lists();
+    const page = pageQuery(db, list, window);
+    if (lists.length === 0) return page;
+    const embedded = withEmbeddedLists(db, page, lists, 0);
+    return embedded.query.orderByRaw(outputOrderSql(embedded.alias, list, window));
+  });
 }
 
 /**
  * The row of `from` whose `column` is `key`, with its nested lists (see EmbeddedList). One key,
- * compared with `=`, so the statement's generic plan is as good as a custom one and is kept.
+ * compared with `=`, so the statement's generic plan is as good as a custom one and is kept; its
+ * text is remembered for the lists' owner, with the key as its one value.
  */
 export function fetchOneWithLists<R>(
   db: Db,
@@ -227,13 +244,26 @@ export function fetchOneWithLists<R>(
   select: readonly string[],
   column: string,
   key: string | number,
-  lists: readonly EmbeddedList[],
+  along: ListsAlong,
 ): Promise<R[]> {
-  const row = db.knex
-    .from(db.knex.raw(from))
-    .select(db.knex.raw(select.join(', ')))
-    .whereRaw(`${column} = ?`, [key]);
-  return db.rows<R>(withEmbeddedLists(db, row, lists, 0).query);
+  return db.rememberedRows<R>(along.owner, `${from} ${column} ${selectKey(select)}`, [key], ([value]) => {
+    const row = db.knex
+      .from(db.knex.raw(from))
+      .select(db.knex.raw(select.join(', ')))
+      .whereRaw(`${column} = ?`, [value as Knex.Value]);
+    return withEmbeddedLists(db, row, along.lists(), 0).query;
+  });
+}
+
+/** A select list as a key, computed once per (constant) list. */
+const selectKeys = new WeakMap<readonly string[], string>();
+function selectKey(select: readonly string[]): string {
+  let key = selectKeys.get(select);
+  if (key === undefined) {
+    key = select.join(',');
+    selectKeys.set(select, key);
+  }
+  return key;
 }
 
 /**

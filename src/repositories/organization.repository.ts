@@ -1,7 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { SortDirection } from '../lib/pagination.js';
 import type { Db } from './db.js';
-import { type EmbeddedList, type ListQuery, type OrderColumn, fetchOneWithLists } from './keyset.js';
+import { type ListQuery, type ListsAlong, type OrderColumn, fetchOneWithLists } from './keyset.js';
 import { fetchWhereIn, listQuery, ordering, whereInSet } from './list-query.js';
 import type { OrganizationRecord } from './records.js';
 import { matchingIds } from './search.repository.js';
@@ -77,7 +77,7 @@ export const fetchOrganizationsByOrgNumber = (db: Db, orgNumbers: readonly strin
   fetchWhereIn<OrganizationRecord>(db, 'organization as o', ORGANIZATION_SELECT, 'o.org_number', orgNumbers);
 
 /** An organization by organisation number, with the nested lists given (see EmbeddedList). */
-export const fetchOrganizationWithLists = (db: Db, orgNumber: string, lists: readonly EmbeddedList[]) =>
+export const fetchOrganizationWithLists = (db: Db, orgNumber: string, lists: ListsAlong) =>
   fetchOneWithLists<OrganizationRecord>(db, 'organization as o', ORGANIZATION_SELECT, 'o.org_number', orgNumber, lists);
 
 /** Organizations after an id, in id order, leaving out one provenance (the register sync skips DEMO). */

@@ -3,7 +3,7 @@ import type { PartnerKind, PartnershipRole } from '../entities/enums.js';
 import type { SortDirection } from '../lib/pagination.js';
 import type { Db } from './db.js';
 import type { StayRow } from './membership.repository.js';
-import { type EmbeddedList, type ListQuery, type OrderColumn, fetchOneWithLists } from './keyset.js';
+import { type ListQuery, type ListsAlong, type OrderColumn, fetchOneWithLists } from './keyset.js';
 import { CLUSTER_SELECT } from './cluster.repository.js';
 import { JOINED, fetchWhereIn, listQuery, ordering, prefixedSelect, whereInSet } from './list-query.js';
 import type { PartnerRecord, PartnershipRecord } from './records.js';
@@ -106,7 +106,7 @@ export const fetchPartnersById = (db: Db, ids: readonly number[]) =>
 export const fetchPartnersBySlug = (db: Db, slugs: readonly string[]) =>
   fetchWhereIn<PartnerRecord>(db, 'partner_institution as p', PARTNER_SELECT, 'p.slug', slugs);
 /** A partner institution by slug, with the nested lists given (see EmbeddedList). */
-export const fetchPartnerWithLists = (db: Db, slug: string, lists: readonly EmbeddedList[]) =>
+export const fetchPartnerWithLists = (db: Db, slug: string, lists: ListsAlong) =>
   fetchOneWithLists<PartnerRecord>(db, 'partner_institution as p', PARTNER_SELECT, 'p.slug', slug, lists);
 export const fetchPartnershipsById = (db: Db, ids: readonly number[]) =>
   fetchWhereIn<PartnershipRecord>(db, 'partnership as ps', PARTNERSHIP_SELECT, 'ps.id', ids);

@@ -4,13 +4,14 @@ import { type Page, type PageArgs, type PageWindow, type SortDirection, toPage }
 import {
   type EmbeddedList,
   type ListQuery,
+  type ListsAlong,
   type Ordering,
   countRoot,
   cursorOf,
   fetchRootPage,
   pageWindowFor,
 } from '../repositories/keyset.js';
-import { parseJson } from '../repositories/db.js';
+import { type Db, parseJson } from '../repositories/db.js';
 import { selectOnly } from '../repositories/list-query.js';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -54,9 +55,18 @@ export async function rootConnection<R>(
   lists?: readonly PlannedList[],
 ): Promise<Connection<R>> {
   const window = pageWindowFor(args, ordering);
-  const embedded = lists && ctx.db.embedsLists ? embeddedLists(lists) : undefined;
-  const rows = await fetchRootPage<R>(ctx.db, selectOnly(query, fields), window, embedded);
-  if (embedded) primeLists(ctx, lists ?? [], rows as object[]);
+  const embeds = lists !== undefined && ctx.db.embedsLists;
+  const rows = await fetchRootPage<R>(
+    ctx.db,
+    () => selectOnly(query, fields),
+    window,
+    // The plan is shared by every request of this field with these lists (see PlannedList), so the
+    // statement is remembered for it, under the arguments and the columns asked for.
+    embeds
+      ? { lists: () => embeddedLists(lists, ctx.db), owner: lists, key: `${JSON.stringify(args)}|${fieldsKey(fields)}` }
+      : undefined,
+  );
+  if (embeds) primeLists(ctx, lists, rows as object[]);
   const mapped = map ? rows.map(map) : rows;
   const page = toPage(mapped, window, (row) => cursorOf(ordering, row as Record<string, unknown>));
   return new PageConnection(
@@ -122,10 +132,10 @@ export async function findWithLists<K, R extends object>(
   loader: DataLoader<K, R | null>,
   key: K,
   lists: readonly PlannedList[] | undefined,
-  fetch: (embedded: EmbeddedList[]) => Promise<R[]>,
+  fetch: (along: ListsAlong) => Promise<R[]>,
 ): Promise<R | null> {
   if (!lists || lists.length === 0 || !ctx.db.embedsLists) return loader.load(key);
-  const [row] = await fetch(embeddedLists(lists));
+  const [row] = await fetch({ lists: () => embeddedLists(lists, ctx.db), owner: lists });
   if (!row) return null;
   primeLists(ctx, lists, [row]);
   loader.prime(key, row);
@@ -138,7 +148,8 @@ export interface NestedListSpec<R> {
   relation: string;
   args: PageArgs & { filter?: unknown };
   ordering: Ordering;
-  query: () => ListQuery;
+  /** The list's query on a request's database access (the list itself holds no request: plans are shared). */
+  query: (db: Db) => ListQuery;
   /**
    * Applied to each row of a page (record conversion, the record it carries for a relation).
    * A method, so a list of any record type is also a `NestedList<unknown>`.
@@ -197,12 +208,13 @@ export function nestedConnection<R>(
 
 const pageLoader = <R>(ctx: RequestContext, list: NestedList<R>, fields: ItemFields, key = pageKey(list, fields)) =>
   ctx.loaders.nestedPage<R>(key, () => ({
-    query: selectOnly(list.query(), fields),
+    query: selectOnly(list.query(ctx.db), fields),
     window: list.window,
     map: list.map,
   }));
 
-const countLoader = (ctx: RequestContext, list: NestedList<unknown>) => ctx.loaders.nestedCount(list.countKey, list.query);
+const countLoader = (ctx: RequestContext, list: NestedList<unknown>) =>
+  ctx.loaders.nestedCount(list.countKey, () => list.query(ctx.db));
 
 /**
  * A nested list the schema layer found in the selection under a list's items (or under one
@@ -240,19 +252,19 @@ const pageAlias = (index: number) => `list:${index}`;
 const countAlias = (index: number) => `count:${index}`;
 
 /** The data layer's description of planned lists (the aliases are their positions). */
-export function embeddedLists(lists: readonly PlannedList[]): EmbeddedList[] {
+export function embeddedLists(lists: readonly PlannedList[], db: Db): EmbeddedList[] {
   return lists.flatMap((planned, index): EmbeddedList[] => {
     const embedded: EmbeddedList[] = [];
     if (planned.page) {
       embedded.push({
         kind: 'page',
         alias: pageAlias(index),
-        query: selectOnly(planned.list.query(), planned.fields),
+        query: selectOnly(planned.list.query(db), planned.fields),
         window: planned.list.window,
-        lists: embeddedLists(planned.lists),
+        lists: embeddedLists(planned.lists, db),
       });
     }
-    if (planned.count) embedded.push({ kind: 'count', alias: countAlias(index), query: planned.list.query() });
+    if (planned.count) embedded.push({ kind: 'count', alias: countAlias(index), query: planned.list.query(db) });
     return embedded;
   });
 }

@@ -56,7 +56,7 @@ async function* keysetPages<R extends object>(
   let cursor: ReturnType<typeof cursorOf> | undefined;
   for (;;) {
     resetLoaders(ctx);
-    const rows = await fetchRootPage<R>(ctx.db, query, { limit: pageSize, forward: true, cursor });
+    const rows = await fetchRootPage<R>(ctx.db, () => query, { limit: pageSize, forward: true, cursor });
     const page = rows.slice(0, pageSize);
     if (page.length > 0) yield map ? page.map(map) : page;
     if (rows.length <= pageSize) return;
@@ -158,7 +158,7 @@ async function* clusterMembershipRows(
 ): AsyncGenerator<ExportCell[][]> {
   const list = membershipList(ctx, 'cluster', args);
   const map = list.map?.bind(list);
-  for await (const memberships of keysetPages<MembershipRecord>(ctx, forParent(list.query(), cluster.id), pageSize, map)) {
+  for await (const memberships of keysetPages<MembershipRecord>(ctx, forParent(list.query(ctx.db), cluster.id), pageSize, map)) {
     yield memberships.map((m) => [
       toGlobalId('Membership', m.id),
       cluster.slug,

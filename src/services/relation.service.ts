@@ -38,7 +38,7 @@ type Args<F, O extends string> = PageArgs & { filter?: F | null; orderBy?: Order
 
 /** Memberships of a cluster or of an organization, oldest first by default. */
 export function membershipList(
-  ctx: RequestContext,
+  _ctx: RequestContext,
   parent: 'cluster' | 'organization',
   args: Args<MembershipFilterInput, MembershipOrderField>,
 ): NestedList<MembershipRecord> {
@@ -48,7 +48,7 @@ export function membershipList(
     relation: `memberships.${parent}`,
     args,
     ordering,
-    query: () => membershipListQuery(ctx.db, parent, args.filter, ordering),
+    query: (db) => membershipListQuery(db, parent, args.filter, ordering),
     // The page carries each membership's other side, which saves that statement.
     map: parent === 'cluster' ? (row) => attachJoined(row, 'organization') : (row) => attachJoined(row, 'cluster'),
   });
@@ -56,7 +56,7 @@ export function membershipList(
 
 /** Partnerships of a cluster or of a partner institution. */
 export function partnershipList(
-  ctx: RequestContext,
+  _ctx: RequestContext,
   parent: 'cluster' | 'partner',
   args: Args<PartnershipFilterInput, PartnershipOrderField>,
 ): NestedList<PartnershipRecord> {
@@ -66,7 +66,7 @@ export function partnershipList(
     relation: `partnerships.${parent}`,
     args,
     ordering,
-    query: () => partnershipListQuery(ctx.db, parent, args.filter, ordering),
+    query: (db) => partnershipListQuery(db, parent, args.filter, ordering),
     map: parent === 'cluster' ? (row) => attachJoined(row, 'partner') : (row) => attachJoined(row, 'cluster'),
   });
 }
@@ -84,22 +84,21 @@ export function clusterAnnouncementList(
     relation: 'cluster.announcements',
     args,
     ordering,
-    query: () => clusterAnnouncementsQuery(ctx.db, filter, ordering, visibility),
+    query: (db) => clusterAnnouncementsQuery(db, filter, ordering, visibility),
     map: toAnnouncementRecord,
   });
 }
 
 /** Clusters an announcement mentions. */
-export const announcementClusterList = (ctx: RequestContext, args: Args<ClusterFilterInput, ClusterOrderField>) =>
-  clusterList(ctx, 'announcement.clusters', announcementClustersQuery, args);
+export const announcementClusterList = (_ctx: RequestContext, args: Args<ClusterFilterInput, ClusterOrderField>) =>
+  clusterList('announcement.clusters', announcementClustersQuery, args);
 
 /** The other clusters a membership's organization belongs to (now or before), by name by default. */
-export const membershipOtherClusterList = (ctx: RequestContext, args: Args<ClusterFilterInput, ClusterOrderField>) =>
-  clusterList(ctx, 'membership.otherClusters', membershipOtherClustersQuery, args);
+export const membershipOtherClusterList = (_ctx: RequestContext, args: Args<ClusterFilterInput, ClusterOrderField>) =>
+  clusterList('membership.otherClusters', membershipOtherClustersQuery, args);
 
 /** A nested list of clusters under its filter and ordering (by name by default). */
 function clusterList(
-  ctx: RequestContext,
   relation: string,
   listQuery: typeof announcementClustersQuery,
   args: Args<ClusterFilterInput, ClusterOrderField>,
@@ -107,7 +106,7 @@ function clusterList(
   const order = args.orderBy ?? DEFAULT_CLUSTER_ORDER;
   const ordering = clusterOrdering(order.field, order.direction);
   const filter = clusterFilterParams(args.filter);
-  return nestedList<ClusterRecord>({ relation, args, ordering, query: () => listQuery(ctx.db, filter, ordering) });
+  return nestedList<ClusterRecord>({ relation, args, ordering, query: (db) => listQuery(db, filter, ordering) });
 }
 
 /** The other side of a membership or partnership: the record its page carried, or from the loader. */
