@@ -26,6 +26,8 @@ export const MAX_DOCUMENT_TOKENS = 10_000;
 
 export interface KlyngeApp {
   httpServer: Server;
+  /** HTTP requests received whose responses have not finished (or been cut off) yet. */
+  readonly requestsInFlight: number;
   /** Starts Apollo and mounts the routes (does not listen). */
   start(): Promise<void>;
   /** Drains requests and stops Apollo (does not close the ORM). */
@@ -72,7 +74,13 @@ export function createApp(deps: {
   });
   // POST /graphql, nearly all of the traffic, goes straight to Apollo (through the same JSON body
   // parser); express's router and response helpers cost more than the smallest operations.
+  let requestsInFlight = 0;
+  const requestDone = () => {
+    requestsInFlight--;
+  };
   const httpServer = createServer((req, res) => {
+    requestsInFlight++;
+    res.once('close', requestDone);
     if (req.method === 'POST' && pathOf(req.url) === GRAPHQL_PATH) {
       parseJson(req, res, (error?: unknown) => (error ? sendError(res, error) : serveGraphQL(req, res)));
     } else if (pathOf(req.url).startsWith(`${EXPORT_PATH}/`)) {
@@ -170,6 +178,9 @@ export function createApp(deps: {
 
   return {
     httpServer,
+    get requestsInFlight() {
+      return requestsInFlight;
+    },
     async start() {
       await apollo.start();
       // Liveness: the process serves HTTP. It does not ask the database, so an outage does not get

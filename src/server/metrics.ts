@@ -15,6 +15,7 @@ import type { Logger } from './logger.js';
 /** What the metrics read from the running server when scraped. */
 export interface MetricSources {
   orm: MikroORM;
+  httpRequestsInFlight?: () => number;
   webSocketConnections?: () => number;
   subscribers?: () => number;
   subscriptionGroups?: () => number;
@@ -108,6 +109,11 @@ export function createMetrics(sources: MetricSources, token?: string): KlyngeMet
       },
     });
   };
+  gauge(
+    'klynge_http_requests_in_flight',
+    'HTTP requests received and not yet answered (this scrape included); on shutdown, what is still being finished.',
+    sources.httpRequestsInFlight,
+  );
   gauge('klynge_websocket_connections', 'Open graphql-ws connections.', sources.webSocketConnections);
   gauge('klynge_subscriptions', 'Live subscriptions (subscribers) on this instance.', sources.subscribers);
   gauge('klynge_subscription_groups', 'Groups of equal subscriptions, each one execution per event.', sources.subscriptionGroups);

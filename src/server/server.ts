@@ -141,6 +141,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const metrics = createMetrics(
       {
         orm,
+        // Read at scrapes only, after `app` below exists.
+        httpRequestsInFlight: () => app.requestsInFlight,
         webSocketConnections: () => sockets?.connectionCount ?? 0,
         subscribers: () => subscriptions.subscriberCount,
         subscriptionGroups: () => subscriptions.groupCount,
