@@ -200,6 +200,18 @@ function embeddedColumn(db: Db, list: EmbeddedList, parentRef: string, depth: nu
   );
 }
 
+/** A nested list's query for one parent, as a root list (paged by keyset like any other). */
+export function forParent(query: ListQuery, parentId: number): ListQuery {
+  const parentExpr = query.parentExpr;
+  if (!parentExpr) throw new Error('forParent needs a nested list');
+  return {
+    ...query,
+    parentExpr: undefined,
+    keptCount: undefined,
+    base: (forPage) => query.base(forPage).whereRaw(`${parentExpr} = ?`, [parentId]),
+  };
+}
+
 /**
  * Nested lists a statement brings along (see EmbeddedList): made only when the statement is built,
  * which a statement remembered for `owner` (see Db.rememberedRows) is not on every request.

@@ -30,7 +30,7 @@ import {
   exportMemberships,
   exportStatistic,
 } from '../services/export.service.js';
-import type { RateLimiter } from '../services/rate-limit.service.js';
+import { type RateLimiter, retryAfterSeconds } from '../services/rate-limit.service.js';
 import { authenticateViewer } from './authorization.js';
 import { type TrustProxy, clientAddressOf } from './client-address.js';
 import type { Logger } from './logger.js';
@@ -285,8 +285,7 @@ export function csvExportHandler(options: CsvExportOptions) {
         const { allowed, state } = await limiter.spend(key, 1);
         for (const [header, value] of rateLimitHeaders(state)) res.setHeader(header, value);
         if (!allowed) {
-          const retryAfter = Math.max(1, Math.ceil((state.resetAt.getTime() - Date.now()) / 1000));
-          res.setHeader('retry-after', String(retryAfter));
+          res.setHeader('retry-after', String(retryAfterSeconds(state)));
           throw new CodedError(
             ErrorCode.RATE_LIMITED,
             `Rate limit exceeded: ${state.remaining} of your ${state.limit} points per hour remain; the budget is whole again at ${state.resetAt.toISOString()}.`,

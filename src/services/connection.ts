@@ -33,7 +33,8 @@ export interface OrderInput<F extends string> {
   direction: SortDirection;
 }
 
-const once = <T>(fn: () => Promise<T>) => {
+/** `fn`, run the first time the result is asked for and remembered after. */
+export const once = <T>(fn: () => Promise<T>) => {
   let result: Promise<T> | undefined;
   return () => (result ??= fn());
 };

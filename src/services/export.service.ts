@@ -11,7 +11,7 @@ import {
   toAnnouncementRecord,
 } from '../repositories/announcement.repository.js';
 import { type ClusterOrderField, clusterListQuery, clusterOrdering } from '../repositories/cluster.repository.js';
-import { type ListQuery, cursorOf, fetchRootPage } from '../repositories/keyset.js';
+import { type ListQuery, cursorOf, fetchRootPage, forParent } from '../repositories/keyset.js';
 import type { MembershipOrderField } from '../repositories/membership.repository.js';
 import type { AnnouncementRecord, ClusterRecord, MembershipRecord } from '../repositories/records.js';
 import type { MembershipGroupField } from '../repositories/stats.repository.js';
@@ -63,18 +63,6 @@ async function* keysetPages<R extends object>(
     cursor = cursorOf(query.ordering, page[page.length - 1] as Record<string, unknown>);
   }
 }
-
-/** A nested list's query (see relation.service) for one parent, as a root list. */
-const forParent = (query: ListQuery, parentId: number): ListQuery => {
-  const parentExpr = query.parentExpr;
-  if (!parentExpr) throw new Error('forParent needs a nested list');
-  return {
-    ...query,
-    parentExpr: undefined,
-    keptCount: undefined,
-    base: (forPage) => query.base(forPage).whereRaw(`${parentExpr} = ?`, [parentId]),
-  };
-};
 
 /** A list of values in one cell, as `a; b; c`. */
 const joined = (values: readonly string[]) => values.join('; ');

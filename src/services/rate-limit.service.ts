@@ -15,6 +15,10 @@ export interface RateLimitState {
   resetAt: Date;
 }
 
+/** Whole seconds until the budget is whole again, at least 1 (a Retry-After header). */
+export const retryAfterSeconds = (state: RateLimitState): number =>
+  Math.max(1, Math.ceil((state.resetAt.getTime() - Date.now()) / 1000));
+
 export interface RateLimitOptions {
   /** Points per hour for an API token (RATE_LIMIT_POINTS). */
   tokenPoints: number;

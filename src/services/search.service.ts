@@ -14,6 +14,7 @@ import {
   searchHighlights,
   searchPage,
 } from '../repositories/search.repository.js';
+import { once } from './connection.js';
 import { type NodeRecord, loadNode } from './node.service.js';
 
 export type SearchResultRecord = Exclude<NodeRecord, { __typename: 'Membership' | 'Partnership' }>;
@@ -100,11 +101,6 @@ function kindsOf(types: readonly SearchType[] | null | undefined): SearchKindNam
   if (types.length === 0) throw badInput('"types" must name at least one type (leave it out to search all).', 'types');
   return SEARCH_TYPES.filter((t) => types.includes(t)).map((t) => KIND_OF[t]);
 }
-
-const once = <T>(fn: () => Promise<T>) => {
-  let result: Promise<T> | undefined;
-  return () => (result ??= fn());
-};
 
 /**
  * A search result as a Relay connection. Each part runs its statement only when selected: the

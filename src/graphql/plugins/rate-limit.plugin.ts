@@ -14,7 +14,12 @@ import type { RequestContext } from '../../context/request-context.js';
 import { ErrorCode } from '../../lib/errors.js';
 import { DEFAULT_PAGE_SIZE } from '../../lib/pagination.js';
 import { type OperationInput, isPageField, perDocumentCache, size } from './query-cost.plugin.js';
-import type { RateLimitKey, RateLimitState, RateLimiter } from '../../services/rate-limit.service.js';
+import {
+  type RateLimitKey,
+  type RateLimitState,
+  type RateLimiter,
+  retryAfterSeconds,
+} from '../../services/rate-limit.service.js';
 
 /** What a mutation costs, whatever it asks for (GitHub charges its mutations a flat amount too). */
 export const MUTATION_POINTS = 5;
@@ -85,7 +90,7 @@ export function rateLimitHeaders(state: RateLimitState): [string, string][] {
 
 /** The refusal of an operation over budget: RATE_LIMITED, with when to come back. */
 export function rateLimited(state: RateLimitState): GraphQLError {
-  const retryAfter = Math.max(1, Math.ceil((state.resetAt.getTime() - Date.now()) / 1000));
+  const retryAfter = retryAfterSeconds(state);
   return new GraphQLError(
     `Rate limit exceeded: this operation costs ${state.cost} points and ${state.remaining} of your ${state.limit} per hour remain; the budget is whole again at ${state.resetAt.toISOString()}.`,
     {
