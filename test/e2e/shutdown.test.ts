@@ -1,7 +1,6 @@
 // SIGTERM on a started klynge process (`node dist/src/main.js`, as `npm start` runs it, on its own
 // SQLite file): open WebSockets are closed with 1001, requests already sent are answered, and the
 // process exits 0. Needs the compiled server (`npm test` builds it first).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,41 +9,24 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { metricValue } from '../helpers/metrics.js';
+import { KLYNGE_MAIN, type KlyngeProcess, startKlyngeProcess } from '../helpers/processes.js';
 
-const MAIN = 'dist/src/main.js';
-
-describe.runIf(existsSync(MAIN))('shutdown on SIGTERM', () => {
+describe.runIf(existsSync(KLYNGE_MAIN))('shutdown on SIGTERM', () => {
   let dir: string;
-  let child: ChildProcess;
+  let klynge: KlyngeProcess | undefined;
   let url: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'klynge-shutdown-'));
-    child = spawn(process.execPath, [MAIN], {
-      env: {
-        ...process.env,
-        DATABASE_URL: `file:${join(dir, 'klynge.sqlite')}`,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        REGISTRY_ENABLED: 'false',
-        REDIS_URL: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    klynge = await startKlyngeProcess('shutdown', {
+      DATABASE_URL: `file:${join(dir, 'klynge.sqlite')}`,
+      REGISTRY_ENABLED: 'false',
+      REDIS_URL: '',
     });
-    url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout?.on('data', (chunk) => {
-        out += chunk;
-        const found = /GraphiQL at (http:\/\/\S+)/.exec(out);
-        if (found) resolve(found[1].replace('localhost', '127.0.0.1'));
-      });
-      child.once('exit', (code) => reject(new Error(`klynge exited with ${code} before serving: ${out}`)));
-      setTimeout(() => reject(new Error(`klynge did not start: ${out}`)), 60_000);
-    });
+    url = klynge.url;
   }, 90_000);
   afterAll(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await klynge?.stop('SIGKILL');
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -88,8 +70,7 @@ describe.runIf(existsSync(MAIN))('shutdown on SIGTERM', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
 
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
+    const exited = (klynge as KlyngeProcess).stop('SIGTERM');
     expect(await closed).toBe(1001);
     for (const { req } of inFlight) req.end(body.slice(half));
 

@@ -1,7 +1,6 @@
 // OpenTelemetry tracing on a started klynge process (`node dist/src/main.js`) with
 // OTEL_EXPORTER_OTLP_ENDPOINT pointing at an OTLP/HTTP receiver the test runs on loopback: the HTTP
 // request, the GraphQL operation and (on PostgreSQL) its SQL arrive as spans of one trace.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,8 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DIALECT } from '../helpers/database.js';
-
-const MAIN = 'dist/src/main.js';
+import { KLYNGE_MAIN, type KlyngeProcess, startKlyngeProcess } from '../helpers/processes.js';
 
 interface Span {
   name: string;
@@ -20,10 +18,10 @@ interface Span {
   kind: number;
 }
 
-describe.runIf(existsSync(MAIN))('OpenTelemetry tracing', () => {
+describe.runIf(existsSync(KLYNGE_MAIN))('OpenTelemetry tracing', () => {
   let receiver: Server;
   const spans: Span[] = [];
-  let child: ChildProcess;
+  let klynge: KlyngeProcess | undefined;
   let url: string;
   let cleanup: () => Promise<void>;
 
@@ -66,36 +64,18 @@ describe.runIf(existsSync(MAIN))('OpenTelemetry tracing', () => {
       databaseUrl = `file:${join(dir, 'klynge.sqlite')}`;
       cleanup = () => rm(dir, { recursive: true, force: true });
     }
-    child = spawn(process.execPath, [MAIN], {
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        REGISTRY_ENABLED: 'false',
-        REDIS_URL: '',
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
-        OTEL_BSP_SCHEDULE_DELAY: '100',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    klynge = await startKlyngeProcess('tracing', {
+      DATABASE_URL: databaseUrl,
+      REGISTRY_ENABLED: 'false',
+      REDIS_URL: '',
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
     });
-    url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout?.on('data', (chunk) => {
-        out += chunk;
-        const found = /GraphiQL at (http:\/\/\S+)/.exec(out);
-        if (found) resolve(found[1].replace('localhost', '127.0.0.1'));
-      });
-      child.once('exit', (code) => reject(new Error(`klynge exited with ${code}: ${out}`)));
-    });
+    url = klynge.url;
   }, 90_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
+    await klynge?.stop();
     receiver?.close();
     await cleanup?.();
   });

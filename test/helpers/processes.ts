@@ -13,8 +13,8 @@ export interface StartedProcess {
   readonly pid: number;
   /** What it printed so far (stdout and stderr), for failure messages. */
   output(): string;
-  /** SIGTERM (or `signal`), then SIGKILL if it has not exited after 10 s. */
-  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** SIGTERM (or `signal`), then SIGKILL if it has not exited after 10 s; resolves to its exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 export interface KlyngeProcess extends StartedProcess {
@@ -35,12 +35,13 @@ function track(child: ChildProcess): { output: () => string; exited: Promise<num
 }
 
 function stopper(child: ChildProcess, exited: Promise<number | null>) {
-  return async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
+  return async (signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> => {
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
     child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
+    const code = await exited;
     clearTimeout(timer);
+    return code;
   };
 }
 
