@@ -43,7 +43,14 @@ const OUT = join(ROOT, 'bench/out');
 const DB_SUFFIX = (process.env.BENCH_DB_SUFFIX ?? '').replace(/[^a-z0-9_]/gi, '_');
 
 type System = 'klynge' | 'postgraphile' | 'baseline' | 'klynge-sqlite';
-const PORTS: Record<System, number> = { postgraphile: 5101, baseline: 5102, klynge: 5103, 'klynge-sqlite': 5104 };
+/** Four ports from BENCH_PORT_BASE (default 5101): two runs on one machine each take their own. */
+const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 5101);
+const PORTS: Record<System, number> = {
+  postgraphile: PORT_BASE,
+  baseline: PORT_BASE + 1,
+  klynge: PORT_BASE + 2,
+  'klynge-sqlite': PORT_BASE + 3,
+};
 const isKlynge = (system: System) => system === 'klynge' || system === 'klynge-sqlite';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (msg: string) => console.error(`[bench] ${msg}`);
