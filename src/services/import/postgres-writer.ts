@@ -2,6 +2,8 @@ import type { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { type CopyStreamQuery, from as copyFrom } from 'pg-copy-streams';
 import type { DatabaseConfig } from '../../config/config.js';
+import { manyMarked, recountAllLocked, type SqlRunner } from '../../repositories/member-figures.repository.js';
+import { statsClock } from '../stats.service.js';
 import type { DatasetFileKind, DatasetRows } from './dataset-rows.js';
 import { type DatasetWriter, type MergeListener, type MergeResult, MergeRunner, emptyStageCounts } from './dataset-writer.js';
 import {
@@ -278,6 +280,7 @@ export class PostgresDatasetWriter implements DatasetWriter {
     await this.idle();
     await this.mergeWhatIsReady();
     if (!this.runner?.finished) throw new Error('the import merged before every file was staged');
+    await this.recountMembers();
     await this.analyzeChanged(this.runner.results);
     return { tables: this.runner.results, strategy: this.usedBulk ? 'bulk' : 'incremental' };
   }
@@ -342,6 +345,24 @@ export class PostgresDatasetWriter implements DatasetWriter {
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => {});
+  }
+
+  /**
+   * Member figures (see member-figures.repository): an import that marked many organizations counts
+   * them all again in a few set-based statements; a small one leaves them to the next reader.
+   */
+  private async recountMembers(): Promise<void> {
+    const started = performance.now();
+    const runner: SqlRunner = {
+      dialect: 'postgresql',
+      all: async <T>(sql: string) => (await this.db.query(sql)).rows as T[],
+      run: async (sql: string) => {
+        await this.db.query(sql);
+      },
+    };
+    if (!(await manyMarked(runner))) return;
+    await recountAllLocked(runner, statsClock.today());
+    this.listener.phaseDone?.('counted member figures again', performance.now() - started);
   }
 
   /** Waits for background merge work; rethrows its failure. */
