@@ -7,7 +7,8 @@ import { Migration } from '@mikro-orm/migrations';
 //   a write may have moved (member_count_pending, plain inserts: writers never wait for each other
 //   on it); a reader recounts those, one reader at a time, before reading.
 // - organization_member_keys: what each organization contributes to member_count (at most one row
-//   per organization), so a recount knows what to take away.
+//   per organization: bits per cluster status and level, and per sector, numbered in member_sector),
+//   so a recount knows what to take away.
 // - cluster_year_membership_count: memberships per cluster and year joined, moved by statement-level
 //   triggers (one change per cluster and year per statement, in key order, so concurrent writers
 //   lock the rows in the same order).
@@ -27,6 +28,8 @@ export class Migration20261207110000_stats2_kept_figures extends Migration {
       'create index organization_member_keys_next_change_index on organization_member_keys (next_change) where next_change is not null;',
     );
     this.addSql('create table member_count_pending (organization_id integer not null);');
+    // Sectors numbered for good: an organization's bits name them by number.
+    this.addSql('create table member_sector (idx integer primary key, sector text not null unique);');
     // No date yet: the first reader counts everything.
     this.addSql('create table member_figures_date (id integer primary key check (id = 1), as_of date);');
     this.addSql('insert into member_figures_date (id, as_of) values (1, null);');
@@ -85,11 +88,14 @@ export class Migration20261207110000_stats2_kept_figures extends Migration {
       begin
         update member_figures_date set as_of = null;
         delete from cluster_year_membership_count;
+        delete from membership_year_count;
         return null;
       end $$;`);
     this.addSql(`create trigger member_count_truncate after truncate on membership
       for each statement execute function member_count_forget();`);
 
+    // And over all clusters, per year (what membershipsByYear without a filter reads).
+    this.addSql('create table membership_year_count (year text primary key, memberships integer not null);');
     this.addSql(`create table cluster_year_membership_count (
       cluster_id integer not null, year text not null, memberships integer not null,
       primary key (cluster_id, year)
@@ -100,6 +106,9 @@ export class Migration20261207110000_stats2_kept_figures extends Migration {
         insert into cluster_year_membership_count as k (cluster_id, year, memberships)
           select cluster_id, to_char(joined_on, 'YYYY'), count(*) from new_rows group by 1, 2 order by 1, 2
         on conflict (cluster_id, year) do update set memberships = k.memberships + excluded.memberships;
+        insert into membership_year_count as k (year, memberships)
+          select to_char(joined_on, 'YYYY'), count(*) from new_rows group by 1 order by 1
+        on conflict (year) do update set memberships = k.memberships + excluded.memberships;
         return null;
       end $$;`);
     this.addSql(`create function cluster_year_membership_count_delete() returns trigger language plpgsql as $$
@@ -107,6 +116,9 @@ export class Migration20261207110000_stats2_kept_figures extends Migration {
         insert into cluster_year_membership_count as k (cluster_id, year, memberships)
           select cluster_id, to_char(joined_on, 'YYYY'), -count(*) from old_rows group by 1, 2 order by 1, 2
         on conflict (cluster_id, year) do update set memberships = k.memberships + excluded.memberships;
+        insert into membership_year_count as k (year, memberships)
+          select to_char(joined_on, 'YYYY'), -count(*) from old_rows group by 1 order by 1
+        on conflict (year) do update set memberships = k.memberships + excluded.memberships;
         return null;
       end $$;`);
     this.addSql(`create function cluster_year_membership_count_update() returns trigger language plpgsql as $$
@@ -118,6 +130,13 @@ export class Migration20261207110000_stats2_kept_figures extends Migration {
             select cluster_id, to_char(joined_on, 'YYYY'), -1 from old_rows
           ) d group by cluster_id, year having sum(delta) <> 0 order by cluster_id, year
         on conflict (cluster_id, year) do update set memberships = k.memberships + excluded.memberships;
+        insert into membership_year_count as k (year, memberships)
+          select year, sum(delta) from (
+            select to_char(joined_on, 'YYYY') as year, 1 as delta from new_rows
+            union all
+            select to_char(joined_on, 'YYYY'), -1 from old_rows
+          ) d group by year having sum(delta) <> 0 order by year
+        on conflict (year) do update set memberships = k.memberships + excluded.memberships;
         return null;
       end $$;`);
     this.addSql(`create trigger cluster_year_membership_count_insert after insert on membership
@@ -128,6 +147,8 @@ export class Migration20261207110000_stats2_kept_figures extends Migration {
       referencing old table as old_rows new table as new_rows for each statement execute function cluster_year_membership_count_update();`);
     this.addSql(`insert into cluster_year_membership_count (cluster_id, year, memberships)
       select cluster_id, to_char(joined_on, 'YYYY'), count(*) from membership group by 1, 2;`);
+    this.addSql(`insert into membership_year_count (year, memberships)
+      select to_char(joined_on, 'YYYY'), count(*) from membership group by 1;`);
   }
 
   override async down(): Promise<void> {
@@ -142,7 +163,9 @@ export class Migration20261207110000_stats2_kept_figures extends Migration {
     }
     this.addSql('drop function member_count_mark();');
     for (const t of [
+      'membership_year_count',
       'cluster_year_membership_count',
+      'member_sector',
       'member_figures_date',
       'member_count_pending',
       'organization_member_keys',

@@ -6,16 +6,20 @@ import { Migration } from '@mikro-orm/migrations';
 //   as of the date in member_figures_date. The triggers below only mark the organizations whose figures
 //   a write may have moved (member_count_pending); a reader recounts those before reading.
 // - organization_member_keys: what each organization contributes to member_count (at most one row
-//   per organization), so a recount knows what to take away.
+//   per organization: bits per cluster status and level, and per sector, numbered in member_sector),
+//   so a recount knows what to take away.
 // - cluster_year_membership_count: memberships per cluster and year joined, moved by the triggers.
 const markMembersOf = (clusterId: string) =>
   `insert into member_count_pending (organization_id) select m.organization_id from membership m where m.cluster_id = ${clusterId};`;
 const year = (row: string) => `substr(${row}.joined_on, 1, 4)`;
 const addYear = (row: string) => `
   insert into cluster_year_membership_count (cluster_id, year, memberships) values (${row}.cluster_id, ${year(row)}, 1)
-  on conflict (cluster_id, year) do update set memberships = memberships + 1;`;
+  on conflict (cluster_id, year) do update set memberships = memberships + 1;
+  insert into membership_year_count (year, memberships) values (${year(row)}, 1)
+  on conflict (year) do update set memberships = memberships + 1;`;
 const subtractYear = (row: string) => `
-  update cluster_year_membership_count set memberships = memberships - 1 where cluster_id = ${row}.cluster_id and year = ${year(row)};`;
+  update cluster_year_membership_count set memberships = memberships - 1 where cluster_id = ${row}.cluster_id and year = ${year(row)};
+  update membership_year_count set memberships = memberships - 1 where year = ${year(row)};`;
 
 export class Migration20261207110000_stats2_kept_figures extends Migration {
   override async up(): Promise<void> {
@@ -31,6 +35,8 @@ export class Migration20261207110000_stats2_kept_figures extends Migration {
       'create index organization_member_keys_next_change_index on organization_member_keys (next_change) where next_change is not null;',
     );
     this.addSql('create table member_count_pending (organization_id integer not null);');
+    // Sectors numbered for good: an organization's bits name them by number.
+    this.addSql('create table member_sector (idx integer primary key, sector text not null unique);');
     // No date yet: the first reader counts everything.
     this.addSql('create table member_figures_date (id integer primary key check (id = 1), as_of date);');
     this.addSql('insert into member_figures_date (id, as_of) values (1, null);');
@@ -54,6 +60,8 @@ export class Migration20261207110000_stats2_kept_figures extends Migration {
     this.addSql(`create trigger member_count_mark_organization after update of county on organization
       when old.county is not new.county begin insert into member_count_pending (organization_id) values (new.id); end;`);
 
+    // And over all clusters, per year (what membershipsByYear without a filter reads).
+    this.addSql('create table membership_year_count (year text primary key, memberships integer not null);');
     this.addSql(`create table cluster_year_membership_count (
       cluster_id integer not null, year text not null, memberships integer not null,
       primary key (cluster_id, year)
@@ -66,6 +74,8 @@ export class Migration20261207110000_stats2_kept_figures extends Migration {
       when old.cluster_id <> new.cluster_id or ${year('old')} <> ${year('new')} begin ${subtractYear('old')} ${addYear('new')} end;`);
     this.addSql(`insert into cluster_year_membership_count (cluster_id, year, memberships)
       select cluster_id, substr(joined_on, 1, 4), count(*) from membership group by cluster_id, substr(joined_on, 1, 4);`);
+    this.addSql(`insert into membership_year_count (year, memberships)
+      select substr(joined_on, 1, 4), count(*) from membership group by substr(joined_on, 1, 4);`);
   }
 
   override async down(): Promise<void> {
@@ -73,7 +83,9 @@ export class Migration20261207110000_stats2_kept_figures extends Migration {
     for (const t of ['insert', 'delete', 'update', 'cluster', 'sector_insert', 'sector_delete', 'sector_update', 'organization'])
       this.addSql(`drop trigger member_count_mark_${t};`);
     for (const t of [
+      'membership_year_count',
       'cluster_year_membership_count',
+      'member_sector',
       'member_figures_date',
       'member_count_pending',
       'organization_member_keys',

@@ -17,7 +17,9 @@ export const UNMANAGED_TABLES = [
   /^member_count/,
   /^organization_member_keys$/,
   /^member_figures_date$/,
+  /^member_sector$/,
   /^cluster_year_membership_count$/,
+  /^membership_year_count$/,
 ];
 
 export interface OrmConfigOptions {

@@ -6,7 +6,12 @@
 // Writes only mark organizations (member_count_pending, by triggers); a reader first recounts
 // the marked ones and the ones whose memberships start or end between the kept date and today,
 // one reader at a time, and then reads a few hundred rows.
-import { ClusterStatus } from '../entities/enums.js';
+//
+// What an organization counts in is kept as bits (organization_member_keys.keys: 62-bit words,
+// comma-separated): a bit per (cluster status, level), then a bit per (sector, status), sectors
+// numbered once and for good in member_sector. Bits make counting everything again a matter of
+// OR-ing per organization and summing per county.
+import { CLUSTER_LEVEL_RANK, ClusterLevel, ClusterStatus } from '../entities/enums.js';
 import { Db, type Dialect } from './db.js';
 
 /** How a set of SQL statements runs: the ORM inside a transaction, or the import's own connection. */
@@ -38,8 +43,13 @@ export const memberRecount = { allAbove: 5000 };
 const CHUNK = 400;
 
 const STATUSES = Object.values(ClusterStatus);
-/** An organization's contribution as tokens: kind letter (L level, S sector), status digit, key. */
-const STATUS_DIGIT_SQL = `(case c.status ${STATUSES.map((s, i) => `when '${s}' then '${i}'`).join(' ')} end)`;
+const LEVELS = Object.values(ClusterLevel).sort((a, b) => CLUSTER_LEVEL_RANK[a] - CLUSTER_LEVEL_RANK[b]);
+const LEVEL_BITS = STATUSES.length * LEVELS.length;
+const WORD_BITS = 62;
+const levelBit = (status: number, level: number) => status * LEVELS.length + level;
+const sectorBit = (sector: number, status: number) => LEVEL_BITS + sector * STATUSES.length + status;
+const STATUS_INDEX_SQL = (column: string) => `(case ${column} ${STATUSES.map((s, i) => `when '${s}' then ${i}`).join(' ')} end)`;
+const LEVEL_INDEX_SQL = (column: string) => `(case ${column} ${LEVELS.map((l, i) => `when '${l}' then ${i}`).join(' ')} end)`;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 function dateLiteral(date: string): string {
@@ -52,19 +62,53 @@ const currentOn = (date: string) =>
 const nextChangeAfter = (date: string) =>
   `case when m.joined_on > ${dateLiteral(date)} then m.joined_on when m.left_on > ${dateLiteral(date)} then m.left_on end`;
 
-/** The member_count rows (kind, key, status) an organization with these tokens counts in. */
-function figuresOf(tokens: Iterable<string>): Set<string> {
-  const figures = new Set<string>();
-  for (const token of tokens) {
-    const kind: MemberKind = token[0] === 'L' ? 'LEVEL' : 'SECTOR';
-    const status = STATUSES[Number(token[1])];
-    const key = token.slice(2);
-    for (const s of [status, ALL_STATUSES]) {
-      figures.add(`${kind}\n${key}\n${s}`);
-      figures.add(`ANY\n\n${s}`);
-    }
+/** One member_count row (kind, key, status) and the bits of which an organization needs any to count in it. */
+interface Figure {
+  kind: MemberKind;
+  key: string;
+  status: string;
+  bits: number[];
+}
+
+/** Every member_count row there can be, given the numbered sectors. */
+function figures(sectors: string[]): Figure[] {
+  const list: Figure[] = [];
+  const statusSets = [
+    ...STATUSES.map((s, i) => ({ status: s as string, indexes: [i] })),
+    { status: ALL_STATUSES, indexes: STATUSES.map((_, i) => i) },
+  ];
+  for (const { status, indexes } of statusSets) {
+    list.push({ kind: 'ANY', key: '', status, bits: indexes.flatMap((s) => LEVELS.map((_, l) => levelBit(s, l))) });
+    LEVELS.forEach((level, l) => list.push({ kind: 'LEVEL', key: level, status, bits: indexes.map((s) => levelBit(s, l)) }));
+    sectors.forEach((sector, i) => list.push({ kind: 'SECTOR', key: sector, status, bits: indexes.map((s) => sectorBit(i, s)) }));
   }
-  return figures;
+  return list;
+}
+
+const wordsFor = (sectors: string[]) => Math.ceil(sectorBit(Math.max(sectors.length, 1), 0) / WORD_BITS);
+
+/** Bits as kept: one decimal word per 62 bits, comma-separated. */
+function encode(bits: Set<number>, words: number): string {
+  const values = Array.from({ length: words }, () => 0n);
+  for (const bit of bits) values[Math.floor(bit / WORD_BITS)] |= 1n << BigInt(bit % WORD_BITS);
+  return values.join(',');
+}
+function decode(keys: string): Set<number> {
+  const bits = new Set<number>();
+  keys.split(',').forEach((word, w) => {
+    let value = BigInt(word || '0');
+    for (let bit = 0; value > 0n; bit++, value >>= 1n) if (value & 1n) bits.add(w * WORD_BITS + bit);
+  });
+  return bits;
+}
+
+/** Numbers the sectors not numbered yet (after those that are) and returns them all, by number. */
+async function numberedSectors(runner: SqlRunner): Promise<string[]> {
+  await runner.run(`insert into member_sector (idx, sector)
+    select (select coalesce(max(idx), -1) from member_sector) + row_number() over (order by s.sector), s.sector
+    from (select distinct sector from cluster_sector where sector not in (select sector from member_sector)) s`);
+  const rows = await runner.all<{ sector: string }>('select sector as "sector" from member_sector order by idx');
+  return rows.map((r) => r.sector);
 }
 
 interface KeptState {
@@ -111,7 +155,10 @@ async function recount(runner: SqlRunner, today: string): Promise<void> {
     for (const r of moving) ids.add(Number(r.id));
   }
   const all = [...ids];
-  for (let i = 0; i < all.length; i += CHUNK) await recountOrganizations(runner, all.slice(i, i + CHUNK), today);
+  if (all.length > 0) {
+    const sectors = await numberedSectors(runner);
+    for (let i = 0; i < all.length; i += CHUNK) await recountOrganizations(runner, all.slice(i, i + CHUNK), today, sectors);
+  }
   await runner.run(`update member_figures_date set as_of = ${dateLiteral(today)}`);
 }
 
@@ -123,15 +170,20 @@ interface KeptRow {
 }
 
 /** Counts these organizations again as of `today` and moves member_count by the difference. */
-async function recountOrganizations(runner: SqlRunner, ids: number[], today: string): Promise<void> {
+async function recountOrganizations(runner: SqlRunner, ids: number[], today: string, sectors: string[]): Promise<void> {
   const list = ids.map(Number).join(', ');
-  const memberships = await runner.all<{ id: number; token: string; next: string | null; current: number | string }>(
-    `select m.organization_id as "id", 'L' || ${STATUS_DIGIT_SQL} || c.level as "token", cast(${nextChangeAfter(today)} as text) as "next",
-            case when ${currentOn(today)} then 1 else 0 end as "current"
-     from membership m join cluster c on c.id = m.cluster_id where m.organization_id in (${list})
-     union all
-     select m.organization_id, 'S' || ${STATUS_DIGIT_SQL} || s.sector, null, case when ${currentOn(today)} then 1 else 0 end
-     from membership m join cluster c on c.id = m.cluster_id join cluster_sector s on s.cluster_id = c.id
+  const sectorIndex = new Map(sectors.map((s, i) => [s, i]));
+  const memberships = await runner.all<{
+    id: number;
+    status: number;
+    level: number;
+    sector: string | null;
+    current: number | string;
+    next: string | null;
+  }>(
+    `select m.organization_id as "id", ${STATUS_INDEX_SQL('c.status')} as "status", ${LEVEL_INDEX_SQL('c.level')} as "level", s.sector as "sector",
+            case when ${currentOn(today)} then 1 else 0 end as "current", cast(${nextChangeAfter(today)} as text) as "next"
+     from membership m join cluster c on c.id = m.cluster_id left join cluster_sector s on s.cluster_id = c.id
      where m.organization_id in (${list})`,
   );
   const counties = await runner.all<{ id: number; county: string | null }>(
@@ -142,90 +194,125 @@ async function recountOrganizations(runner: SqlRunner, ids: number[], today: str
      from organization_member_keys where organization_id in (${list})`,
   );
 
-  const fresh = new Map<number, KeptRow & { tokens: Set<string> }>();
-  for (const o of counties)
-    fresh.set(Number(o.id), { id: Number(o.id), county: o.county ?? '', keys: '', next: null, tokens: new Set() });
+  const fresh = new Map<number, { county: string; bits: Set<number>; next: string | null }>();
+  for (const o of counties) fresh.set(Number(o.id), { county: o.county ?? '', bits: new Set(), next: null });
   for (const m of memberships) {
     const row = fresh.get(Number(m.id));
     if (!row) continue;
-    if (Number(m.current)) row.tokens.add(m.token);
+    if (Number(m.current)) {
+      row.bits.add(levelBit(Number(m.status), Number(m.level)));
+      if (m.sector !== null) row.bits.add(sectorBit(sectorIndex.get(m.sector)!, Number(m.status)));
+    }
     if (m.next && (row.next === null || m.next < row.next)) row.next = m.next;
   }
 
+  const all = figures(sectors);
   const deltas = new Map<string, number>();
-  const move = (county: string, tokens: Iterable<string>, by: number) => {
-    for (const figure of figuresOf(tokens)) {
-      const key = `${figure}\n${county}`;
+  const move = (county: string, bits: Set<number>, by: number) => {
+    for (const figure of all) {
+      if (!figure.bits.some((b) => bits.has(b))) continue;
+      const key = `${figure.kind}\n${figure.key}\n${figure.status}\n${county}`;
       deltas.set(key, (deltas.get(key) ?? 0) + by);
     }
   };
-  for (const k of kept) move(k.county, k.keys ? k.keys.split('\n') : [], -1);
+  for (const k of kept) move(k.county, decode(k.keys), -1);
+  const words = wordsFor(sectors);
   const rows: unknown[][] = [];
-  for (const row of fresh.values()) {
-    move(row.county, row.tokens, 1);
-    if (row.tokens.size > 0 || row.next !== null) rows.push([row.id, row.county, [...row.tokens].sort().join('\n'), row.next]);
+  for (const [id, row] of fresh) {
+    move(row.county, row.bits, 1);
+    if (row.bits.size > 0 || row.next !== null) rows.push([id, row.county, encode(row.bits, words), row.next]);
   }
 
   await runner.run(`delete from organization_member_keys where organization_id in (${list})`);
+  const date = runner.dialect === 'postgresql' ? 'cast(? as date)' : '?';
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
     await runner.run(
-      `insert into organization_member_keys (organization_id, county, keys, next_change) values ${chunk.map(() => `(?, ?, ?, ${runner.dialect === 'postgresql' ? 'cast(? as date)' : '?'})`).join(', ')}`,
+      `insert into organization_member_keys (organization_id, county, keys, next_change) values ${chunk.map(() => `(?, ?, ?, ${date})`).join(', ')}`,
       chunk.flat(),
     );
   }
   const changed = [...deltas].filter(([, by]) => by !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  for (let i = 0; i < changed.length; i += CHUNK) {
-    const chunk = changed.slice(i, i + CHUNK);
+  await addToMemberCount(
+    runner,
+    changed.map(([key, by]) => [...key.split('\n'), by]),
+  );
+  if (changed.length > 0) await runner.run('delete from member_count where organizations = 0');
+}
+
+/** Adds (kind, key, status, county, by) rows to member_count, in key order. */
+async function addToMemberCount(runner: SqlRunner, rows: unknown[][]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
     await runner.run(
       `insert into member_count as k (kind, key, status, county, organizations) values ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}
        on conflict (kind, key, status, county) do update set organizations = k.organizations + excluded.organizations`,
-      chunk.flatMap(([key, by]) => [...key.split('\n'), by]),
+      chunk.flat(),
     );
   }
-  if (changed.length > 0) await runner.run('delete from member_count where organizations = 0');
 }
 
 /**
  * Counts every organization again as of `today`, set-based (after an import or a seed, or when the
- * figures were never counted): the current memberships' (organization, kind, status, key) facts
- * once, then member_count and each organization's tokens from them.
+ * figures were never counted): each cluster's bits, OR-ed per organization over its current
+ * memberships; then per county, how many organizations have any bit of each figure.
  */
 export async function recountAll(runner: SqlRunner, today: string): Promise<void> {
   const pg = runner.dialect === 'postgresql';
-  const joined = pg ? `string_agg(f.token, chr(10))` : `group_concat(f.token, char(10))`;
-  await runner.run('drop table if exists temp_member_fact');
-  await runner.run('drop table if exists temp_member_next');
-  await runner.run(`create temp table temp_member_fact as
-    select m.organization_id as org, coalesce(o.county, '') as county, 'LEVEL' as kind, c.level as key, c.status as status,
-           'L' || ${STATUS_DIGIT_SQL} || c.level as token
-      from membership m join cluster c on c.id = m.cluster_id join organization o on o.id = m.organization_id where ${currentOn(today)}
-    union
-    select m.organization_id, coalesce(o.county, ''), 'SECTOR', s.sector, c.status, 'S' || ${STATUS_DIGIT_SQL} || s.sector
-      from membership m join cluster c on c.id = m.cluster_id join cluster_sector s on s.cluster_id = c.id
-      join organization o on o.id = m.organization_id where ${currentOn(today)}`);
+  const sectors = await numberedSectors(runner);
+  const words = Array.from({ length: wordsFor(sectors) }, (_, w) => w);
+  const bitValue = (bit: string, w: number) =>
+    `(case when (${bit}) / ${WORD_BITS} = ${w} then ${pg ? '1::bigint' : '1'} << ((${bit}) % ${WORD_BITS}) else 0 end)`;
+  const levelBitSql = `${STATUS_INDEX_SQL('c.status')} * ${LEVELS.length} + ${LEVEL_INDEX_SQL('c.level')}`;
+  const sectorBitSql = `${LEVEL_BITS} + d.idx * ${STATUSES.length} + ${STATUS_INDEX_SQL('c.status')}`;
+  for (const t of ['temp_cluster_bits', 'temp_org_bits', 'temp_member_next']) await runner.run(`drop table if exists ${t}`);
+  // One row per cluster and bit it sets (its level's, its sectors').
+  await runner.run(`create temp table temp_cluster_bits as
+    select c.id as cluster_id, ${words.map((w) => `${bitValue(levelBitSql, w)} as w${w}`).join(', ')} from cluster c
+    union all
+    select c.id, ${words.map((w) => bitValue(sectorBitSql, w)).join(', ')}
+    from cluster c join cluster_sector s on s.cluster_id = c.id join member_sector d on d.sector = s.sector`);
+  // OR per organization: bit_or on PostgreSQL; SQLite has none, but a sum of distinct single bits is their OR.
+  const or = (w: number) => (pg ? `bit_or(b.w${w})` : `sum(distinct b.w${w})`);
+  await runner.run(`create temp table temp_org_bits as
+    select m.organization_id as org, ${words.map((w) => `${or(w)} as w${w}`).join(', ')}
+    from membership m join temp_cluster_bits b on b.cluster_id = m.cluster_id where ${currentOn(today)}
+    group by m.organization_id`);
   await runner.run(`create temp table temp_member_next as
     select m.organization_id as org, min(${nextChangeAfter(today)}) as next from membership m
     where m.joined_on > ${dateLiteral(today)} or m.left_on > ${dateLiteral(today)} group by m.organization_id`);
+  if (pg) await runner.run('analyze temp_org_bits');
+
   await runner.run('delete from member_count');
   await runner.run('delete from organization_member_keys');
   await runner.run('delete from member_count_pending');
-  await runner.run(`insert into member_count (kind, key, status, county, organizations)
-    select f.kind, f.key, f.status, f.county, count(*) from temp_member_fact f group by f.kind, f.key, f.status, f.county
-    union all
-    select f.kind, f.key, '${ALL_STATUSES}', f.county, count(distinct f.org) from temp_member_fact f group by f.kind, f.key, f.county
-    union all
-    select 'ANY', '', f.status, f.county, count(distinct f.org) from temp_member_fact f where f.kind = 'LEVEL' group by f.status, f.county
-    union all
-    select 'ANY', '', '${ALL_STATUSES}', f.county, count(distinct f.org) from temp_member_fact f where f.kind = 'LEVEL' group by f.county`);
+  const all = figures(sectors);
+  const test = (f: Figure) => {
+    const masks = words.map(() => 0n);
+    for (const bit of f.bits) masks[Math.floor(bit / WORD_BITS)] |= 1n << BigInt(bit % WORD_BITS);
+    return words
+      .filter((w) => masks[w] !== 0n)
+      .map((w) => `(t.w${w} & ${masks[w]}) <> 0`)
+      .join(' or ');
+  };
+  const perCounty = await runner.all<Record<string, string | number>>(
+    `select coalesce(o.county, '') as "county", ${all.map((f, i) => `sum(case when ${test(f)} then 1 else 0 end) as "f${i}"`).join(', ')}
+     from temp_org_bits t join organization o on o.id = t.org group by coalesce(o.county, '')`,
+  );
+  await addToMemberCount(
+    runner,
+    perCounty.flatMap((row) =>
+      all.flatMap((f, i) => (Number(row[`f${i}`]) > 0 ? [[f.kind, f.key, f.status, row.county, Number(row[`f${i}`])]] : [])),
+    ),
+  );
+  const keys = words.map((w) => `cast(t.w${w} as text)`).join(` || ',' || `);
   await runner.run(`insert into organization_member_keys (organization_id, county, keys, next_change)
-    select g.org, g.county, g.keys, n.next from (select f.org, f.county, ${joined} as keys from temp_member_fact f group by f.org, f.county) g
-    left join temp_member_next n on n.org = g.org
+    select t.org, coalesce(o.county, ''), ${keys}, n.next from temp_org_bits t join organization o on o.id = t.org
+    left join temp_member_next n on n.org = t.org
     union all
-    select n.org, coalesce(o.county, ''), '', n.next from temp_member_next n join organization o on o.id = n.org
-    where not exists (select 1 from temp_member_fact f where f.org = n.org)`);
-  await runner.run('drop table temp_member_fact');
-  await runner.run('drop table temp_member_next');
+    select n.org, coalesce(o.county, ''), '${words.map(() => '0').join(',')}', n.next from temp_member_next n join organization o on o.id = n.org
+    where not exists (select 1 from temp_org_bits t where t.org = n.org)`);
+  for (const t of ['temp_cluster_bits', 'temp_org_bits', 'temp_member_next']) await runner.run(`drop table ${t}`);
   await runner.run(`update member_figures_date set as_of = ${dateLiteral(today)}`);
 }
 

@@ -98,10 +98,14 @@ export async function membershipsByYear(db: Db, filter: ClusterFilterParams | un
   return toKeyCounts(rows);
 }
 
-/** Memberships started per year, summed from the counts the database keeps per cluster and year. */
+/**
+ * Memberships started per year, from the counts the database keeps: per year over all clusters
+ * without a filter, else summed per cluster and year over the filtered clusters.
+ */
 export async function keptMembershipsByYear(db: Db, filter: ClusterFilterParams | undefined): Promise<KeyCount[]> {
-  const qb = db.knex.from('cluster_year_membership_count as k');
-  if (filter) qb.whereIn('k.cluster_id', filteredClusterIds(db, filter));
+  const qb = filter
+    ? db.knex.from('cluster_year_membership_count as k').whereIn('k.cluster_id', filteredClusterIds(db, filter))
+    : db.knex.from('membership_year_count as k');
   const rows = await db.rows<{ key: string; count: number }>(
     qb
       .groupBy('k.year')

@@ -61,7 +61,8 @@ export async function keptMemberTables(db: TestDatabase): Promise<unknown[]> {
     keys.map((r) => [
       Number(r.organization_id),
       r.county,
-      String(r.keys).split('\n').filter(Boolean).sort().join(' '),
+      // Bits as 62-bit words: trailing empty words (written before more sectors were numbered) mean nothing.
+      String(r.keys).replace(/(,0)+$/, ''),
       r.next_change === null
         ? null
         : String(r.next_change instanceof Date ? r.next_change.toISOString().slice(0, 10) : r.next_change),

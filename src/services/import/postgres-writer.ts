@@ -353,11 +353,16 @@ export class PostgresDatasetWriter implements DatasetWriter {
    */
   private async recountMembers(): Promise<void> {
     const started = performance.now();
+    // The repository's statements take `?` parameters (as knex does); pg numbers them.
+    const numbered = (sql: string) => {
+      let n = 0;
+      return sql.replace(/\?/g, () => `$${++n}`);
+    };
     const runner: SqlRunner = {
       dialect: 'postgresql',
-      all: async <T>(sql: string) => (await this.db.query(sql)).rows as T[],
-      run: async (sql: string) => {
-        await this.db.query(sql);
+      all: async <T>(sql: string, params: unknown[] = []) => (await this.db.query(numbered(sql), params)).rows as T[],
+      run: async (sql: string, params: unknown[] = []) => {
+        await this.db.query(numbered(sql), params);
       },
     };
     if (!(await manyMarked(runner))) return;
