@@ -79,8 +79,8 @@ function figures(sectors: string[]): Figure[] {
   ];
   for (const { status, indexes } of statusSets) {
     list.push({ kind: 'ANY', key: '', status, bits: indexes.flatMap((s) => LEVELS.map((_, l) => levelBit(s, l))) });
-    LEVELS.forEach((level, l) => list.push({ kind: 'LEVEL', key: level, status, bits: indexes.map((s) => levelBit(s, l)) }));
-    sectors.forEach((sector, i) => list.push({ kind: 'SECTOR', key: sector, status, bits: indexes.map((s) => sectorBit(i, s)) }));
+    list.push(...LEVELS.map((key, l): Figure => ({ kind: 'LEVEL', key, status, bits: indexes.map((s) => levelBit(s, l)) })));
+    list.push(...sectors.map((key, i): Figure => ({ kind: 'SECTOR', key, status, bits: indexes.map((s) => sectorBit(i, s)) })));
   }
   return list;
 }
