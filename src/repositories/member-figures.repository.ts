@@ -316,6 +316,24 @@ export async function recountAll(runner: SqlRunner, today: string): Promise<void
   await runner.run(`update member_figures_date set as_of = ${dateLiteral(today)}`);
 }
 
+/**
+ * The PostgreSQL triggers on membership that keep the figures: a bulk import switches them off
+ * for its membership statements and then counts everything again (recountAll, recountMembershipYears).
+ */
+export const MEMBERSHIP_FIGURE_TRIGGERS = ['member_count_mark', 'cluster_year_membership_count'].flatMap((t) =>
+  ['insert', 'update', 'delete'].map((op) => `${t}_${op}`),
+);
+
+/** Memberships per cluster and year, and per year, counted again from the rows (PostgreSQL). */
+export async function recountMembershipYears(runner: SqlRunner): Promise<void> {
+  await runner.run('delete from cluster_year_membership_count');
+  await runner.run(`insert into cluster_year_membership_count (cluster_id, year, memberships)
+    select cluster_id, to_char(joined_on, 'YYYY'), count(*) from membership group by 1, 2`);
+  await runner.run('delete from membership_year_count');
+  await runner.run(`insert into membership_year_count (year, memberships)
+    select year, sum(memberships) from cluster_year_membership_count group by year`);
+}
+
 /** Takes the recount lock (PostgreSQL) and counts everything again: an import that marked many organizations. */
 export async function recountAllLocked(runner: SqlRunner, today: string): Promise<void> {
   if (runner.dialect === 'postgresql') await runner.run(`select pg_advisory_xact_lock(${RECOUNT_LOCK_KEY})`);
