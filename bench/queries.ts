@@ -2,10 +2,13 @@
 // with the same meaning, and a mapping of klynge's answers onto the peers' JSON shape so the
 // data can be compared.
 
-export type QueryName = 'Q1' | 'Q2' | 'Q3' | 'Q4' | 'Q5' | 'S1';
+export type QueryName = 'Q1' | 'Q2' | 'Q3' | 'Q4' | 'Q5' | 'S1' | 'T1' | 'T2' | 'T3' | 'T4' | 'T5';
 
-/** Queries only klynge answers (the peers have no search): no ceiling, no same-data check, no ratios. */
-export const KLYNGE_ONLY: ReadonlySet<QueryName> = new Set(['S1']);
+/** Queries only klynge answers (the peers have no search or statistics): no ceiling, no same-data check, no ratios. */
+export const KLYNGE_ONLY: ReadonlySet<QueryName> = new Set(['S1', 'T1', 'T2', 'T3', 'T4', 'T5']);
+
+/** T5's days: clusters per level over time. */
+export const LEVEL_DAYS = ['2010-01-01', '2015-06-30', '2020-01-01', '2025-01-01'];
 
 /** S1's search words, round-robin: common ones in the generated data (tens of thousands of hits at S=100) and rarer ones. */
 export const SEARCH_WORDS = ['programmet', 'bergen', 'innovation', 'subsea'];
@@ -162,6 +165,43 @@ export const KLYNGE_QUERIES: Record<QueryName, BenchQuery> = {
       }
     }
   }
+}`,
+    toPeerShape: (d) => d,
+  },
+  // statistics (klynge only): the analysts' figures, read from kept counts
+  T1: {
+    vars: false,
+    graphql: `query T1 {
+  stats { membersByLevel { key count } membersByCounty { key count } }
+}`,
+    toPeerShape: (d) => d,
+  },
+  T2: {
+    vars: false,
+    graphql: `query T2 {
+  stats { membersBySector { key count } }
+}`,
+    toPeerShape: (d) => d,
+  },
+  T3: {
+    vars: false,
+    graphql: `query T3 {
+  stats(filter: { status: ACTIVE }) { membersByCountyAndLevel { county level count } }
+}`,
+    toPeerShape: (d) => d,
+  },
+  T4: {
+    vars: false,
+    graphql: `query T4 {
+  stats { membershipsByYear { key count } }
+}`,
+    toPeerShape: (d) => d,
+  },
+  T5: {
+    vars: false,
+    variables: LEVEL_DAYS.map((on) => ({ on })),
+    graphql: `query T5($on: LocalDate = "2020-01-01") {
+  stats { clustersByLevel(activeOn: $on) { key count } }
 }`,
     toPeerShape: (d) => d,
   },

@@ -13,6 +13,7 @@ import { Migration20261206222501_webhooks } from './Migration20261206222501_webh
 import { Migration20261206223002_feeds } from './Migration20261206223002_feeds.js';
 import { Migration20261207010000_webhook_previous_secret } from './Migration20261207010000_webhook_previous_secret.js';
 import { Migration20261207010000_announcement_unpublished_index } from './Migration20261207010000_announcement_unpublished_index.js';
+import { Migration20261207110000_stats2_kept_figures } from './Migration20261207110000_stats2_kept_figures.js';
 
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
@@ -37,4 +38,5 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
     name: 'Migration20261207010000_announcement_unpublished_index',
     class: Migration20261207010000_announcement_unpublished_index,
   },
+  { name: 'Migration20261207110000_stats2_kept_figures', class: Migration20261207110000_stats2_kept_figures },
 ];

@@ -10,7 +10,17 @@ import { fixSqliteEnumIntrospection } from './sqlite-enum-introspection.js';
 import { ENTITIES } from '../entities/index.js';
 
 /** Tables the ORM does not own (kept by triggers: search indexes, membership counts): schema diffs leave them alone. */
-export const UNMANAGED_TABLES = [/^search_document/, /^cluster_membership_count$/, /^cluster_group_membership_count$/];
+export const UNMANAGED_TABLES = [
+  /^search_document/,
+  /^cluster_membership_count$/,
+  /^cluster_group_membership_count$/,
+  /^member_count/,
+  /^organization_member_keys$/,
+  /^member_figures_date$/,
+  /^member_sector$/,
+  /^cluster_year_membership_count$/,
+  /^membership_year_count$/,
+];
 
 export interface OrmConfigOptions {
   /** Called with every SQL statement the ORM runs (statement counting in tests, debug logs). */

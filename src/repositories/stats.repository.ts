@@ -5,6 +5,8 @@ import { LEVEL_RANK_SQL, clusterListQuery, clusterOrdering } from './cluster.rep
 import { CLUSTER_GROUP_MEMBERSHIP_COUNT, CLUSTER_MEMBERSHIP_COUNT } from './membership.repository.js';
 import type { Db } from './db.js';
 import { keptCounts } from './keyset.js';
+import { whereInSet } from './list-query.js';
+import type { MemberKind } from './member-figures.repository.js';
 
 export interface KeyCount {
   key: string;
@@ -34,14 +36,16 @@ function activeMemberships(db: Db, filter: ClusterFilterParams | undefined, toda
     .whereRaw('m.joined_on <= ? and (m.left_on is null or m.left_on > ?)', [today, today]);
 }
 
-/** Clusters per level, in programme order. */
-export async function clustersByLevel(db: Db, filter: ClusterFilterParams | undefined): Promise<KeyCount[]> {
+/** Clusters per level, in programme order; with `activeOn`, the clusters in the programme that day, at their level then. */
+export async function clustersByLevel(db: Db, filter: ClusterFilterParams | undefined, activeOn?: string): Promise<KeyCount[]> {
+  const qb = activeOn
+    ? db.knex
+        .from('cluster_level_period as c')
+        .whereIn('c.cluster_id', filteredClusterIds(db, filter))
+        .whereRaw('c.from_date <= ? and (c.to_date is null or c.to_date >= ?)', [activeOn, activeOn])
+    : db.knex.from('cluster as c').whereIn('c.id', filteredClusterIds(db, filter));
   const rows = await db.rows<{ key: string; count: number }>(
-    db.knex
-      .from('cluster as c')
-      .whereIn('c.id', filteredClusterIds(db, filter))
-      .groupBy('c.level')
-      .select(db.knex.raw('c.level as "key", count(*) as "count"')),
+    qb.groupBy('c.level').select(db.knex.raw('c.level as "key", count(*) as "count"')),
   );
   return levelOrder(toKeyCounts(rows));
 }
@@ -80,7 +84,7 @@ export async function membersBySector(db: Db, filter: ClusterFilterParams | unde
   return toKeyCounts(rows);
 }
 
-/** Memberships started per year (ended ones included: this is history), oldest year first. */
+/** Memberships started per year (ended ones included: this is history), oldest year first: scans the rows. */
 export async function membershipsByYear(db: Db, filter: ClusterFilterParams | undefined): Promise<KeyCount[]> {
   const year = db.dialect === 'sqlite' ? 'substr(m.joined_on, 1, 4)' : `to_char(m.joined_on, 'YYYY')`;
   const rows = await db.rows<{ key: string; count: number }>(
@@ -92,6 +96,101 @@ export async function membershipsByYear(db: Db, filter: ClusterFilterParams | un
       .orderByRaw(year),
   );
   return toKeyCounts(rows);
+}
+
+/**
+ * Memberships started per year, from the counts the database keeps: per year over all clusters
+ * without a filter, else summed per cluster and year over the filtered clusters.
+ */
+export async function keptMembershipsByYear(db: Db, filter: ClusterFilterParams | undefined): Promise<KeyCount[]> {
+  const qb = filter
+    ? db.knex.from('cluster_year_membership_count as k').whereIn('k.cluster_id', filteredClusterIds(db, filter))
+    : db.knex.from('membership_year_count as k');
+  const rows = await db.rows<{ key: string; count: number }>(
+    qb
+      .groupBy('k.year')
+      .havingRaw('sum(k.memberships) > 0')
+      .select(db.knex.raw('k.year as "key", sum(k.memberships) as "count"'))
+      .orderBy('k.year'),
+  );
+  return toKeyCounts(rows);
+}
+
+export interface CountyLevelCount {
+  county: string;
+  level: string;
+  count: number;
+}
+
+const toCountyLevelCounts = (rows: { county: string | null; level: string; count: number | string }[]): CountyLevelCount[] =>
+  rows.map((r) => ({ county: r.county === null ? 'UNKNOWN' : r.county, level: r.level, count: Number(r.count) }));
+
+/** Distinct member organizations per the organization's county and cluster level, by county then level: scans the rows. */
+export async function membersByCountyAndLevel(
+  db: Db,
+  filter: ClusterFilterParams | undefined,
+  today: string,
+): Promise<CountyLevelCount[]> {
+  const rows = await db.rows<{ county: string | null; level: string; count: number }>(
+    activeMemberships(db, filter, today)
+      .join('organization as o', 'o.id', 'm.organization_id')
+      .groupBy('o.county', 'c.level')
+      .select(db.knex.raw('o.county as "county", c.level as "level", count(distinct m.organization_id) as "count"'))
+      .orderByRaw(`o.county, ${LEVEL_RANK_SQL}`),
+  );
+  return toCountyLevelCounts(rows);
+}
+
+/** What the kept member figures answer: every cluster, or those of one status (and, per level, of some levels). */
+export interface KeptMemberScope {
+  status: string;
+  levels?: string[] | null;
+}
+
+const keptMembers = (db: Db, kind: MemberKind, scope: KeptMemberScope): Knex.QueryBuilder => {
+  const qb = db.knex.from('member_count as k').where('k.kind', kind).where('k.status', scope.status);
+  if (kind === 'LEVEL') whereInSet(qb, db, 'k.key', scope.levels);
+  return qb;
+};
+const KEPT_COUNTY = `nullif(k.county, '')`;
+
+/** membersByLevel from member_count. */
+export async function keptMembersByLevel(db: Db, scope: KeptMemberScope): Promise<KeyCount[]> {
+  const rows = await db.rows<{ key: string; count: number }>(
+    keptMembers(db, 'LEVEL', scope).groupBy('k.key').select(db.knex.raw('k.key as "key", sum(k.organizations) as "count"')),
+  );
+  return levelOrder(toKeyCounts(rows));
+}
+
+/** membersByCounty from member_count. */
+export async function keptMembersByCounty(db: Db, scope: KeptMemberScope): Promise<KeyCount[]> {
+  const rows = await db.rows<{ key: string | null; count: number }>(
+    keptMembers(db, 'ANY', scope)
+      .select(db.knex.raw(`${KEPT_COUNTY} as "key", k.organizations as "count"`))
+      .orderByRaw(`k.organizations desc, ${KEPT_COUNTY}`),
+  );
+  return toKeyCounts(rows);
+}
+
+/** membersBySector from member_count. */
+export async function keptMembersBySector(db: Db, scope: KeptMemberScope): Promise<KeyCount[]> {
+  const rows = await db.rows<{ key: string; count: number }>(
+    keptMembers(db, 'SECTOR', scope)
+      .groupBy('k.key')
+      .select(db.knex.raw('k.key as "key", sum(k.organizations) as "count"'))
+      .orderByRaw('sum(k.organizations) desc, k.key'),
+  );
+  return toKeyCounts(rows);
+}
+
+/** membersByCountyAndLevel from member_count. */
+export async function keptMembersByCountyAndLevel(db: Db, scope: KeptMemberScope): Promise<CountyLevelCount[]> {
+  const rows = await db.rows<{ county: string | null; level: string; count: number }>(
+    keptMembers(db, 'LEVEL', scope)
+      .select(db.knex.raw(`${KEPT_COUNTY} as "county", k.key as "level", k.organizations as "count"`))
+      .orderByRaw(`${KEPT_COUNTY}, ${LEVEL_RANK_SQL.replace('c.level', 'k.key')}`),
+  );
+  return toCountyLevelCounts(rows);
 }
 
 /** What membership counts can be grouped by. */

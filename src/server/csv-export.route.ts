@@ -214,7 +214,8 @@ export const EXPORTS: Record<string, ExportMaker> = {
       `stats/${name}`,
       (params) => {
         const filter = clusterFilter(params);
-        return (ctx) => exportStatistic(ctx, name as StatisticName, filter);
+        const activeOn = name === 'clusters-by-level' ? params.date('activeOn') : null;
+        return (ctx) => exportStatistic(ctx, name as StatisticName, filter, activeOn ?? null);
       },
     ]),
   ),

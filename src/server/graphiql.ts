@@ -71,13 +71,19 @@ query Search($query: String! = "næringsklynger", $types: [SearchType!], $after:
   }
 }
 `,
-  `# Statistics for analysts: every list is one grouped query over the clusters the filter selects.
-query Analytics {
+  `# Statistics for analysts over the clusters a filter selects. Member figures without a filter
+# or by status alone come from counts the database keeps (fast at any size). Set the day and the
+# status under Variables.
+query Analytics($on: LocalDate = "2020-01-01", $status: ClusterStatus = ACTIVE) {
   all: stats {
-    clustersByLevel { key count }
-    membersByCounty { key count }
+    # Clusters per level on $on: clusters per level over time, one day at a time.
+    clustersByLevel(activeOn: $on) { key count }
     membershipsByYear { key count }
     membershipCounts(groupBy: [CLUSTER_LEVEL, ROLE]) { keys count }
+  }
+  byStatus: stats(filter: { status: $status }) {
+    membersByCountyAndLevel { county level count }
+    membersByCounty { key count }
   }
   westernNorway: stats(filter: { counties: ["Vestland", "Rogaland"] }) {
     membersBySector { key count }
@@ -85,6 +91,11 @@ query Analytics {
 }
 `,
 ];
+
+/** The Variables pane of the examples that take variables, by their operation name. */
+export const EXAMPLE_VARIABLES: Record<string, Record<string, unknown>> = {
+  Analytics: { on: '2020-01-01', status: 'ACTIVE' },
+};
 
 /**
  * A subscription in a tab of its own: GraphiQL runs it over graphql-ws at the same URL (ws:// or
@@ -143,7 +154,9 @@ function graphiqlHtml(endpoint: string): string {
     const options = ${scriptJson(options)};
     const query = new URLSearchParams(location.search).get('query') || ${scriptJson(EXAMPLE_QUERY)};
     const examples = [...${scriptJson(MORE_EXAMPLES)}, ${scriptJson(SUBSCRIPTION_EXAMPLE)}];
-    const defaultTabs = [{ query }, ...examples.map((example) => ({ query: example }))];
+    const exampleVariables = ${scriptJson(Object.fromEntries(Object.entries(EXAMPLE_VARIABLES).map(([name, v]) => [name, JSON.stringify(v, null, 2)])))};
+    const variablesOf = (example) => exampleVariables[(/^(?:query|subscription) (w+)/m.exec(example) ?? [])[1]];
+    const defaultTabs = [{ query }, ...examples.map((example) => ({ query: example, variables: variablesOf(example) }))];
     // GraphiQL sends the Headers pane with HTTP requests only; a token for subscriptions travels in
     // graphql-ws's connection_init. So an "Authorization" there goes into connection_init too, read
     // from where GraphiQL keeps the active tab's headers when a socket opens (it stays open while

@@ -255,24 +255,39 @@ export function exportAnnouncements(
   };
 }
 
-/** The figures of ProgrammeStats that take no arguments, by their export names (kebab-case of the field). */
+type ProgrammeStats = ReturnType<typeof programmeStats>;
+const keyCountRows = async (rows: Promise<{ key: string; count: number }[]>) => (await rows).map((r) => [r.key, r.count]);
+
+/** The figures of ProgrammeStats, by their export names (kebab-case of the field): columns and rows. */
 export const STATISTICS = {
-  'clusters-by-level': 'clustersByLevel',
-  'members-by-level': 'membersByLevel',
-  'members-by-county': 'membersByCounty',
-  'members-by-sector': 'membersBySector',
-  'memberships-by-year': 'membershipsByYear',
-} as const satisfies Record<string, Exclude<keyof ReturnType<typeof programmeStats>, 'params'>>;
+  'clusters-by-level': {
+    columns: ['key', 'count'],
+    rows: (stats: ProgrammeStats, activeOn: string | null) => keyCountRows(stats.clustersByLevel(activeOn)),
+  },
+  'members-by-level': { columns: ['key', 'count'], rows: (stats: ProgrammeStats) => keyCountRows(stats.membersByLevel) },
+  'members-by-county': { columns: ['key', 'count'], rows: (stats: ProgrammeStats) => keyCountRows(stats.membersByCounty) },
+  'members-by-sector': { columns: ['key', 'count'], rows: (stats: ProgrammeStats) => keyCountRows(stats.membersBySector) },
+  'members-by-county-and-level': {
+    columns: ['county', 'level', 'count'],
+    rows: async (stats: ProgrammeStats) => (await stats.membersByCountyAndLevel).map((r) => [r.county, r.level, r.count]),
+  },
+  'memberships-by-year': { columns: ['key', 'count'], rows: (stats: ProgrammeStats) => keyCountRows(stats.membershipsByYear) },
+} as const;
 export type StatisticName = keyof typeof STATISTICS;
 
-/** One figure of `stats(filter:)`, as `key,count` rows in the order GraphQL lists them. */
-export function exportStatistic(ctx: RequestContext, name: StatisticName, filter: ClusterFilterInput | null): ExportTable {
+/** One figure of `stats(filter:)`, in the order GraphQL lists it (`activeOn`: clusters-by-level's argument). */
+export function exportStatistic(
+  ctx: RequestContext,
+  name: StatisticName,
+  filter: ClusterFilterInput | null,
+  activeOn: string | null = null,
+): ExportTable {
   const stats = programmeStats(ctx, filter);
+  const figure = STATISTICS[name];
   return {
-    columns: ['key', 'count'],
+    columns: [...figure.columns],
     pages: (async function* () {
-      const rows = await stats[STATISTICS[name]];
-      yield rows.map((r) => [r.key, r.count]);
+      yield await figure.rows(stats, activeOn);
     })(),
   };
 }

@@ -327,6 +327,31 @@ describe('CSV exports over HTTP', () => {
     expect(counts.length).toBeGreaterThan(1);
   });
 
+  it('members-by-county-and-level.csv and clusters-by-level.csv?activeOn= hold the figures GraphQL gives', async () => {
+    for (const [query, filter] of [
+      ['', ''],
+      ['?status=ACTIVE', '(filter: { status: ACTIVE })'],
+      ['?counties=Vestland,Rogaland', '(filter: { counties: ["Vestland", "Rogaland"] })'],
+    ]) {
+      const { stats } = await gql(`{ stats${filter} { membersByCountyAndLevel { county level count } } }`);
+      const rows = await csv(`stats/members-by-county-and-level.csv${query}`);
+      expect(rows, query).toEqual(
+        stats.membersByCountyAndLevel.map((r: { county: string; level: string; count: number }) => ({
+          county: cell(r.county),
+          level: r.level,
+          count: String(r.count),
+        })),
+      );
+      expect(rows.length, query).toBeGreaterThan(0);
+    }
+    const { stats } = await gql(`{ stats { clustersByLevel(activeOn: "2015-01-01") { key count } } }`);
+    const then = await csv('stats/clusters-by-level.csv?activeOn=2015-01-01');
+    expect(then).toEqual(
+      stats.clustersByLevel.map((r: { key: string; count: number }) => ({ key: r.key, count: String(r.count) })),
+    );
+    expect(then).not.toEqual(await csv('stats/clusters-by-level.csv'));
+  });
+
   it('every ProgrammeStats field has an export (a new statistic needs one)', async () => {
     const { __type } = await gql(`{ __type(name: "ProgrammeStats") { fields { name } } }`);
     const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

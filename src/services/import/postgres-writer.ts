@@ -2,6 +2,14 @@ import type { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { type CopyStreamQuery, from as copyFrom } from 'pg-copy-streams';
 import type { DatabaseConfig } from '../../config/config.js';
+import {
+  MEMBERSHIP_FIGURE_TRIGGERS,
+  type SqlRunner,
+  manyMarked,
+  recountAllLocked,
+  recountMembershipYears,
+} from '../../repositories/member-figures.repository.js';
+import { statsClock } from '../stats.service.js';
 import type { DatasetFileKind, DatasetRows } from './dataset-rows.js';
 import { type DatasetWriter, type MergeListener, type MergeResult, MergeRunner, emptyStageCounts } from './dataset-writer.js';
 import {
@@ -145,6 +153,8 @@ export class PostgresDatasetWriter implements DatasetWriter {
   /** Tables whose search trigger is switched off (their changed rows are listed in import_touched). */
   private readonly triggersOff = new Set<string>();
   private searchRebuilt = false;
+  /** The membership triggers that keep the statistics are off (a bulk membership merge). */
+  private memberTriggersOff = false;
   /** Tables analyzed before commit (quoted names): the vacuum after commit need not analyze them again. */
   private readonly analyzed = new Set<string>();
   private usedBulk = false;
@@ -278,6 +288,7 @@ export class PostgresDatasetWriter implements DatasetWriter {
     await this.idle();
     await this.mergeWhatIsReady();
     if (!this.runner?.finished) throw new Error('the import merged before every file was staged');
+    await this.recountMembers();
     await this.analyzeChanged(this.runner.results);
     return { tables: this.runner.results, strategy: this.usedBulk ? 'bulk' : 'incremental' };
   }
@@ -342,6 +353,32 @@ export class PostgresDatasetWriter implements DatasetWriter {
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => {});
+  }
+
+  /**
+   * Member figures (see member-figures.repository): an import that marked many organizations counts
+   * them all again in a few set-based statements; a small one leaves them to the next reader.
+   */
+  private async recountMembers(): Promise<void> {
+    const started = performance.now();
+    // The repository's statements take `?` parameters (as knex does); pg numbers them.
+    const numbered = (sql: string) => {
+      let n = 0;
+      return sql.replace(/\?/g, () => `$${++n}`);
+    };
+    const runner: SqlRunner = {
+      dialect: 'postgresql',
+      all: async <T>(sql: string, params: unknown[] = []) => (await this.db.query(numbered(sql), params)).rows as T[],
+      run: async (sql: string, params: unknown[] = []) => {
+        await this.db.query(numbered(sql), params);
+      },
+    };
+    if (this.memberTriggersOff) {
+      await recountMembershipYears(runner);
+      for (const t of MEMBERSHIP_FIGURE_TRIGGERS) await this.db.query(`alter table "membership" enable trigger ${t}`);
+    } else if (!(await manyMarked(runner))) return;
+    await recountAllLocked(runner, statsClock.today());
+    this.listener.phaseDone?.('counted member figures again', performance.now() - started);
   }
 
   /** Waits for background merge work; rethrows its failure. */
@@ -423,6 +460,11 @@ export class PostgresDatasetWriter implements DatasetWriter {
       `select count(*)::int as total, (count(*) filter (where "is_new"))::int as new from "${delta}"`,
     );
     if (size.total > 0 && spec.searchKind !== undefined && this.bulkSearch(size.total)) await this.triggerOff(spec.table);
+    if (spec.table === 'membership' && size.total > 0 && this.bulkSearch(size.total)) {
+      // Counted again at the end (recountMembers), set-based, rather than per statement.
+      for (const t of MEMBERSHIP_FIGURE_TRIGGERS) await this.db.query(`alter table "membership" disable trigger ${t}`);
+      this.memberTriggersOff = true;
+    }
     const rebuild = size.new > 0 && (await this.shouldRebuild(spec.table, size.new)) ? await this.rebuildPlan(spec.table) : null;
     if (rebuild) {
       // Dropping its indexes locks the table against other writers anyway: lock it first, take

@@ -1,5 +1,8 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
+import { Db } from '../../repositories/db.js';
+import { manyMarked, ormRunner, recountAll } from '../../repositories/member-figures.repository.js';
+import { statsClock } from '../stats.service.js';
 import type { DatasetFileKind, DatasetRows } from './dataset-rows.js';
 import { type DatasetWriter, type MergeListener, type MergeResult, MergeRunner, emptyStageCounts } from './dataset-writer.js';
 import {
@@ -83,6 +86,9 @@ export class SqliteDatasetWriter implements DatasetWriter {
     );
     for (const kind of Object.keys(STAGE_TABLES) as StageKind[]) runner.stageComplete(kind);
     await runner.runReady();
+    // Member figures: many marked organizations are counted again at once, a few by the next reader.
+    const members = ormRunner(new Db(this.em));
+    if (await manyMarked(members)) await recountAll(members, statsClock.today());
     return { tables: runner.results, strategy: 'incremental' };
   }
 
