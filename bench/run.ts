@@ -14,6 +14,22 @@ import pg from 'pg';
 import { KLYNGE_ONLY, KLYNGE_QUERIES, type QueryName } from './queries.js';
 
 const args = process.argv.slice(2);
+// Every other run starts servers on the bench's fixed ports and loads them: `--help` must not.
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(`npm run bench -- [options]   (run it under the lock: flock /work/bench.lock env BENCH_DB_SUFFIX=_NAME npm run bench -- ...)
+  --scales 1,10        datasets (1, 10, 100)
+  --queries Q1,...     Q1 Q2 Q3 Q4 Q5 S1 (default all)
+  --systems a,b        klynge, postgraphile, baseline (default all three)
+  --reps 1             repetitions (systems take turns per query and repetition)
+  --seconds 10         measured seconds per cell
+  --warmup 3           warm-up seconds per cell
+  --connections 16     concurrent connections
+  --smoke              same data and statements per request only, no load (CI)
+  --reimport           import klynge's database again
+  --sqlite             klynge on SQLite too, beside klynge on PostgreSQL
+env: BENCH_DB_SUFFIX (klynge's database names), BENCH_PEERS, BENCH_PGPORT`);
+  process.exit(0);
+}
 const opt = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;

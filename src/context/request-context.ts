@@ -12,7 +12,7 @@ import type { RateLimitState } from '../services/rate-limit.service.js';
 /** Everything one request works with: its own EntityManager fork, loaders, id and viewer. */
 export interface RequestContext {
   requestId: string;
-  em: EntityManager;
+  readonly em: EntityManager;
   db: Db;
   /** Per-request read caches; a write replaces them, so reads after it see what it wrote. */
   loaders: Loaders;
@@ -37,9 +37,35 @@ export interface ProcessServices {
 }
 
 /**
- * A fresh context: forked EntityManager (no shared identity map) and new DataLoaders. Without a
- * register, the register is switched off (no outside calls); without an event publisher, events
- * reach subscribers through the log alone.
+ * A request's context. The EntityManager is a getter on the prototype, so it stays unforked until
+ * something uses it (see Db.forkOf: reads by prepared statement never do), also in the copy Apollo
+ * makes of every context (own properties only).
+ */
+class Context implements RequestContext {
+  loaders: Loaders;
+  queryCost?: number;
+  rateLimit?: RateLimitState;
+
+  constructor(
+    public requestId: string,
+    public db: Db,
+    public viewer: Viewer | null,
+    public events: EventPublisher,
+    public register: CompanyRegister,
+    public clientAddress: string | undefined,
+  ) {
+    this.loaders = createLoaders(db, () => draftVisibility(this.viewer), register);
+  }
+
+  get em(): EntityManager {
+    return this.db.em;
+  }
+}
+
+/**
+ * A fresh context: forked EntityManager (no shared identity map; forked when first used) and new
+ * DataLoaders. Without a register, the register is switched off (no outside calls); without an
+ * event publisher, events reach subscribers through the log alone.
  */
 export function createRequestContext(
   orm: MikroORM,
@@ -48,21 +74,14 @@ export function createRequestContext(
   services: ProcessServices = {},
   clientAddress?: string,
 ): RequestContext {
-  const events = services.events ?? noEventPublisher;
-  const register = services.register ?? disabledCompanyRegister;
-  const em = orm.em.fork() as EntityManager;
-  const db = new Db(em);
-  const ctx: RequestContext = {
+  return new Context(
     requestId,
-    em,
-    db,
+    Db.forkOf(orm.em as EntityManager),
     viewer,
-    events,
-    register,
+    services.events ?? noEventPublisher,
+    services.register ?? disabledCompanyRegister,
     clientAddress,
-    loaders: createLoaders(db, () => draftVisibility(ctx.viewer), register),
-  };
-  return ctx;
+  );
 }
 
 /**

@@ -10,13 +10,35 @@ export type Dialect = 'sqlite' | 'postgresql';
  */
 export class Db {
   readonly dialect: Dialect;
+  /** The EntityManager this Db was made with, or the one it forks (see forkOf). */
+  private readonly root: EntityManager;
+  /** The EntityManager, once there is one. */
+  private current?: EntityManager;
 
-  constructor(readonly em: EntityManager) {
-    this.dialect = em.getPlatform().constructor.name.toLowerCase().includes('postgre') ? 'postgresql' : 'sqlite';
+  constructor(em: EntityManager) {
+    this.root = em;
+    this.current = em;
+    this.dialect = dialectOf(em);
+  }
+
+  /**
+   * A request's Db over a fork of `root` made when something first asks for its EntityManager:
+   * most reads (the prepared statements) need only the shared connection pool, and a fork (unit of
+   * work, identity map, event manager) is a good part of a small read's own work.
+   */
+  static forkOf(root: EntityManager): Db {
+    const db = new Db(root);
+    db.current = undefined;
+    return db;
+  }
+
+  get em(): EntityManager {
+    this.current ??= this.root.fork() as EntityManager;
+    return this.current;
   }
 
   get knex(): Knex {
-    return this.em.getKnex();
+    return this.root.getKnex();
   }
 
   /**
@@ -91,7 +113,7 @@ export class Db {
       this.databaseMs += performance.now() - started;
       await client.releaseConnection(connection);
       // Keep the ORM's query log (debug output, statement counts in tests) complete.
-      this.em.config
+      this.root.config
         .getLogger()
         .logQuery({ query: sql, params: values as unknown[], took: Math.round(performance.now() - started), level: 'info' });
     }
@@ -103,7 +125,8 @@ export class Db {
    * parameters too, see src/db/drivers.ts.)
    */
   get preparesStatements(): boolean {
-    return this.dialect === 'postgresql' && !this.em.getTransactionContext();
+    // No EntityManager yet: none has begun a transaction.
+    return this.dialect === 'postgresql' && !this.current?.getTransactionContext();
   }
 
   /**
@@ -131,6 +154,18 @@ export class Db {
   dateTimeParam(value: Date): Date | number | string {
     return this.dialect === 'sqlite' ? value.getTime() : value.toISOString();
   }
+}
+
+/** Dialects by platform: a request's Db is made per request, the platform once per ORM. */
+const dialects = new WeakMap<object, Dialect>();
+function dialectOf(em: EntityManager): Dialect {
+  const platform = em.getPlatform();
+  let dialect = dialects.get(platform);
+  if (!dialect) {
+    dialect = platform.constructor.name.toLowerCase().includes('postgre') ? 'postgresql' : 'sqlite';
+    dialects.set(platform, dialect);
+  }
+  return dialect;
 }
 
 /** A request's value in a remembered statement's bindings (see Db.rememberedRows). */

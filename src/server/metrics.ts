@@ -202,6 +202,9 @@ export function createMetrics(sources: MetricSources, token?: string): KlyngeMet
               const db = contextValue.db;
               statements.observe(db.statements);
               databaseTime.observe(db.databaseMs / 1000);
+              const slow = seconds * 1000 >= slowQueryMs;
+              // The line is built only when it is written (at LOG_LEVEL warn, for slow operations only).
+              if (!logger.isLevelEnabled(slow ? 'warn' : 'info')) return;
               const line = {
                 requestId: contextValue.requestId,
                 operation: type,
@@ -215,7 +218,7 @@ export function createMetrics(sources: MetricSources, token?: string): KlyngeMet
                 outcome: failed ? 'error' : 'ok',
                 ...(codes.length ? { codes } : {}),
               };
-              if (seconds * 1000 >= slowQueryMs) {
+              if (slow) {
                 logger.warn({ ...line, queryHash: queryHash ?? null }, 'slow operation');
               } else {
                 logger.info(line, 'request');

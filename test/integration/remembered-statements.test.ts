@@ -2,7 +2,7 @@
 // PostgreSQL its statement is built once and run again with each request's values (Db.rememberedRows):
 // the same answers as building it every time, for every slug, page size and viewer.
 import type { EntityManager } from '@mikro-orm/knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Db, PREPARED_STATEMENTS_PER_CONNECTION } from '../../src/repositories/db.js';
 import { type TestApi, createTestApi } from '../helpers/api.js';
 import { TEST_DIALECT } from '../helpers/database.js';
@@ -89,6 +89,21 @@ describe('remembered statements (Db.rememberedRows)', () => {
       expect(nested(await api.data(CLUSTER_PAGE, page))).not.toContain(DRAFT);
       expect(slugs(await api.data(FEED, {}, { token: admin }))).toContain(DRAFT);
       expect(nested(await api.data(CLUSTER_PAGE, page, { token: admin }))).toContain(DRAFT);
+    }
+  });
+});
+
+describe("the request's EntityManager", () => {
+  it(`is forked only when something uses it: not for a page read by a prepared statement (${TEST_DIALECT})`, async () => {
+    const fork = vi.spyOn(api.orm.em, 'fork');
+    try {
+      const page = await api.data(CLUSTER_PAGE, { slug: 'gce-subsea', n: 2 });
+      expect(page.cluster.slug).toBe('gce-subsea');
+      // PostgreSQL runs the page as a prepared statement on a pooled connection (Apollo's copy of
+      // the context included); SQLite runs it through the ORM, on the request's one fork.
+      expect(fork).toHaveBeenCalledTimes(TEST_DIALECT === 'postgresql' ? 0 : 1);
+    } finally {
+      fork.mockRestore();
     }
   });
 });
