@@ -17,6 +17,7 @@ import { Migration20261207000000_group_count_insert_first } from './Migration202
 import { Migration20261207010000_webhook_previous_secret } from './Migration20261207010000_webhook_previous_secret.js';
 import { Migration20261207010000_announcement_unpublished_index } from './Migration20261207010000_announcement_unpublished_index.js';
 import { Migration20261207010000_search_document_vector_only } from './Migration20261207010000_search_document_vector_only.js';
+import { Migration20261207120000_search_speed_partitions } from './Migration20261207120000_search_speed_partitions.js';
 
 export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
@@ -45,4 +46,5 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
     class: Migration20261207010000_announcement_unpublished_index,
   },
   { name: 'Migration20261207010000_search_document_vector_only', class: Migration20261207010000_search_document_vector_only },
+  { name: 'Migration20261207120000_search_speed_partitions', class: Migration20261207120000_search_speed_partitions },
 ];

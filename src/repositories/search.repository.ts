@@ -77,80 +77,166 @@ const toHit = (docId: number, rank: number): SearchHitRow => ({
 });
 
 /**
- * The documents matching the filter, whatever their kind, with the reader's hidden drafts left
- * out, as SQL over `search_document` selecting the doc id, its kind code, and its rank (higher is
- * better; bm25 with titles weighing 10 times the rest on SQLite, ts_rank on PostgreSQL). `kinds`
- * narrows them unless null (counts group all kinds at once).
+ * A hit's rank is its tier: every word in its name or title (TITLE_TIER) or not (OTHER_TIER);
+ * within a tier hits come by document id, newest rows first. Both are orders an index can deliver,
+ * so a page reads a few rows of each tier instead of ranking every match.
  */
-function matches(db: Db, filter: SearchFilter, kinds: readonly SearchKindName[] | null, ranked: boolean): Knex.Raw {
-  const codes = kinds?.map((k) => SearchKind[k]);
-  if (db.dialect === 'sqlite') {
-    const hidden = hiddenDraftsExcluded(db, 'rowid % 8', 'rowid / 8', filter.visibility);
-    const conditions = ['search_document match ?'];
-    const bindings: Knex.RawBinding[] = [ftsMatch(filter.terms)];
-    if (codes && codes.length < 4) conditions.push(`rowid % 8 in (${codes.join(', ')})`);
-    if (hidden) {
-      conditions.push('?');
-      bindings.push(hidden);
-    }
-    const rank = ranked ? ', -bm25(search_document, 10.0, 1.0) as rank' : '';
-    return db.knex.raw(
-      `select rowid as doc_id, rowid % 8 as kind${rank} from search_document where ${conditions.join(' and ')}`,
-      bindings,
-    );
-  }
-  const hidden = hiddenDraftsExcluded(db, 'kind', 'ref_id', filter.visibility);
-  const conditions = ['document @@ query.q'];
-  const bindings: Knex.RawBinding[] = [tsQuery(db, filter.terms)];
-  // One array parameter: the statement text (and its prepared plan) is the same for any types.
-  if (codes && codes.length < 4) {
-    conditions.push('kind = any(?)');
-    bindings.push(codes as unknown as Knex.Value);
-  }
+export const TITLE_TIER = 1;
+export const OTHER_TIER = 0;
+const TIERS = [TITLE_TIER, OTHER_TIER] as const;
+
+/** Counts stop here: beyond it a type's count is this many and flagged inexact ("1,000+"). */
+export const SEARCH_COUNT_CAP = 1000;
+
+/** PostgreSQL: the title's words of a document (weight A), as indexed by search_document_title_index. */
+const TITLE_VECTOR = (alias: string) => `ts_filter(${alias}.document, '{a}')`;
+
+/**
+ * The SQL condition (in the window's direction) for the rows of one tier after the cursor: '' when
+ * the whole tier is, null when none is.
+ */
+function tierAfterCursor(tier: number, window: SearchWindow, docIdColumn: string): { sql: string; bindings: number[] } | null {
+  if (!window.after) return { sql: '', bindings: [] };
+  const { rank, docId } = window.after;
+  if (tier !== rank) return (window.forward ? tier < rank : tier > rank) ? { sql: '', bindings: [] } : null;
+  return { sql: ` and ${docIdColumn} ${window.forward ? '<' : '>'} ?`, bindings: [docId] };
+}
+
+/** SQLite: one tier's hits, a window's worth, as FTS5 delivers them (in rowid order). */
+function sqliteTier(db: Db, filter: SearchFilter, tier: number, window: SearchWindow): Knex.Raw | null {
+  const keyset = tierAfterCursor(tier, window, 'rowid');
+  if (!keyset) return null;
+  const all = ftsMatch(filter.terms);
+  const match = tier === TITLE_TIER ? `title : (${all})` : `(${all}) NOT title : (${all})`;
+  const conditions = ['search_document match ?'];
+  const bindings: Knex.RawBinding[] = [match];
+  const codes = filter.kinds.map((k) => SearchKind[k]);
+  if (codes.length < 4) conditions.push(`rowid % 8 in (${codes.join(', ')})`);
+  const hidden = hiddenDraftsExcluded(db, 'rowid % 8', 'rowid / 8', filter.visibility);
   if (hidden) {
     conditions.push('?');
     bindings.push(hidden);
   }
-  const rank = ranked ? ', ts_rank(document, query.q) as rank' : '';
+  bindings.push(...keyset.bindings);
   return db.knex.raw(
-    `select doc_id, kind${rank} from search_document, (select ? as q) as query where ${conditions.join(' and ')}`,
+    `select * from (select rowid as doc_id, ${tier} as rank from search_document where ${conditions.join(' and ')}${keyset.sql}
+      order by rowid ${window.forward ? 'desc' : 'asc'} limit ${window.limit + 1})`,
     bindings,
   );
 }
 
+/** PostgreSQL: how many rows of a kind a page reads in index order before it asks the GIN index instead. */
+const windowRows = (limit: number) => Math.max(500, 20 * (limit + 1));
+
 /**
- * One page (limit + 1 rows) of hits, best first and then by doc id, or the reverse when paging
- * backwards; `after` is the cursor's position, exclusive.
+ * PostgreSQL: one tier's hits of one kind (its partition), a window's worth: the first rows of the
+ * kind in document id order are read and tested (a few dozen, for a common word); only when they
+ * hold too few hits are the rest found through the GIN index and sorted. Neither path depends on
+ * the planner guessing how many documents match (it cannot guess how many match elsewhere than
+ * in the title).
+ */
+function postgresTier(db: Db, filter: SearchFilter, kind: SearchKindName, tier: number, window: SearchWindow, cte: string) {
+  const keyset = tierAfterCursor(tier, window, 'doc_id');
+  if (!keyset) return null;
+  const code = SearchKind[kind];
+  const q = () => tsQuery(db, filter.terms);
+  const matchOf = (alias: string): [string, Knex.RawBinding[]] =>
+    tier === TITLE_TIER
+      ? [`${TITLE_VECTOR(alias)} @@ ?`, [q()]]
+      : [`${alias}.document @@ ? and not ${TITLE_VECTOR(alias)} @@ ?`, [q(), q()]];
+  const hidden = kind === 'Announcement' ? hiddenDraftsExcluded(db, `${code}`, 'ref_id', filter.visibility) : null;
+  const visible = (): [string, Knex.RawBinding[]] => (hidden ? [' and ?', [hidden]] : ['', []]);
+  const [dir, beyond, edge] = window.forward ? ['desc', '<', 'min'] : ['asc', '>', 'max'];
+  const limit = window.limit + 1;
+  const rows = windowRows(window.limit);
+  const [windowMatch, windowMatchBindings] = matchOf('w');
+  const [fullMatch, fullMatchBindings] = matchOf('d');
+  const [hiddenW, hiddenWBindings] = visible();
+  const [hiddenD, hiddenDBindings] = visible();
+  const [hiddenC, hiddenCBindings] = visible();
+  const [countMatch, countMatchBindings] = matchOf('w');
+  return {
+    with: db.knex.raw(
+      `${cte} as (select doc_id, ref_id, document from search_document where kind = ${code}${keyset.sql} order by doc_id ${dir} limit ${rows})`,
+      keyset.bindings,
+    ),
+    hits: db.knex.raw(
+      `(select w.doc_id, ${tier} as rank from ${cte} as w where ${windowMatch}${hiddenW} order by w.doc_id ${dir} limit ${limit})
+      union all
+      (select d.doc_id, ${tier} from search_document as d where d.kind = ${code} and ${fullMatch}${hiddenD}
+         and (select count(*) from ${cte}) = ${rows}
+         and d.doc_id ${beyond} (select ${edge}(doc_id) from ${cte})
+         and (select count(*) from ${cte} as w where ${countMatch}${hiddenC}) < ${limit}
+       order by d.doc_id + 0 ${dir} limit ${limit})`,
+      [
+        ...windowMatchBindings,
+        ...hiddenWBindings,
+        ...fullMatchBindings,
+        ...hiddenDBindings,
+        ...countMatchBindings,
+        ...hiddenCBindings,
+      ],
+    ),
+  };
+}
+
+/**
+ * One page (limit + 1 rows) of hits, best tier first and then by doc id descending, or the reverse
+ * when paging backwards; `after` is the cursor's position, exclusive.
  */
 export async function searchPage(db: Db, filter: SearchFilter, window: SearchWindow): Promise<SearchHitRow[]> {
-  const bindings: Knex.RawBinding[] = [matches(db, filter, filter.kinds, true)];
-  let keyset = '';
-  if (window.after) {
-    // A PostgreSQL rank is a real: compared as one, it equals the rank it was read from.
-    const rank = db.dialect === 'postgresql' ? 'cast(? as real)' : '?';
-    const [worse, later] = window.forward ? ['<', '>'] : ['>', '<'];
-    keyset = ` where (hits.rank ${worse} ${rank} or (hits.rank = ${rank} and hits.doc_id ${later} ?))`;
-    bindings.push(window.after.rank, window.after.rank, window.after.docId);
+  const [rankDir, idDir] = window.forward ? ['desc', 'desc'] : ['asc', 'asc'];
+  const order = `order by hits.rank ${rankDir}, hits.doc_id ${idDir} limit ${window.limit + 1}`;
+  let sql: Knex.Raw;
+  if (db.dialect === 'sqlite') {
+    const tiers = TIERS.map((tier) => sqliteTier(db, filter, tier, window)).filter((t) => t !== null);
+    sql = db.knex.raw(
+      `select hits.doc_id as "docId", hits.rank as "rank" from (${tiers.map(() => '?').join(' union all ')}) as hits ${order}`,
+      tiers,
+    );
+  } else {
+    const parts = filter.kinds
+      .flatMap((kind) => TIERS.map((tier) => postgresTier(db, filter, kind, tier, window, `window_${SearchKind[kind]}_${tier}`)))
+      .filter((p) => p !== null);
+    if (parts.length === 0) return [];
+    sql = db.knex.raw(
+      `with ${parts.map(() => '?').join(', ')}
+       select hits.doc_id as "docId", hits.rank as "rank" from (${parts.map(() => '?').join(' union all ')}) as hits ${order}`,
+      [...parts.map((p) => p.with), ...parts.map((p) => p.hits)],
+    );
   }
-  const order = window.forward ? 'hits.rank desc, hits.doc_id asc' : 'hits.rank asc, hits.doc_id desc';
-  // The limit is written into the text, as keyset.ts does: one generic plan per shape.
-  const rows = await db.rows<{ docId: number | string; rank: number | string }>(
-    db.knex.raw(
-      `select hits.doc_id as "docId", hits.rank as "rank" from (?) as hits${keyset} order by ${order} limit ${window.limit + 1}`,
-      bindings,
-    ),
-  );
+  const rows = await db.rows<{ docId: number | string; rank: number | string }>(sql);
   return rows.map((r) => toHit(Number(r.docId), Number(r.rank)));
 }
 
-/** How many documents of each kind match (kinds with none are absent), in one statement. */
+/**
+ * How many documents of each kind match (kinds with none are absent), each counted up to
+ * SEARCH_COUNT_CAP + 1, in one statement: a count stops early, so a common word costs no more than
+ * a rare one (PostgreSQL reads each kind's partition in whichever way its statistics say is
+ * cheaper for that many).
+ */
 export async function countSearchHits(db: Db, filter: SearchFilter): Promise<Map<SearchKindName, number>> {
+  const counts = (Object.keys(SearchKind) as SearchKindName[]).map((kind) => {
+    const code = SearchKind[kind];
+    const hidden =
+      kind === 'Announcement'
+        ? db.dialect === 'sqlite'
+          ? hiddenDraftsExcluded(db, `${code}`, 'rowid / 8', filter.visibility)
+          : hiddenDraftsExcluded(db, `${code}`, 'ref_id', filter.visibility)
+        : null;
+    const [match, matchBinding] =
+      db.dialect === 'sqlite'
+        ? [`search_document match ? and rowid % 8 = ${code}`, ftsMatch(filter.terms)]
+        : [`kind = ${code} and document @@ ?`, tsQuery(db, filter.terms)];
+    return db.knex.raw(
+      `select ${code} as kind, count(*) as count from (select 1 from search_document where ${match}${hidden ? ' and ?' : ''} limit ${SEARCH_COUNT_CAP + 1}) as hits`,
+      hidden ? [matchBinding, hidden] : [matchBinding],
+    );
+  });
   const rows = await db.rows<{ kind: number | string; count: number | string }>(
-    db.knex.raw('select hits.kind as "kind", count(*) as "count" from (?) as hits group by hits.kind', [
-      matches(db, filter, null, false),
-    ]),
+    db.knex.raw(counts.map(() => (db.dialect === 'sqlite' ? 'select * from (?)' : '(?)')).join(' union all '), counts),
   );
-  return new Map(rows.map((r) => [KIND_NAMES[Number(r.kind)], Number(r.count)]));
+  return new Map(rows.filter((r) => Number(r.count) > 0).map((r) => [KIND_NAMES[Number(r.kind)], Number(r.count)]));
 }
 
 /** The highlighted parts of one hit: the title column (name or title) and the rest of its text. */
