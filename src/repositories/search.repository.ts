@@ -77,9 +77,10 @@ const toHit = (docId: number, rank: number): SearchHitRow => ({
 });
 
 /**
- * A hit's rank is its tier: every word in its name or title (TITLE_TIER) or not (OTHER_TIER);
- * within a tier hits come by document id, newest rows first. Both are orders an index can deliver,
- * so a page reads a few rows of each tier instead of ranking every match.
+ * A hit's rank is its tier: every word in its name or title (TITLE_TIER) or not (OTHER_TIER).
+ * Within a tier, hits come by kind (clusters, organizations, partners, announcements: the tabs'
+ * order), and within a kind newest first (by document id). Each (tier, kind) group is an order an
+ * index can deliver, so a page reads a few rows of the groups it reaches instead of ranking every match.
  */
 export const TITLE_TIER = 1;
 export const OTHER_TIER = 0;
@@ -91,117 +92,119 @@ export const SEARCH_COUNT_CAP = 1000;
 /** PostgreSQL: the title's words of a document (weight A), as indexed by search_document_title_index. */
 const TITLE_VECTOR = (alias: string) => `ts_filter(${alias}.document, '{a}')`;
 
+/** One group of hits, in page order: a tier and a kind. */
+interface HitGroup {
+  tier: number;
+  kind: SearchKindName;
+}
+
+/** The groups of a search in page order (forward). */
+const hitGroups = (filter: SearchFilter): HitGroup[] => TIERS.flatMap((tier) => filter.kinds.map((kind) => ({ tier, kind })));
+
+/** Compares groups in page order: negative when `a` comes first. */
+const groupOrder = (a: { tier: number; code: number }, b: { tier: number; code: number }) => b.tier - a.tier || a.code - b.code;
+
 /**
- * The SQL condition (in the window's direction) for the rows of one tier after the cursor: '' when
- * the whole tier is, null when none is.
+ * The SQL condition (in the window's direction) for the rows of one group after the cursor: ''
+ * when the whole group is, null when none of it is.
  */
-function tierAfterCursor(tier: number, window: SearchWindow, docIdColumn: string): { sql: string; bindings: number[] } | null {
+function groupAfterCursor(
+  group: HitGroup,
+  window: SearchWindow,
+  docIdColumn: string,
+): { sql: string; bindings: number[] } | null {
   if (!window.after) return { sql: '', bindings: [] };
   const { rank, docId } = window.after;
-  if (tier !== rank) return (window.forward ? tier < rank : tier > rank) ? { sql: '', bindings: [] } : null;
+  const order = groupOrder({ tier: group.tier, code: SearchKind[group.kind] }, { tier: rank, code: docId % 8 });
+  if (order !== 0) return order > 0 === window.forward ? { sql: '', bindings: [] } : null;
   return { sql: ` and ${docIdColumn} ${window.forward ? '<' : '>'} ?`, bindings: [docId] };
 }
 
-/** SQLite: one tier's hits, a window's worth, as FTS5 delivers them (in rowid order). */
-function sqliteTier(db: Db, filter: SearchFilter, tier: number, window: SearchWindow): Knex.Raw | null {
-  const keyset = tierAfterCursor(tier, window, 'rowid');
+/** SQLite: one group's hits, a page's worth, as FTS5 delivers them (in rowid order). */
+function sqliteGroup(db: Db, filter: SearchFilter, group: HitGroup, window: SearchWindow): Knex.Raw | null {
+  const keyset = groupAfterCursor(group, window, 'rowid');
   if (!keyset) return null;
   const all = ftsMatch(filter.terms);
-  const match = tier === TITLE_TIER ? `title : (${all})` : `(${all}) NOT title : (${all})`;
-  const conditions = ['search_document match ?'];
+  const match = group.tier === TITLE_TIER ? `title : (${all})` : `(${all}) NOT title : (${all})`;
+  const code = SearchKind[group.kind];
   const bindings: Knex.RawBinding[] = [match];
-  const codes = filter.kinds.map((k) => SearchKind[k]);
-  if (codes.length < 4) conditions.push(`rowid % 8 in (${codes.join(', ')})`);
-  const hidden = hiddenDraftsExcluded(db, 'rowid % 8', 'rowid / 8', filter.visibility);
-  if (hidden) {
-    conditions.push('?');
-    bindings.push(hidden);
-  }
+  const hidden = group.kind === 'Announcement' ? hiddenDraftsExcluded(db, `${code}`, 'rowid / 8', filter.visibility) : null;
+  if (hidden) bindings.push(hidden);
   bindings.push(...keyset.bindings);
   return db.knex.raw(
-    `select * from (select rowid as doc_id, ${tier} as rank from search_document where ${conditions.join(' and ')}${keyset.sql}
+    `select * from (select rowid as doc_id, ${group.tier} as rank from search_document
+      where search_document match ? and rowid % 8 = ${code}${hidden ? ' and ?' : ''}${keyset.sql}
       order by rowid ${window.forward ? 'desc' : 'asc'} limit ${window.limit + 1})`,
     bindings,
   );
 }
 
-/** PostgreSQL: how many rows of a kind a page reads in index order before it asks the GIN index instead. */
-const windowRows = (limit: number) => Math.max(500, 20 * (limit + 1));
+/** PostgreSQL: how many rows of a kind a group reads in index order before it asks a GIN index instead. */
+const WINDOW_ROWS = 500;
 
 /**
- * PostgreSQL: one tier's hits of one kind (its partition), a window's worth: the first rows of the
- * kind in document id order are read and tested (a few dozen, for a common word); only when they
- * hold too few hits are the rest found through the GIN index and sorted. Neither path depends on
- * the planner guessing how many documents match (it cannot guess how many match elsewhere than
- * in the title).
+ * PostgreSQL: one group's hits (from its kind's partition), a page's worth, in two parts the page
+ * reads in turn: the hits among the kind's first WINDOW_ROWS rows in document id order (a few
+ * dozen rows hold a page of a common word), then, only when those are too few and the kind has
+ * more rows, the hits beyond them, found through a GIN index and sorted. Neither part depends on
+ * the planner guessing how many documents match (it cannot tell how many match outside the title).
  */
-function postgresTier(db: Db, filter: SearchFilter, kind: SearchKindName, tier: number, window: SearchWindow, cte: string) {
-  const keyset = tierAfterCursor(tier, window, 'doc_id');
+function postgresGroup(db: Db, filter: SearchFilter, group: HitGroup, window: SearchWindow, index: number) {
+  const keyset = groupAfterCursor(group, window, 'doc_id');
   if (!keyset) return null;
-  const code = SearchKind[kind];
+  const cte = `window_${index}`;
+  const code = SearchKind[group.kind];
   const q = () => tsQuery(db, filter.terms);
   const matchOf = (alias: string): [string, Knex.RawBinding[]] =>
-    tier === TITLE_TIER
+    group.tier === TITLE_TIER
       ? [`${TITLE_VECTOR(alias)} @@ ?`, [q()]]
       : [`${alias}.document @@ ? and not ${TITLE_VECTOR(alias)} @@ ?`, [q(), q()]];
-  const hidden = kind === 'Announcement' ? hiddenDraftsExcluded(db, `${code}`, 'ref_id', filter.visibility) : null;
-  const visible = (): [string, Knex.RawBinding[]] => (hidden ? [' and ?', [hidden]] : ['', []]);
+  const hidden = group.kind === 'Announcement' ? hiddenDraftsExcluded(db, `${code}`, 'ref_id', filter.visibility) : null;
   const [dir, beyond, edge] = window.forward ? ['desc', '<', 'min'] : ['asc', '>', 'max'];
   const limit = window.limit + 1;
-  const rows = windowRows(window.limit);
-  const [windowMatch, windowMatchBindings] = matchOf('w');
-  const [fullMatch, fullMatchBindings] = matchOf('d');
-  const [hiddenW, hiddenWBindings] = visible();
-  const [hiddenD, hiddenDBindings] = visible();
-  const [hiddenC, hiddenCBindings] = visible();
-  const [countMatch, countMatchBindings] = matchOf('w');
+  const [inWindow, inWindowBindings] = matchOf('w');
+  const [inTable, inTableBindings] = matchOf('d');
+  const visible = hidden ? ' and ?' : '';
   return {
     with: db.knex.raw(
-      `${cte} as (select doc_id, ref_id, document from search_document where kind = ${code}${keyset.sql} order by doc_id ${dir} limit ${rows})`,
+      `${cte} as (select doc_id, ref_id, document from search_document where kind = ${code}${keyset.sql} order by doc_id ${dir} limit ${WINDOW_ROWS})`,
       keyset.bindings,
     ),
+    // The window's rows come in its order (a CTE scan keeps it), so no sort reads all of them.
     hits: db.knex.raw(
-      `(select w.doc_id, ${tier} as rank from ${cte} as w where ${windowMatch}${hiddenW} order by w.doc_id ${dir} limit ${limit})
+      `(select w.doc_id, ${group.tier} as rank from ${cte} as w where ${inWindow}${visible} limit ${limit})
       union all
-      (select d.doc_id, ${tier} from search_document as d where d.kind = ${code} and ${fullMatch}${hiddenD}
-         and (select count(*) from ${cte}) = ${rows}
-         and d.doc_id ${beyond} (select ${edge}(doc_id) from ${cte})
-         and (select count(*) from ${cte} as w where ${countMatch}${hiddenC}) < ${limit}
+      (select d.doc_id, ${group.tier} from search_document as d where d.kind = ${code} and ${inTable}${visible}
+         and (select count(*) from ${cte}) = ${WINDOW_ROWS} and d.doc_id ${beyond} (select ${edge}(doc_id) from ${cte})
        order by d.doc_id + 0 ${dir} limit ${limit})`,
-      [
-        ...windowMatchBindings,
-        ...hiddenWBindings,
-        ...fullMatchBindings,
-        ...hiddenDBindings,
-        ...countMatchBindings,
-        ...hiddenCBindings,
-      ],
+      [...inWindowBindings, ...(hidden ? [hidden] : []), ...inTableBindings, ...(hidden ? [hidden] : [])],
     ),
   };
 }
 
 /**
- * One page (limit + 1 rows) of hits, best tier first and then by doc id descending, or the reverse
- * when paging backwards; `after` is the cursor's position, exclusive.
+ * One page (limit + 1 rows) of hits in page order (see TITLE_TIER), or the reverse when paging
+ * backwards; `after` is the cursor's position, exclusive. The groups are a UNION ALL in page
+ * order under one LIMIT, with no sort above them: both databases read the parts in turn and stop
+ * once the page is full, so groups past the page are never read.
  */
 export async function searchPage(db: Db, filter: SearchFilter, window: SearchWindow): Promise<SearchHitRow[]> {
-  const [rankDir, idDir] = window.forward ? ['desc', 'desc'] : ['asc', 'asc'];
-  const order = `order by hits.rank ${rankDir}, hits.doc_id ${idDir} limit ${window.limit + 1}`;
+  const groups = window.forward ? hitGroups(filter) : hitGroups(filter).reverse();
+  const limit = `limit ${window.limit + 1}`;
   let sql: Knex.Raw;
   if (db.dialect === 'sqlite') {
-    const tiers = TIERS.map((tier) => sqliteTier(db, filter, tier, window)).filter((t) => t !== null);
+    const parts = groups.map((group) => sqliteGroup(db, filter, group, window)).filter((p) => p !== null);
+    if (parts.length === 0) return [];
     sql = db.knex.raw(
-      `select hits.doc_id as "docId", hits.rank as "rank" from (${tiers.map(() => '?').join(' union all ')}) as hits ${order}`,
-      tiers,
+      `select hits.doc_id as "docId", hits.rank as "rank" from (${parts.map(() => '?').join(' union all ')}) as hits ${limit}`,
+      parts,
     );
   } else {
-    const parts = filter.kinds
-      .flatMap((kind) => TIERS.map((tier) => postgresTier(db, filter, kind, tier, window, `window_${SearchKind[kind]}_${tier}`)))
-      .filter((p) => p !== null);
+    const parts = groups.map((group, i) => postgresGroup(db, filter, group, window, i)).filter((p) => p !== null);
     if (parts.length === 0) return [];
     sql = db.knex.raw(
       `with ${parts.map(() => '?').join(', ')}
-       select hits.doc_id as "docId", hits.rank as "rank" from (${parts.map(() => '?').join(' union all ')}) as hits ${order}`,
+       select hits.doc_id as "docId", hits.rank as "rank" from (${parts.map(() => '?').join(' union all ')}) as hits ${limit}`,
       [...parts.map((p) => p.with), ...parts.map((p) => p.hits)],
     );
   }

@@ -138,8 +138,11 @@ describe('paging', () => {
     // A match in the name or title (rank 1) comes before a match elsewhere only (rank 0).
     for (const edge of all.edges) expect(edge.rank, edge.node.label).toBe(/tindrefjell/i.test(edge.node.label) ? 1 : 0);
     expect(new Set(ranks)).toEqual(new Set([1, 0]));
-    // Within a rank, newest first: each type's ids descend.
+    // Within a rank, the types in the tabs' order, and each type newest first (its ids descend).
+    const TAB_ORDER = ['Cluster', 'Organization', 'PartnerInstitution', 'Announcement'];
     for (const rank of [1, 0]) {
+      const types = all.edges.filter((e) => e.rank === rank).map((e) => TAB_ORDER.indexOf(e.node.__typename));
+      expect(types, `rank ${rank}`).toEqual([...types].sort((a, b) => a - b));
       for (const type of ['Cluster', 'Organization', 'PartnerInstitution', 'Announcement']) {
         const ids = all.edges.filter((e) => e.rank === rank && e.node.__typename === type).map((e) => fromGlobalId(e.node.id).id);
         expect(ids, `${type}, rank ${rank}`).toEqual([...ids].sort((a, b) => b - a));
@@ -153,7 +156,7 @@ describe('paging', () => {
     expect(pages[0].pageInfo.hasPreviousPage).toBe(false);
     expect(pages[1].pageInfo.hasPreviousPage).toBe(true);
     // Pages of 5 cross from one rank to the other inside a page and run through ties of one rank.
-    expect(pages.some((p) => new Set(p.edges.map((e: Edge) => e.rank)).size === 2)).toBe(true);
+    expect(pages.some((p) => new Set((p.edges as unknown as Edge[]).map((e) => e.rank)).size === 2)).toBe(true);
   });
 
   it('pages through ties of one rank in pages of one, both ways', async () => {
@@ -255,6 +258,11 @@ describe('counts and types', () => {
     // The page is not capped: the last organization is there.
     const { nodes } = await walkForward((after) => page({ query: 'massefjell', types: ['ORGANIZATION'], first: 100, after }));
     expect(nodes).toHaveLength(1001);
+    // Older hits behind many newer rows that do not match (PostgreSQL finds them through the index).
+    const older = await walkForward((after) => page({ query: WORD, types: ['ORGANIZATION'], first: 10, after }));
+    expect(older.nodes).toHaveLength(PLANNED.ORGANIZATION);
+    const ids = older.nodes.map((n) => fromGlobalId(n.id).id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
   });
 });
 
