@@ -140,7 +140,7 @@ function sqliteGroup(db: Db, filter: SearchFilter, group: HitGroup, window: Sear
 }
 
 /** PostgreSQL: how many rows of a kind a group reads in index order before it asks a GIN index instead. */
-const WINDOW_ROWS = 500;
+const WINDOW_ROWS = 2000;
 
 /**
  * PostgreSQL: one group's hits (from its kind's partition), a page's worth, in two parts the page
