@@ -8,7 +8,9 @@ import { Migration } from '@mikro-orm/migrations';
 // holds the title's words (the vector's weight-A part) for the title tier. The unique key becomes
 // (doc_id, kind), as a partitioned table's must hold its partition key (doc_id alone is still
 // unique: doc_id = row id * 8 + kind). Every row and vector is copied as it is.
-const PUT = (conflict: string) => `create or replace function search_document_put(p_doc_id bigint, p_kind smallint, p_ref_id integer, p_title text, p_body text)
+const PUT = (
+  conflict: string,
+) => `create or replace function search_document_put(p_doc_id bigint, p_kind smallint, p_ref_id integer, p_title text, p_body text)
       returns void language sql as $$
         insert into search_document (doc_id, kind, ref_id, document)
         values (p_doc_id, p_kind, p_ref_id, search_document_vector(p_title, p_body))

@@ -112,7 +112,8 @@ export class SearchConnection {
   totalCount!: number;
 
   @Field({
-    description: 'False when a type asked for has more than 1,000 results, so `totalCount` is a lower bound. Shares its count with `totalCount`.',
+    description:
+      'False when a type asked for has more than 1,000 results, so `totalCount` is a lower bound. Shares its count with `totalCount`.',
   })
   totalCountIsExact!: boolean;
 

@@ -526,7 +526,10 @@ export class PostgresDatasetWriter implements DatasetWriter {
         ...indexes.map((i) => `drop index "${i.name}"`),
       ],
       // A partitioned table's index is listed `ON ONLY` the parent: recreated on it, it covers every partition again.
-      restore: [...indexes.map((i) => i.def.replace(' ON ONLY ', ' ON ')), ...keys.map((k) => `alter table "${table}" add constraint "${k.name}" ${k.def}`)],
+      restore: [
+        ...indexes.map((i) => i.def.replace(' ON ONLY ', ' ON ')),
+        ...keys.map((k) => `alter table "${table}" add constraint "${k.name}" ${k.def}`),
+      ],
     };
   }
 
