@@ -57,16 +57,13 @@ export function matchingIds(db: Db, kind: SearchKindName, terms: string[]): Knex
 }
 
 /**
- * The index holds drafts too: the condition (over the search table's `kind` and `id` expressions)
+ * The index holds drafts too: the condition (over an announcement document's row id expression)
  * that leaves out the announcements the reader may not see, or null when it may see all.
  */
-function hiddenDraftsExcluded(db: Db, kindExpr: string, idExpr: string, visibility: DraftVisibility): Knex.Raw | null {
+function hiddenDraftsExcluded(db: Db, idExpr: string, visibility: DraftVisibility): Knex.Raw | null {
   const visible = visibleAnnouncementSql(db, visibility);
   if (!visible) return null;
-  return db.knex.raw(
-    `(${kindExpr} <> ${SearchKind.Announcement} or ${idExpr} not in (select a.id from announcement a where not ?))`,
-    [visible],
-  );
+  return db.knex.raw(`${idExpr} not in (select a.id from announcement a where not ?)`, [visible]);
 }
 
 const toHit = (docId: number, rank: number): SearchHitRow => ({
@@ -128,7 +125,7 @@ function sqliteGroup(db: Db, filter: SearchFilter, group: HitGroup, window: Sear
   const match = group.tier === TITLE_TIER ? `title : (${all})` : `(${all}) NOT title : (${all})`;
   const code = SearchKind[group.kind];
   const bindings: Knex.RawBinding[] = [match];
-  const hidden = group.kind === 'Announcement' ? hiddenDraftsExcluded(db, `${code}`, 'rowid / 8', filter.visibility) : null;
+  const hidden = group.kind === 'Announcement' ? hiddenDraftsExcluded(db, 'rowid / 8', filter.visibility) : null;
   if (hidden) bindings.push(hidden);
   bindings.push(...keyset.bindings);
   return db.knex.raw(
@@ -159,7 +156,7 @@ function postgresGroup(db: Db, filter: SearchFilter, group: HitGroup, window: Se
     group.tier === TITLE_TIER
       ? [`${TITLE_VECTOR(alias)} @@ ?`, [q()]]
       : [`${alias}.document @@ ? and not ${TITLE_VECTOR(alias)} @@ ?`, [q(), q()]];
-  const hidden = group.kind === 'Announcement' ? hiddenDraftsExcluded(db, `${code}`, 'ref_id', filter.visibility) : null;
+  const hidden = group.kind === 'Announcement' ? hiddenDraftsExcluded(db, 'ref_id', filter.visibility) : null;
   const [dir, beyond, edge] = window.forward ? ['desc', '<', 'min'] : ['asc', '>', 'max'];
   const limit = window.limit + 1;
   const [inWindow, inWindowBindings] = matchOf('w');
@@ -223,9 +220,7 @@ export async function countSearchHits(db: Db, filter: SearchFilter): Promise<Map
     const code = SearchKind[kind];
     const hidden =
       kind === 'Announcement'
-        ? db.dialect === 'sqlite'
-          ? hiddenDraftsExcluded(db, `${code}`, 'rowid / 8', filter.visibility)
-          : hiddenDraftsExcluded(db, `${code}`, 'ref_id', filter.visibility)
+        ? hiddenDraftsExcluded(db, db.dialect === 'sqlite' ? 'rowid / 8' : 'ref_id', filter.visibility)
         : null;
     const [match, matchBinding] =
       db.dialect === 'sqlite'
