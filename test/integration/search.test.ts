@@ -282,6 +282,8 @@ describe('cursors', () => {
       forgeCursor([order, 'x', 9]),
       forgeCursor([order, 1, 0]),
       forgeCursor([order, 1, 13]),
+      // Ranks are tiers: 1 or 0.
+      forgeCursor([order, 0.5, 9]),
       'not-a-cursor',
     ]) {
       expect(codes(await api.query(PAGE, { query: WORD, first: 5, after: forged })), forged).toEqual(['BAD_CURSOR']);
