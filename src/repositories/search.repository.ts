@@ -57,16 +57,13 @@ export function matchingIds(db: Db, kind: SearchKindName, terms: string[]): Knex
 }
 
 /**
- * The index holds drafts too: the condition (over the search table's `kind` and `id` expressions)
+ * The index holds drafts too: the condition (over an announcement document's row id expression)
  * that leaves out the announcements the reader may not see, or null when it may see all.
  */
-function hiddenDraftsExcluded(db: Db, kindExpr: string, idExpr: string, visibility: DraftVisibility): Knex.Raw | null {
+function hiddenDraftsExcluded(db: Db, idExpr: string, visibility: DraftVisibility): Knex.Raw | null {
   const visible = visibleAnnouncementSql(db, visibility);
   if (!visible) return null;
-  return db.knex.raw(
-    `(${kindExpr} <> ${SearchKind.Announcement} or ${idExpr} not in (select a.id from announcement a where not ?))`,
-    [visible],
-  );
+  return db.knex.raw(`${idExpr} not in (select a.id from announcement a where not ?)`, [visible]);
 }
 
 const toHit = (docId: number, rank: number): SearchHitRow => ({
@@ -77,80 +74,167 @@ const toHit = (docId: number, rank: number): SearchHitRow => ({
 });
 
 /**
- * The documents matching the filter, whatever their kind, with the reader's hidden drafts left
- * out, as SQL over `search_document` selecting the doc id, its kind code, and its rank (higher is
- * better; bm25 with titles weighing 10 times the rest on SQLite, ts_rank on PostgreSQL). `kinds`
- * narrows them unless null (counts group all kinds at once).
+ * A hit's rank is its tier: every word in its name or title (TITLE_TIER) or not (OTHER_TIER).
+ * Within a tier, hits come by kind (clusters, organizations, partners, announcements: the tabs'
+ * order), and within a kind newest first (by document id). Each (tier, kind) group is an order an
+ * index can deliver, so a page reads a few rows of the groups it reaches instead of ranking every match.
  */
-function matches(db: Db, filter: SearchFilter, kinds: readonly SearchKindName[] | null, ranked: boolean): Knex.Raw {
-  const codes = kinds?.map((k) => SearchKind[k]);
-  if (db.dialect === 'sqlite') {
-    const hidden = hiddenDraftsExcluded(db, 'rowid % 8', 'rowid / 8', filter.visibility);
-    const conditions = ['search_document match ?'];
-    const bindings: Knex.RawBinding[] = [ftsMatch(filter.terms)];
-    if (codes && codes.length < 4) conditions.push(`rowid % 8 in (${codes.join(', ')})`);
-    if (hidden) {
-      conditions.push('?');
-      bindings.push(hidden);
-    }
-    const rank = ranked ? ', -bm25(search_document, 10.0, 1.0) as rank' : '';
-    return db.knex.raw(
-      `select rowid as doc_id, rowid % 8 as kind${rank} from search_document where ${conditions.join(' and ')}`,
-      bindings,
-    );
-  }
-  const hidden = hiddenDraftsExcluded(db, 'kind', 'ref_id', filter.visibility);
-  const conditions = ['document @@ query.q'];
-  const bindings: Knex.RawBinding[] = [tsQuery(db, filter.terms)];
-  // One array parameter: the statement text (and its prepared plan) is the same for any types.
-  if (codes && codes.length < 4) {
-    conditions.push('kind = any(?)');
-    bindings.push(codes as unknown as Knex.Value);
-  }
-  if (hidden) {
-    conditions.push('?');
-    bindings.push(hidden);
-  }
-  const rank = ranked ? ', ts_rank(document, query.q) as rank' : '';
+export const TITLE_TIER = 1;
+export const OTHER_TIER = 0;
+const TIERS = [TITLE_TIER, OTHER_TIER] as const;
+
+/** Counts stop here: beyond it a type's count is this many and flagged inexact ("1,000+"). */
+export const SEARCH_COUNT_CAP = 1000;
+
+/** PostgreSQL: the title's words of a document (weight A), as indexed by search_document_title_index. */
+const TITLE_VECTOR = (alias: string) => `ts_filter(${alias}.document, '{a}')`;
+
+/** One group of hits, in page order: a tier and a kind. */
+interface HitGroup {
+  tier: number;
+  kind: SearchKindName;
+}
+
+/** The groups of a search in page order (forward). */
+const hitGroups = (filter: SearchFilter): HitGroup[] => TIERS.flatMap((tier) => filter.kinds.map((kind) => ({ tier, kind })));
+
+/** Compares groups in page order: negative when `a` comes first. */
+const groupOrder = (a: { tier: number; code: number }, b: { tier: number; code: number }) => b.tier - a.tier || a.code - b.code;
+
+/**
+ * The SQL condition (in the window's direction) for the rows of one group after the cursor: ''
+ * when the whole group is, null when none of it is.
+ */
+function groupAfterCursor(
+  group: HitGroup,
+  window: SearchWindow,
+  docIdColumn: string,
+): { sql: string; bindings: number[] } | null {
+  if (!window.after) return { sql: '', bindings: [] };
+  const { rank, docId } = window.after;
+  const order = groupOrder({ tier: group.tier, code: SearchKind[group.kind] }, { tier: rank, code: docId % 8 });
+  if (order !== 0) return order > 0 === window.forward ? { sql: '', bindings: [] } : null;
+  return { sql: ` and ${docIdColumn} ${window.forward ? '<' : '>'} ?`, bindings: [docId] };
+}
+
+/** SQLite: one group's hits, a page's worth, as FTS5 delivers them (in rowid order). */
+function sqliteGroup(db: Db, filter: SearchFilter, group: HitGroup, window: SearchWindow): Knex.Raw | null {
+  const keyset = groupAfterCursor(group, window, 'rowid');
+  if (!keyset) return null;
+  const all = ftsMatch(filter.terms);
+  const match = group.tier === TITLE_TIER ? `title : (${all})` : `(${all}) NOT title : (${all})`;
+  const code = SearchKind[group.kind];
+  const bindings: Knex.RawBinding[] = [match];
+  const hidden = group.kind === 'Announcement' ? hiddenDraftsExcluded(db, 'rowid / 8', filter.visibility) : null;
+  if (hidden) bindings.push(hidden);
+  bindings.push(...keyset.bindings);
   return db.knex.raw(
-    `select doc_id, kind${rank} from search_document, (select ? as q) as query where ${conditions.join(' and ')}`,
+    `select * from (select rowid as doc_id, ${group.tier} as rank from search_document
+      where search_document match ? and rowid % 8 = ${code}${hidden ? ' and ?' : ''}${keyset.sql}
+      order by rowid ${window.forward ? 'desc' : 'asc'} limit ${window.limit + 1})`,
     bindings,
   );
 }
 
+/** PostgreSQL: how many rows of a kind a group reads in index order before it asks a GIN index instead. */
+const WINDOW_ROWS = 2000;
+
 /**
- * One page (limit + 1 rows) of hits, best first and then by doc id, or the reverse when paging
- * backwards; `after` is the cursor's position, exclusive.
+ * PostgreSQL: one group's hits (from its kind's partition), a page's worth, in two parts the page
+ * reads in turn: the hits among the kind's first WINDOW_ROWS rows in document id order (a few
+ * dozen rows hold a page of a common word), then, only when those are too few and the kind has
+ * more rows, the hits beyond them, found through a GIN index and sorted. Neither part depends on
+ * the planner guessing how many documents match (it cannot tell how many match outside the title).
+ */
+function postgresGroup(db: Db, filter: SearchFilter, group: HitGroup, window: SearchWindow, index: number) {
+  const keyset = groupAfterCursor(group, window, 'doc_id');
+  if (!keyset) return null;
+  const cte = `window_${index}`;
+  const code = SearchKind[group.kind];
+  const q = () => tsQuery(db, filter.terms);
+  const matchOf = (alias: string): [string, Knex.RawBinding[]] =>
+    group.tier === TITLE_TIER
+      ? [`${TITLE_VECTOR(alias)} @@ ?`, [q()]]
+      : [`${alias}.document @@ ? and not ${TITLE_VECTOR(alias)} @@ ?`, [q(), q()]];
+  const hidden = group.kind === 'Announcement' ? hiddenDraftsExcluded(db, 'ref_id', filter.visibility) : null;
+  const [dir, beyond, edge] = window.forward ? ['desc', '<', 'min'] : ['asc', '>', 'max'];
+  const limit = window.limit + 1;
+  const [inWindow, inWindowBindings] = matchOf('w');
+  const [inTable, inTableBindings] = matchOf('d');
+  const visible = hidden ? ' and ?' : '';
+  return {
+    with: db.knex.raw(
+      `${cte} as (select doc_id, ref_id, document from search_document where kind = ${code}${keyset.sql} order by doc_id ${dir} limit ${WINDOW_ROWS})`,
+      keyset.bindings,
+    ),
+    // The window's rows come in its order (a CTE scan keeps it), so no sort reads all of them.
+    hits: db.knex.raw(
+      `(select w.doc_id, ${group.tier} as rank from ${cte} as w where ${inWindow}${visible} limit ${limit})
+      union all
+      (select d.doc_id, ${group.tier} from search_document as d where d.kind = ${code} and ${inTable}${visible}
+         and (select count(*) from ${cte}) = ${WINDOW_ROWS} and d.doc_id ${beyond} (select ${edge}(doc_id) from ${cte})
+       order by d.doc_id + 0 ${dir} limit ${limit})`,
+      [...inWindowBindings, ...(hidden ? [hidden] : []), ...inTableBindings, ...(hidden ? [hidden] : [])],
+    ),
+  };
+}
+
+/**
+ * One page (limit + 1 rows) of hits in page order (see TITLE_TIER), or the reverse when paging
+ * backwards; `after` is the cursor's position, exclusive. The groups are a UNION ALL in page
+ * order under one LIMIT, with no sort above them: both databases read the parts in turn and stop
+ * once the page is full, so groups past the page are never read.
  */
 export async function searchPage(db: Db, filter: SearchFilter, window: SearchWindow): Promise<SearchHitRow[]> {
-  const bindings: Knex.RawBinding[] = [matches(db, filter, filter.kinds, true)];
-  let keyset = '';
-  if (window.after) {
-    // A PostgreSQL rank is a real: compared as one, it equals the rank it was read from.
-    const rank = db.dialect === 'postgresql' ? 'cast(? as real)' : '?';
-    const [worse, later] = window.forward ? ['<', '>'] : ['>', '<'];
-    keyset = ` where (hits.rank ${worse} ${rank} or (hits.rank = ${rank} and hits.doc_id ${later} ?))`;
-    bindings.push(window.after.rank, window.after.rank, window.after.docId);
+  const groups = window.forward ? hitGroups(filter) : hitGroups(filter).reverse();
+  const limit = `limit ${window.limit + 1}`;
+  let sql: Knex.Raw;
+  if (db.dialect === 'sqlite') {
+    const parts = groups.map((group) => sqliteGroup(db, filter, group, window)).filter((p) => p !== null);
+    if (parts.length === 0) return [];
+    sql = db.knex.raw(
+      `select hits.doc_id as "docId", hits.rank as "rank" from (${parts.map(() => '?').join(' union all ')}) as hits ${limit}`,
+      parts,
+    );
+  } else {
+    const parts = groups.map((group, i) => postgresGroup(db, filter, group, window, i)).filter((p) => p !== null);
+    if (parts.length === 0) return [];
+    sql = db.knex.raw(
+      `with ${parts.map(() => '?').join(', ')}
+       select hits.doc_id as "docId", hits.rank as "rank" from (${parts.map(() => '?').join(' union all ')}) as hits ${limit}`,
+      [...parts.map((p) => p.with), ...parts.map((p) => p.hits)],
+    );
   }
-  const order = window.forward ? 'hits.rank desc, hits.doc_id asc' : 'hits.rank asc, hits.doc_id desc';
-  // The limit is written into the text, as keyset.ts does: one generic plan per shape.
-  const rows = await db.rows<{ docId: number | string; rank: number | string }>(
-    db.knex.raw(
-      `select hits.doc_id as "docId", hits.rank as "rank" from (?) as hits${keyset} order by ${order} limit ${window.limit + 1}`,
-      bindings,
-    ),
-  );
+  const rows = await db.rows<{ docId: number | string; rank: number | string }>(sql);
   return rows.map((r) => toHit(Number(r.docId), Number(r.rank)));
 }
 
-/** How many documents of each kind match (kinds with none are absent), in one statement. */
+/**
+ * How many documents of each kind match (kinds with none are absent), each counted up to
+ * SEARCH_COUNT_CAP + 1, in one statement: a count stops early, so a common word costs no more than
+ * a rare one (PostgreSQL reads each kind's partition in whichever way its statistics say is
+ * cheaper for that many).
+ */
 export async function countSearchHits(db: Db, filter: SearchFilter): Promise<Map<SearchKindName, number>> {
+  const counts = (Object.keys(SearchKind) as SearchKindName[]).map((kind) => {
+    const code = SearchKind[kind];
+    const hidden =
+      kind === 'Announcement'
+        ? hiddenDraftsExcluded(db, db.dialect === 'sqlite' ? 'rowid / 8' : 'ref_id', filter.visibility)
+        : null;
+    const [match, matchBinding] =
+      db.dialect === 'sqlite'
+        ? [`search_document match ? and rowid % 8 = ${code}`, ftsMatch(filter.terms)]
+        : [`kind = ${code} and document @@ ?`, tsQuery(db, filter.terms)];
+    return db.knex.raw(
+      `select ${code} as kind, count(*) as count from (select 1 from search_document where ${match}${hidden ? ' and ?' : ''} limit ${SEARCH_COUNT_CAP + 1}) as hits`,
+      hidden ? [matchBinding, hidden] : [matchBinding],
+    );
+  });
   const rows = await db.rows<{ kind: number | string; count: number | string }>(
-    db.knex.raw('select hits.kind as "kind", count(*) as "count" from (?) as hits group by hits.kind', [
-      matches(db, filter, null, false),
-    ]),
+    db.knex.raw(counts.map(() => (db.dialect === 'sqlite' ? 'select * from (?)' : '(?)')).join(' union all '), counts),
   );
-  return new Map(rows.map((r) => [KIND_NAMES[Number(r.kind)], Number(r.count)]));
+  return new Map(rows.filter((r) => Number(r.count) > 0).map((r) => [KIND_NAMES[Number(r.kind)], Number(r.count)]));
 }
 
 /** The highlighted parts of one hit: the title column (name or title) and the rest of its text. */

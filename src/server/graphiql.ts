@@ -50,12 +50,12 @@ query ClusterPage($slug: String = "gce-subsea", $after: String) {
 }
 `,
   `# Free-text search across clusters, organizations, partners and announcements (Norwegian-aware):
-# a results page with counts for its tabs, highlighted matches (<mark> in escaped HTML), and paging
+# a results page with counts for its tabs (up to 1,000: isExact false means "1,000+"), highlighted matches (<mark> in escaped HTML), and paging
 # (pass pageInfo.endCursor as \`after\` with the same query and types for the next page).
 query Search($query: String! = "næringsklynger", $types: [SearchType!], $after: String) {
   search(query: $query, types: $types, first: 10, after: $after) {
-    totalCount
-    countsByType { type count }
+    totalCount totalCountIsExact
+    countsByType { type count isExact }
     pageInfo { hasNextPage endCursor }
     edges {
       rank

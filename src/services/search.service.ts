@@ -7,8 +7,11 @@ import { type Cursor, type Page, type PageArgs, type PageWindow, toPage, toPageW
 import { toSearchTerms } from '../lib/search-terms.js';
 import {
   type SearchFilter,
+  OTHER_TIER,
+  SEARCH_COUNT_CAP,
   type SearchHitRow,
   SearchKind,
+  TITLE_TIER,
   type SearchKindName,
   countSearchHits,
   searchHighlights,
@@ -49,10 +52,11 @@ export interface SearchEdge {
   readonly highlights: Promise<SearchHighlight[]>;
 }
 
-/** How many hits of one type the query has. */
+/** How many hits of one type the query has, up to SEARCH_COUNT_CAP (`isExact` false beyond). */
 export interface SearchTypeCount {
   type: SearchType;
   count: number;
+  isExact: boolean;
 }
 
 /** The arguments of `search`. */
@@ -84,12 +88,15 @@ function searchOrder(terms: readonly string[], kinds: readonly SearchKindName[])
 /** The kind codes a document id can end in (doc id = row id * 8 + kind). */
 const DOC_KINDS = new Set<number>(Object.values(SearchKind));
 
+/** The ranks a hit can have (its tier). */
+const RANKS = new Set<unknown>([TITLE_TIER, OTHER_TIER]);
+
 /** The page window of the arguments; a cursor of another search, or a forged one, is a BAD_CURSOR. */
 function searchWindow(args: PageArgs, order: string): PageWindow {
   const window = toPageWindow(args, order);
   const cursor = window.cursor;
   const docId = cursor?.id ?? 0;
-  if (cursor && (typeof cursor.value !== 'number' || !Number.isFinite(cursor.value) || docId <= 0 || !DOC_KINDS.has(docId % 8))) {
+  if (cursor && (!RANKS.has(cursor.value as number) || docId <= 0 || !DOC_KINDS.has(docId % 8))) {
     const field = window.forward ? 'after' : 'before';
     throw new CodedError(ErrorCode.BAD_CURSOR, `Invalid cursor in "${field}": not a cursor this API issued.`, field);
   }
@@ -164,11 +171,27 @@ export class SearchConnection {
   }
 
   get totalCount(): Promise<number> {
-    return this.counts().then((counts) => this.filter.kinds.reduce((sum, kind) => sum + (counts.get(kind) ?? 0), 0));
+    return this.typeCounts().then((counts) =>
+      counts.filter((c) => this.filter.kinds.includes(KIND_OF[c.type])).reduce((sum, c) => sum + c.count, 0),
+    );
+  }
+
+  /** Whether totalCount is exact: no type asked for has more than SEARCH_COUNT_CAP hits. */
+  get totalCountIsExact(): Promise<boolean> {
+    return this.typeCounts().then((counts) => counts.every((c) => c.isExact || !this.filter.kinds.includes(KIND_OF[c.type])));
   }
 
   get countsByType(): Promise<SearchTypeCount[]> {
-    return this.counts().then((counts) => SEARCH_TYPES.map((type) => ({ type, count: counts.get(KIND_OF[type]) ?? 0 })));
+    return this.typeCounts();
+  }
+
+  private typeCounts(): Promise<SearchTypeCount[]> {
+    return this.counts().then((counts) =>
+      SEARCH_TYPES.map((type) => {
+        const count = counts.get(KIND_OF[type]) ?? 0;
+        return { type, count: Math.min(count, SEARCH_COUNT_CAP), isExact: count <= SEARCH_COUNT_CAP };
+      }),
+    );
   }
 }
 
@@ -192,7 +215,8 @@ class Edge implements SearchEdge {
 
 /**
  * Free-text search across clusters, organizations, partners and announcements, as a connection:
- * best match first, then by document id. A word matches as a prefix, all words must match,
+ * matches with every word in the name or title first, then the others; each group newest row first
+ * (by document id). Counts are exact up to SEARCH_COUNT_CAP per type. A word matches as a prefix, all words must match,
  * case-insensitively with æ, ø and å as letters. Drafts only for viewers who may see them.
  */
 export function search(ctx: RequestContext, args: SearchArgs): SearchConnection {

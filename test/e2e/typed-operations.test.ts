@@ -60,6 +60,7 @@ describe('typed operations over HTTP', () => {
     const found = await request(server.url, SearchDocument, { query: 'Næringsklynger' });
     expect(found.data?.search.edges.some((e) => e.node.__typename === 'Announcement')).toBe(true);
     expect(found.data?.search.totalCount).toBe(found.data?.search.countsByType.reduce((sum, c) => sum + c.count, 0));
+    expect(found.data?.search.totalCountIsExact).toBe(found.data?.search.countsByType.every((c) => c.isExact));
 
     const stats = await request(server.url, ProgrammeStatsDocument, { filter: null });
     const byLevel = stats.data?.stats.clustersByLevel ?? [];

@@ -330,3 +330,68 @@ describe.runIf(TEST_DIALECT === 'postgresql')('the vector-only search documents 
     expect(await documents()).toEqual(vectors);
   });
 });
+
+describe.runIf(TEST_DIALECT === 'postgresql')('the search partitions migration, on existing data', () => {
+  let db: TestDatabase;
+  const MIGRATION = 'Migration20261207120000_search_speed_partitions';
+  const BEFORE = MIGRATIONS[MIGRATIONS.indexOf(MIGRATION) - 1];
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ seed: false, migrate: false });
+    await db.orm.migrator.up({ to: BEFORE });
+  });
+  afterAll(() => db?.dispose());
+
+  const exec = (query: string) => db.orm.em.fork().getConnection().execute(query);
+  const documents = () => exec('select doc_id, kind, ref_id, document::text from search_document order by doc_id');
+  const partitions = async () =>
+    (
+      await exec(
+        `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+         where i.inhparent = 'search_document'::regclass order by 1`,
+      )
+    ).map((r: { name: string }) => r.name);
+
+  it('moves every document into a partition per kind, and the triggers go on writing them', async () => {
+    await exec(
+      `insert into organization (created_at, updated_at, version, org_number, name, city, county, provenance)
+       values (now(), now(), 1, '912345678', 'Havbunn AS', 'Bergen', 'Vestland', 'MANUAL'),
+              (now(), now(), 1, '912345679', 'Fjordlaks AS', 'Bergen', 'Vestland', 'MANUAL')`,
+    );
+    await exec(
+      `insert into announcement (created_at, updated_at, version, slug, title, body, language, published_at, kind, provenance, status)
+       values (now(), now(), 1, 'havbunn-tatt-opp', 'Havbunn tatt opp', 'Tekst om fjorder og laks.', 'nb', now(), 'ADMISSION', 'SOURCE', 'PUBLISHED')`,
+    );
+    const before = await documents();
+    expect(before).toHaveLength(3);
+    expect(await partitions()).toEqual([]);
+
+    await db.orm.migrator.up();
+    expect(await partitions()).toEqual([
+      'search_document_announcement',
+      'search_document_cluster',
+      'search_document_organization',
+      'search_document_partner',
+    ]);
+    expect(await documents()).toEqual(before);
+    expect(Number((await exec('select count(*) as n from search_document_organization'))[0].n)).toBe(2);
+    expect(await pendingSchemaChanges(db)).toBe('');
+
+    await exec(`update announcement set title = 'Havbunn tatt opp i programmet'`);
+    const titled = await exec(
+      `select ref_id from search_document where kind = 4 and ts_filter(document, '{a}') @@ to_tsquery('simple', 'programmet')`,
+    );
+    expect(titled).toHaveLength(1);
+    await exec(`delete from organization where org_number = '912345679'`);
+    expect((await documents()).filter((d: { kind: number }) => d.kind === 2)).toHaveLength(1);
+  });
+
+  it('goes down again to one table with the same documents', async () => {
+    const vectors = await documents();
+    await db.orm.migrator.down({ to: BEFORE });
+    expect(await partitions()).toEqual([]);
+    expect(await documents()).toEqual(vectors);
+    await db.orm.migrator.up();
+    expect(await documents()).toEqual(vectors);
+  });
+});

@@ -1,5 +1,6 @@
-// `search` as a Relay connection: paging both ways through every hit, best first, without gaps or
-// duplicates; totalCount and countsByType (with and without `types`); cursors bound to their query
+// `search` as a Relay connection: paging both ways through every hit, best first (a match in the
+// name or title before one elsewhere, newest first within each), without gaps or duplicates across
+// pages of one rank; totalCount and countsByType (with and without `types`, capped at 1,000); cursors bound to their query
 // and types (BAD_CURSOR otherwise); highlights escaped and marked; drafts hidden; and a statement
 // count that does not grow with the rows.
 import { stripVTControlCharacters } from 'node:util';
@@ -18,6 +19,7 @@ import {
   walkForward,
 } from '../helpers/fixtures.js';
 import { TokenRole, issueToken } from '../helpers/tokens.js';
+import { fromGlobalId } from '../../src/lib/global-id.js';
 
 const WORD = 'tindrefjell';
 /** How many objects of each type carry WORD (one announcement more is a draft). */
@@ -133,16 +135,36 @@ describe('paging', () => {
     expect(all.pageInfo.hasNextPage).toBe(false);
     const ranks = all.edges.map((e) => e.rank);
     expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
-    // Ranks differ between hits (a name match weighs more) and some are tied.
-    expect(new Set(ranks).size).toBeGreaterThan(2);
-    expect(new Set(ranks).size).toBeLessThan(TOTAL);
+    // A match in the name or title (rank 1) comes before a match elsewhere only (rank 0).
+    for (const edge of all.edges) expect(edge.rank, edge.node.label).toBe(/tindrefjell/i.test(edge.node.label) ? 1 : 0);
+    expect(new Set(ranks)).toEqual(new Set([1, 0]));
+    // Within a rank, the types in the tabs' order, and each type newest first (its ids descend).
+    const TAB_ORDER = ['Cluster', 'Organization', 'PartnerInstitution', 'Announcement'];
+    for (const rank of [1, 0]) {
+      const types = all.edges.filter((e) => e.rank === rank).map((e) => TAB_ORDER.indexOf(e.node.__typename));
+      expect(types, `rank ${rank}`).toEqual([...types].sort((a, b) => a - b));
+      for (const type of ['Cluster', 'Organization', 'PartnerInstitution', 'Announcement']) {
+        const ids = all.edges.filter((e) => e.rank === rank && e.node.__typename === type).map((e) => fromGlobalId(e.node.id).id);
+        expect(ids, `${type}, rank ${rank}`).toEqual([...ids].sort((a, b) => b - a));
+      }
+    }
 
-    const { nodes, pages } = await walkForward((after) => page({ query: WORD, first: 7, after }));
-    expect(pages).toHaveLength(Math.ceil(TOTAL / 7));
+    const { nodes, pages } = await walkForward((after) => page({ query: WORD, first: 5, after }));
+    expect(pages).toHaveLength(Math.ceil(TOTAL / 5));
     expect(nodes.map(key)).toEqual(all.edges.map((e) => key(e.node)));
     expect(new Set(nodes.map(key)).size).toBe(TOTAL);
     expect(pages[0].pageInfo.hasPreviousPage).toBe(false);
     expect(pages[1].pageInfo.hasPreviousPage).toBe(true);
+    // Pages of 5 cross from one rank to the other inside a page and run through ties of one rank.
+    expect(pages.some((p) => new Set((p.edges as unknown as Edge[]).map((e) => e.rank)).size === 2)).toBe(true);
+  });
+
+  it('pages through ties of one rank in pages of one, both ways', async () => {
+    const all = (await page({ query: WORD, types: ['CLUSTER'], first: 100 })).edges.map((e) => key(e.node));
+    const forward = await walkForward((after) => page({ query: WORD, types: ['CLUSTER'], first: 1, after }));
+    expect(forward.nodes.map(key)).toEqual(all);
+    const backward = await walkBackward((before) => page({ query: WORD, types: ['CLUSTER'], last: 1, before }));
+    expect(backward.nodes.map(key)).toEqual(all);
   });
 
   it('walks backwards to the same list, and a page back from a cursor is the page before it', async () => {
@@ -168,23 +190,29 @@ describe('paging', () => {
 
 describe('counts and types', () => {
   const COUNTS = `query ($query: String!, $types: [SearchType!]) {
-    search(query: $query, types: $types, first: 100) { totalCount countsByType { type count } nodes { __typename } }
+    search(query: $query, types: $types, first: 100) { totalCount totalCountIsExact countsByType { type count isExact } nodes { __typename } }
   }`;
   const counts = async (query: string, types?: string[]) =>
     (
       await api.data<{
-        search: { totalCount: number; countsByType: { type: string; count: number }[]; nodes: { __typename: string }[] };
+        search: {
+          totalCount: number;
+          totalCountIsExact: boolean;
+          countsByType: { type: string; count: number; isExact: boolean }[];
+          nodes: { __typename: string }[];
+        };
       }>(COUNTS, { query, types })
     ).search;
 
   it('counts every hit and every type, in the order of the tabs', async () => {
     const result = await counts(WORD);
     expect(result.totalCount).toBe(TOTAL);
+    expect(result.totalCountIsExact).toBe(true);
     expect(result.countsByType).toEqual([
-      { type: 'CLUSTER', count: PLANNED.CLUSTER },
-      { type: 'ORGANIZATION', count: PLANNED.ORGANIZATION },
-      { type: 'PARTNER', count: PLANNED.PARTNER },
-      { type: 'ANNOUNCEMENT', count: PLANNED.ANNOUNCEMENT },
+      { type: 'CLUSTER', count: PLANNED.CLUSTER, isExact: true },
+      { type: 'ORGANIZATION', count: PLANNED.ORGANIZATION, isExact: true },
+      { type: 'PARTNER', count: PLANNED.PARTNER, isExact: true },
+      { type: 'ANNOUNCEMENT', count: PLANNED.ANNOUNCEMENT, isExact: true },
     ]);
   });
 
@@ -203,12 +231,40 @@ describe('counts and types', () => {
     const result = await counts('tindrefjellstien');
     expect(result.totalCount).toBe(PLANNED.ANNOUNCEMENT - 1);
     expect(result.countsByType).toEqual([
-      { type: 'CLUSTER', count: 0 },
-      { type: 'ORGANIZATION', count: 0 },
-      { type: 'PARTNER', count: 0 },
-      { type: 'ANNOUNCEMENT', count: PLANNED.ANNOUNCEMENT - 1 },
+      { type: 'CLUSTER', count: 0, isExact: true },
+      { type: 'ORGANIZATION', count: 0, isExact: true },
+      { type: 'PARTNER', count: 0, isExact: true },
+      { type: 'ANNOUNCEMENT', count: PLANNED.ANNOUNCEMENT - 1, isExact: true },
     ]);
     expect(await counts('ingenting-her-xq')).toMatchObject({ totalCount: 0, nodes: [] });
+  });
+
+  it('count each type up to 1,000 and say when a count stopped there', async () => {
+    // More than a count's cap, and more than PostgreSQL's window of a kind's newest rows (2,000).
+    const MASS = 2001;
+    await insertOrganizations(
+      api,
+      Array.from({ length: MASS }, (_, i) => ({ name: `Massefjell ${i} AS` })),
+    );
+    await insertClusters(api, [{ slug: 'massefjell-klynge', name: 'Massefjell', description: 'Massefjell.' }]);
+    const all = await counts('massefjell');
+    expect(all.countsByType).toEqual([
+      { type: 'CLUSTER', count: 1, isExact: true },
+      { type: 'ORGANIZATION', count: 1000, isExact: false },
+      { type: 'PARTNER', count: 0, isExact: true },
+      { type: 'ANNOUNCEMENT', count: 0, isExact: true },
+    ]);
+    expect(all).toMatchObject({ totalCount: 1001, totalCountIsExact: false });
+    // Only the types asked for decide whether totalCount is exact.
+    expect(await counts('massefjell', ['CLUSTER'])).toMatchObject({ totalCount: 1, totalCountIsExact: true });
+    // The page is not capped: the last organization is there.
+    const { nodes } = await walkForward((after) => page({ query: 'massefjell', types: ['ORGANIZATION'], first: 100, after }));
+    expect(nodes).toHaveLength(MASS);
+    // Older hits behind more newer rows that do not match than the window (PostgreSQL finds them through the index).
+    const older = await walkForward((after) => page({ query: WORD, types: ['ORGANIZATION'], first: 10, after }));
+    expect(older.nodes).toHaveLength(PLANNED.ORGANIZATION);
+    const ids = older.nodes.map((n) => fromGlobalId(n.id).id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
   });
 });
 
@@ -226,6 +282,8 @@ describe('cursors', () => {
       forgeCursor([order, 'x', 9]),
       forgeCursor([order, 1, 0]),
       forgeCursor([order, 1, 13]),
+      // Ranks are tiers: 1 or 0.
+      forgeCursor([order, 0.5, 9]),
       'not-a-cursor',
     ]) {
       expect(codes(await api.query(PAGE, { query: WORD, first: 5, after: forged })), forged).toEqual(['BAD_CURSOR']);

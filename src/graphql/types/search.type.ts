@@ -65,7 +65,7 @@ export class SearchEdge {
 
   @Field(() => Float, {
     description:
-      'How well it matches, higher is better (comparable only within one search; a match in a name or title weighs more).',
+      'How well it matches, higher first: 1 when every word is in the name or title, 0 when some are only elsewhere. Results of the same rank come newest first (by id).',
   })
   rank!: number;
 
@@ -80,13 +80,20 @@ export class SearchTypeCount {
   @Field(() => SearchType, { description: 'The type.' })
   type!: SearchType;
 
-  @Field(() => Int, { description: 'How many objects of this type match the query.' })
+  @Field(() => Int, {
+    description: 'How many objects of this type match the query, counted up to 1,000 (see `isExact`).',
+  })
   count!: number;
+
+  @Field({
+    description: 'False when more than 1,000 match: `count` is then 1,000 and a page shows it as "1,000+".',
+  })
+  isExact!: boolean;
 }
 
 @ObjectType({
   description:
-    'A page of search results, best match first (then by a stable tiebreak), with counts for a results page and its tabs. Each part runs its query only when selected.',
+    'A page of search results, best match first (then newest first), with counts for a results page and its tabs. Each part runs its query only when selected.',
 })
 export class SearchConnection {
   @Field(() => [SearchEdge], { description: 'The results of this page with their cursors, ranks and highlights.' })
@@ -98,8 +105,17 @@ export class SearchConnection {
   @Field(() => PageInfo, { description: 'Paging information.' })
   pageInfo!: PageInfo;
 
-  @Field(() => Int, { description: 'How many results the search has in all, of the types asked for (costs a count).' })
+  @Field(() => Int, {
+    description:
+      'How many results the search has in all, of the types asked for (costs a count): the sum of their `countsByType`, each counted up to 1,000.',
+  })
   totalCount!: number;
+
+  @Field({
+    description:
+      'False when a type asked for has more than 1,000 results, so `totalCount` is a lower bound. Shares its count with `totalCount`.',
+  })
+  totalCountIsExact!: boolean;
 
   @Field(() => [SearchTypeCount], {
     description:

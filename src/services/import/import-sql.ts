@@ -500,7 +500,7 @@ export function searchDocumentSql({ kind, select }: SearchSource, precompute: bo
   const upsert = (source: string, document: string) => `insert into "search_document" ("doc_id", "kind", "ref_id", "document")
 select d.id::bigint * 8 + ${kind}, ${kind}::smallint, d.id, ${document}
 from ${source}
-on conflict ("doc_id") do update set "document" = excluded."document"
+on conflict ("doc_id", "kind") do update set "document" = excluded."document"
 where "search_document"."document" is distinct from excluded."document"`;
   if (!precompute)
     return [upsert(`(${select} where ${touched}) as d (id, title, body)`, 'search_document_vector(d.title, d.body)')];

@@ -567,7 +567,11 @@ export class PostgresDatasetWriter implements DatasetWriter {
         ...keys.map((k) => `alter table "${table}" drop constraint "${k.name}"`),
         ...indexes.map((i) => `drop index "${i.name}"`),
       ],
-      restore: [...indexes.map((i) => i.def), ...keys.map((k) => `alter table "${table}" add constraint "${k.name}" ${k.def}`)],
+      // A partitioned table's index is listed `ON ONLY` the parent: recreated on it, it covers every partition again.
+      restore: [
+        ...indexes.map((i) => i.def.replace(' ON ONLY ', ' ON ')),
+        ...keys.map((k) => `alter table "${table}" add constraint "${k.name}" ${k.def}`),
+      ],
     };
   }
 
