@@ -328,6 +328,17 @@ select ${now}, ${now}, 1, ${list(names.map((n) => `d.${n}`))} from "${deltaTable
 };
 
 /**
+ * PostgreSQL, a first load (the table is empty and locked against other writers): every staged row
+ * inserted straight from the staging join, in the order new rows get their ids; no delta table.
+ */
+export function insertAllSql(spec: UpsertSpec, now: string): string {
+  const columns = [...spec.key, ...spec.columns];
+  return `insert into "${spec.table}" ("created_at", "updated_at", "version", ${list(columns.map((k) => `"${k.name}"`))})
+select ${now}, ${now}, 1, ${list(columns.map((k) => k.expr))} from ${spec.from}
+order by ${list(spec.order ?? ['s."ord"'])}`;
+}
+
+/**
  * PostgreSQL, for a table the import has locked against other writers: the delta's new rows as a
  * plain insert (no conflict can arise, and a plain insert skips ON CONFLICT's extra index probe
  * per row), and its changed rows as an update.

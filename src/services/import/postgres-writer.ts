@@ -23,6 +23,7 @@ import {
   type UpsertSpec,
   createStageTableSql,
   deltaTableSql,
+  insertAllSql,
   insertAndUpdateFromDeltaSql,
   mentionValues,
   nowLiteral,
@@ -452,6 +453,7 @@ export class PostgresDatasetWriter implements DatasetWriter {
   }
 
   private async upsert(spec: UpsertSpec): Promise<{ inserted: number; affected: number }> {
+    if (await this.isFirstLoad(spec)) return this.firstLoad(spec);
     const delta = `import_delta_${spec.table}`;
     await this.db.query(deltaTableSql(spec, delta));
     const {
@@ -459,12 +461,7 @@ export class PostgresDatasetWriter implements DatasetWriter {
     } = await this.db.query<{ total: number; new: number }>(
       `select count(*)::int as total, (count(*) filter (where "is_new"))::int as new from "${delta}"`,
     );
-    if (size.total > 0 && spec.searchKind !== undefined && this.bulkSearch(size.total)) await this.triggerOff(spec.table);
-    if (spec.table === 'membership' && size.total > 0 && this.bulkSearch(size.total)) {
-      // Counted again at the end (recountMembers), set-based, rather than per statement.
-      for (const t of MEMBERSHIP_FIGURE_TRIGGERS) await this.db.query(`alter table "membership" disable trigger ${t}`);
-      this.memberTriggersOff = true;
-    }
+    await this.triggersOffForBulk(spec, size.total);
     const rebuild = size.new > 0 && (await this.shouldRebuild(spec.table, size.new)) ? await this.rebuildPlan(spec.table) : null;
     if (rebuild) {
       // Dropping its indexes locks the table against other writers anyway: lock it first, take
@@ -473,7 +470,7 @@ export class PostgresDatasetWriter implements DatasetWriter {
       await this.db.query(recheckNewSql(spec, delta));
     }
     for (const sql of rebuild?.drop ?? []) await this.db.query(sql);
-    const touch = this.triggersOff.has(spec.table) && spec.searchKind !== undefined;
+    const touch = this.touches(spec);
     const counts = { inserted: 0, affected: 0 };
     if (rebuild && !touch) {
       // Nothing needs the rows' ids: the plain statements' row counts say what changed (returning
@@ -486,17 +483,78 @@ export class PostgresDatasetWriter implements DatasetWriter {
         ? insertAndUpdateFromDeltaSql(spec, delta, this.now)
         : [upsertFromDeltaSql(spec, delta, this.now)];
       for (const statement of statements) {
-        const sql = `with changed as (${statement} returning "id", "version")${
-          touch ? `, touched as (insert into "import_touched" ("kind", "id") select ${spec.searchKind}, "id" from changed)` : ''
-        } select (count(*) filter (where "version" = 1))::int as inserted, count(*)::int as affected from changed`;
-        const { rows } = await this.db.query<{ inserted: number; affected: number }>(sql);
-        counts.inserted += rows[0].inserted;
-        counts.affected += rows[0].affected;
+        const { inserted, affected } = await this.runCounted(spec, statement);
+        counts.inserted += inserted;
+        counts.affected += affected;
       }
     }
     for (const sql of rebuild?.restore ?? []) await this.db.query(sql);
     await this.db.query(`drop table "${delta}"`);
     return counts;
+  }
+
+  /** A bulk change (`changedRows`) of `spec`'s table: its search trigger and, for memberships, the figure triggers go off. */
+  private async triggersOffForBulk(spec: UpsertSpec, changedRows: number): Promise<void> {
+    if (changedRows === 0 || !this.bulkSearch(changedRows)) return;
+    if (spec.searchKind !== undefined) await this.triggerOff(spec.table);
+    if (spec.table === 'membership') {
+      // Counted again at the end (recountMembers), set-based, rather than per statement.
+      for (const t of MEMBERSHIP_FIGURE_TRIGGERS) await this.db.query(`alter table "membership" disable trigger ${t}`);
+      this.memberTriggersOff = true;
+    }
+  }
+
+  /** Whether the rows an upsert writes must be listed in import_touched (their search trigger is off). */
+  private touches(spec: UpsertSpec): boolean {
+    return this.triggersOff.has(spec.table) && spec.searchKind !== undefined;
+  }
+
+  /** Runs an insert or update of `spec`'s table and counts the rows it wrote (listed in import_touched if `touches`). */
+  private async runCounted(spec: UpsertSpec, statement: string): Promise<{ inserted: number; affected: number }> {
+    const sql = `with changed as (${statement} returning "id", "version")${
+      this.touches(spec)
+        ? `, touched as (insert into "import_touched" ("kind", "id") select ${spec.searchKind}, "id" from changed)`
+        : ''
+    } select (count(*) filter (where "version" = 1))::int as inserted, count(*)::int as affected from changed`;
+    const { rows } = await this.db.query<{ inserted: number; affected: number }>(sql);
+    return rows[0];
+  }
+
+  /**
+   * A first load: the table is empty and gets enough rows to rebuild its indexes. Once it is locked
+   * (and still empty), no delta is needed: every staged row is new.
+   */
+  private async isFirstLoad(spec: UpsertSpec): Promise<boolean> {
+    if (!(await this.shouldRebuild(spec.table, this.staged[spec.stage], 0))) return false;
+    const empty = async () => (await this.db.query(`select 1 from "${spec.table}" limit 1`)).rowCount === 0;
+    if (!(await empty())) return false;
+    await this.db.query(`lock table "${spec.table}" in exclusive mode`);
+    return empty();
+  }
+
+  /**
+   * Inserts every staged row straight from the staging join, with the table's indexes and keys
+   * dropped (its primary and unique keys too, where no foreign key needs them) and rebuilt once
+   * after: building an index from all its rows costs a fraction of inserting them one by one (the
+   * dataset was checked for duplicate keys, and the rebuild checks again).
+   */
+  private async firstLoad(spec: UpsertSpec): Promise<{ inserted: number; affected: number }> {
+    await this.triggersOffForBulk(spec, this.staged[spec.stage]);
+    const rebuild = await this.rebuildPlan(spec.table, { foreignKeys: true, uniqueKeys: true });
+    for (const sql of rebuild.drop) await this.db.query(sql);
+    const started = performance.now();
+    const insert = insertAllSql(spec, this.now);
+    const inserted = this.touches(spec)
+      ? (await this.runCounted(spec, insert)).inserted
+      : ((await this.db.query(insert)).rowCount ?? 0);
+    const insertedAt = performance.now();
+    this.listener.phaseDone?.(`first load of ${spec.table}: ${inserted} rows inserted`, insertedAt - started);
+    for (const sql of rebuild.restore) await this.db.query(sql);
+    this.listener.phaseDone?.(
+      `first load of ${spec.table}: ${rebuild.restore.length} keys and indexes built`,
+      performance.now() - insertedAt,
+    );
+    return { inserted, affected: inserted };
   }
 
   /**
@@ -546,32 +604,38 @@ export class PostgresDatasetWriter implements DatasetWriter {
     return newRows * 4 >= (existingRows ?? (await this.rowCount(table)));
   }
 
-  /** The table's non-unique indexes and its foreign keys, read from the catalog, to drop now and recreate identically later. */
-  private async rebuildPlan(table: string, withForeignKeys = true): Promise<Rebuild> {
+  /**
+   * The table's non-unique indexes, its foreign keys and (`uniqueKeys`) its primary and unique keys
+   * that no foreign key refers to, read from the catalog, to drop now and recreate identically later.
+   */
+  private async rebuildPlan(table: string, { foreignKeys = true, uniqueKeys = false } = {}): Promise<Rebuild> {
     const { rows: indexes } = await this.db.query<{ name: string; def: string }>(
       `select c.relname as name, pg_get_indexdef(i.indexrelid) as def
        from pg_index i join pg_class c on c.oid = i.indexrelid
        where i.indrelid = $1::regclass and not i.indisunique and not i.indisprimary order by 1`,
       [`"${table}"`],
     );
-    const { rows: keys } = withForeignKeys
-      ? await this.db.query<{ name: string; def: string }>(
-          `select conname as name, pg_get_constraintdef(oid) as def from pg_constraint
-           where conrelid = $1::regclass and contype = 'f' order by 1`,
+    const constraints = async (where: string) =>
+      (
+        await this.db.query<{ name: string; def: string }>(
+          `select conname as name, pg_get_constraintdef(oid) as def from pg_constraint c
+           where conrelid = $1::regclass and ${where} order by 1`,
           [`"${table}"`],
         )
-      : { rows: [] };
+      ).rows;
+    const keys = foreignKeys ? await constraints(`contype = 'f'`) : [];
+    const unique = uniqueKeys
+      ? await constraints(
+          `contype in ('p', 'u') and not exists (select 1 from pg_constraint f where f.contype = 'f' and f.conindid = c.conindid)`,
+        )
+      : [];
     this.usedBulk = true;
+    const drop = (c: { name: string }) => `alter table "${table}" drop constraint "${c.name}"`;
+    const add = (c: { name: string; def: string }) => `alter table "${table}" add constraint "${c.name}" ${c.def}`;
     return {
-      drop: [
-        ...keys.map((k) => `alter table "${table}" drop constraint "${k.name}"`),
-        ...indexes.map((i) => `drop index "${i.name}"`),
-      ],
+      drop: [...keys.map(drop), ...indexes.map((i) => `drop index "${i.name}"`), ...unique.map(drop)],
       // A partitioned table's index is listed `ON ONLY` the parent: recreated on it, it covers every partition again.
-      restore: [
-        ...indexes.map((i) => i.def.replace(' ON ONLY ', ' ON ')),
-        ...keys.map((k) => `alter table "${table}" add constraint "${k.name}" ${k.def}`),
-      ],
+      restore: [...unique.map(add), ...indexes.map((i) => i.def.replace(' ON ONLY ', ' ON ')), ...keys.map(add)],
     };
   }
 
@@ -588,7 +652,9 @@ export class PostgresDatasetWriter implements DatasetWriter {
     );
     const touched = new Map(touchedKinds.map((k) => [k.kind, k.n]));
     const total = touchedKinds.reduce((sum, k) => sum + k.n, 0);
-    const rebuild = (await this.shouldRebuild(SEARCH_TABLE, total)) ? await this.rebuildPlan(SEARCH_TABLE, false) : null;
+    const rebuild = (await this.shouldRebuild(SEARCH_TABLE, total))
+      ? await this.rebuildPlan(SEARCH_TABLE, { foreignKeys: false })
+      : null;
     for (const sql of rebuild?.drop ?? []) await this.db.query(sql);
     await this.db.query('analyze "import_touched"');
     for (const source of SEARCH_SOURCES) {
