@@ -490,6 +490,35 @@ describe.runIf(TEST_DIALECT === 'postgresql')('dataset import on PostgreSQL, bul
     }
   });
 
+  it('leaves a first load vacuumed and analyzed too, every page marked all-visible for index-only scans', async () => {
+    const db = await createTestDatabase({ seed: false });
+    const fixture = await writeDataset();
+    try {
+      const phases: string[] = [];
+      // `bulk`: every table is loaded the first-load way (straight from staging, keys built after).
+      await new DatasetImportService(db.orm, db.database).run(fixture.dir, {
+        postgres: { strategy: 'bulk' },
+        onEvent: (e) => {
+          if (e.type === 'phase') phases.push(e.name);
+        },
+      });
+      expect(phases).toContain('first load of membership: 8 rows inserted');
+      const stats = await sql(
+        db,
+        `select s.relname, last_vacuum is not null as vacuumed, last_analyze is not null as analyzed, relallvisible = relpages as "allVisible"
+         from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+         where schemaname = current_schema() and s.relname in (${[...TABLES, 'search_document'].map((t) => `'${t}'`).join(', ')})
+         order by s.relname`,
+      );
+      expect(stats).toEqual(
+        [...TABLES, 'search_document'].sort().map((relname) => ({ relname, vacuumed: true, analyzed: true, allVisible: true })),
+      );
+    } finally {
+      await db.dispose();
+      await fixture.remove();
+    }
+  });
+
   it('analyzes tables with many changes once, before commit, and only vacuums them after', async () => {
     const db = await createTestDatabase({ seed: false });
     const fixture = await writeDataset();
