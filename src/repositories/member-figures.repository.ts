@@ -326,11 +326,20 @@ export const MEMBERSHIP_FIGURE_TRIGGERS = ['member_count_mark', 'cluster_year_me
   ['insert', 'update', 'delete'].map((op) => `${t}_${op}`),
 );
 
-/** Memberships per cluster and year, and per year, counted again from the rows (PostgreSQL). */
+/** The PostgreSQL triggers that derive the per-group yearly counts from the per-cluster ones (off while those are counted again). */
+const GROUP_YEAR_TRIGGERS = ['insert', 'update', 'delete'].map((op) => `cluster_group_year_membership_count_${op}`);
+
+/** Memberships per cluster and year, per cluster group and year, and per year, counted again from the rows (PostgreSQL). */
 export async function recountMembershipYears(runner: SqlRunner): Promise<void> {
+  for (const t of GROUP_YEAR_TRIGGERS) await runner.run(`alter table cluster_year_membership_count disable trigger ${t}`);
   await runner.run('delete from cluster_year_membership_count');
   await runner.run(`insert into cluster_year_membership_count (cluster_id, year, memberships)
     select cluster_id, y::text, n from (select cluster_id, extract(year from joined_on)::int as y, count(*) as n from membership group by 1, 2) g`);
+  for (const t of GROUP_YEAR_TRIGGERS) await runner.run(`alter table cluster_year_membership_count enable trigger ${t}`);
+  await runner.run('delete from cluster_group_year_membership_count');
+  await runner.run(`insert into cluster_group_year_membership_count (level, county, status, year, memberships)
+    select c.level, c.county, c.status, k.year, sum(k.memberships) from cluster_year_membership_count k join cluster c on c.id = k.cluster_id
+    group by c.level, c.county, c.status, k.year`);
   await runner.run('delete from membership_year_count');
   await runner.run(`insert into membership_year_count (year, memberships)
     select year, sum(memberships) from cluster_year_membership_count group by year`);
