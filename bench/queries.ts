@@ -2,10 +2,10 @@
 // with the same meaning, and a mapping of klynge's answers onto the peers' JSON shape so the
 // data can be compared.
 
-export type QueryName = 'Q1' | 'Q2' | 'Q3' | 'Q4' | 'Q5' | 'S1' | 'T1' | 'T2' | 'T3' | 'T4' | 'T5';
+export type QueryName = 'Q1' | 'Q2' | 'Q3' | 'Q4' | 'Q5' | 'S1' | 'T1' | 'T2' | 'T3' | 'T4' | 'T5' | 'T6';
 
 /** Queries only klynge answers (the peers have no search or statistics): no ceiling, no same-data check, no ratios. */
-export const KLYNGE_ONLY: ReadonlySet<QueryName> = new Set(['S1', 'T1', 'T2', 'T3', 'T4', 'T5']);
+export const KLYNGE_ONLY: ReadonlySet<QueryName> = new Set(['S1', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6']);
 
 /** T5's days: clusters per level over time. */
 export const LEVEL_DAYS = ['2010-01-01', '2015-06-30', '2020-01-01', '2025-01-01'];
@@ -202,6 +202,13 @@ export const KLYNGE_QUERIES: Record<QueryName, BenchQuery> = {
     variables: LEVEL_DAYS.map((on) => ({ on })),
     graphql: `query T5($on: LocalDate = "2020-01-01") {
   stats { clustersByLevel(activeOn: $on) { key count } }
+}`,
+    toPeerShape: (d) => d,
+  },
+  T6: {
+    vars: false,
+    graphql: `query T6 {
+  stats(filter: { status: ACTIVE }) { membershipsByYear { key count } }
 }`,
     toPeerShape: (d) => d,
   },

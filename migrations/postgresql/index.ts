@@ -19,6 +19,7 @@ import { Migration20261207010000_announcement_unpublished_index } from './Migrat
 import { Migration20261207010000_search_document_vector_only } from './Migration20261207010000_search_document_vector_only.js';
 import { Migration20261207110000_stats2_kept_figures } from './Migration20261207110000_stats2_kept_figures.js';
 import { Migration20261207120000_search_speed_partitions } from './Migration20261207120000_search_speed_partitions.js';
+import { Migration20261207130000_stats3_group_year_count } from './Migration20261207130000_stats3_group_year_count.js';
 
 export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
@@ -49,4 +50,5 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207010000_search_document_vector_only', class: Migration20261207010000_search_document_vector_only },
   { name: 'Migration20261207110000_stats2_kept_figures', class: Migration20261207110000_stats2_kept_figures },
   { name: 'Migration20261207120000_search_speed_partitions', class: Migration20261207120000_search_speed_partitions },
+  { name: 'Migration20261207130000_stats3_group_year_count', class: Migration20261207130000_stats3_group_year_count },
 ];

@@ -14,6 +14,7 @@ import { Migration20261206223002_feeds } from './Migration20261206223002_feeds.j
 import { Migration20261207010000_webhook_previous_secret } from './Migration20261207010000_webhook_previous_secret.js';
 import { Migration20261207010000_announcement_unpublished_index } from './Migration20261207010000_announcement_unpublished_index.js';
 import { Migration20261207110000_stats2_kept_figures } from './Migration20261207110000_stats2_kept_figures.js';
+import { Migration20261207130000_stats3_group_year_count } from './Migration20261207130000_stats3_group_year_count.js';
 
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123024526_initial', class: Migration20261123024526_initial },
@@ -39,4 +40,5 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
     class: Migration20261207010000_announcement_unpublished_index,
   },
   { name: 'Migration20261207110000_stats2_kept_figures', class: Migration20261207110000_stats2_kept_figures },
+  { name: 'Migration20261207130000_stats3_group_year_count', class: Migration20261207130000_stats3_group_year_count },
 ];

@@ -20,6 +20,7 @@ export const UNMANAGED_TABLES = [
   /^member_sector$/,
   /^cluster_year_membership_count$/,
   /^membership_year_count$/,
+  /^cluster_group_year_membership_count$/,
 ];
 
 export interface OrmConfigOptions {

@@ -255,9 +255,11 @@ async function addToMemberCount(runner: SqlRunner, rows: unknown[][]): Promise<v
 /**
  * Counts every organization again as of `today`, set-based (after an import or a seed, or when the
  * figures were never counted): each cluster's bits, OR-ed per organization over its current
- * memberships; then per county, how many organizations have any bit of each figure.
+ * memberships; then per county, how many organizations have any bit of each figure. With `years`
+ * (PostgreSQL, the import's bulk path) the memberships per cluster and year are counted again in
+ * the same pass over the memberships.
  */
-export async function recountAll(runner: SqlRunner, today: string): Promise<void> {
+export async function recountAll(runner: SqlRunner, today: string, { years = false } = {}): Promise<void> {
   const pg = runner.dialect === 'postgresql';
   const sectors = await numberedSectors(runner);
   const words = Array.from({ length: wordsFor(sectors) }, (_, w) => w);
@@ -265,23 +267,48 @@ export async function recountAll(runner: SqlRunner, today: string): Promise<void
     `(case when (${bit}) / ${WORD_BITS} = ${w} then ${pg ? '1::bigint' : '1'} << ((${bit}) % ${WORD_BITS}) else 0 end)`;
   const levelBitSql = `${STATUS_INDEX_SQL('c.status')} * ${LEVELS.length} + ${LEVEL_INDEX_SQL('c.level')}`;
   const sectorBitSql = `${LEVEL_BITS} + d.idx * ${STATUSES.length} + ${STATUS_INDEX_SQL('c.status')}`;
-  for (const t of ['temp_cluster_bits', 'temp_org_bits', 'temp_member_next']) await runner.run(`drop table if exists ${t}`);
+  const temps = ['temp_cluster_bits', 'temp_org_bits', 'temp_member_next', 'temp_member_pass'];
+  for (const t of temps) await runner.run(`drop table if exists ${t}`);
   // One row per cluster and bit it sets (its level's, its sectors').
-  await runner.run(`create temp table temp_cluster_bits as
-    select c.id as cluster_id, ${words.map((w) => `${bitValue(levelBitSql, w)} as w${w}`).join(', ')} from cluster c
+  const clusterBits = `select c.id as cluster_id, ${words.map((w) => `${bitValue(levelBitSql, w)} as w${w}`).join(', ')} from cluster c
     union all
     select c.id, ${words.map((w) => bitValue(sectorBitSql, w)).join(', ')}
-    from cluster c join cluster_sector s on s.cluster_id = c.id join member_sector d on d.sector = s.sector`);
-  // OR per organization: bit_or on PostgreSQL; SQLite has none, but a sum of distinct single bits is their OR.
-  const or = (w: number) => (pg ? `bit_or(b.w${w})` : `sum(distinct b.w${w})`);
-  await runner.run(`create temp table temp_org_bits as
-    select m.organization_id as org, ${words.map((w) => `${or(w)} as w${w}`).join(', ')}
-    from membership m join temp_cluster_bits b on b.cluster_id = m.cluster_id where ${currentOn(today)}
-    group by m.organization_id`);
-  await runner.run(`create temp table temp_member_next as
-    select m.organization_id as org, min(${nextChangeAfter(today)}) as next from membership m
-    where m.joined_on > ${dateLiteral(today)} or m.left_on > ${dateLiteral(today)} group by m.organization_id`);
-  if (pg) await runner.run('analyze temp_org_bits');
+    from cluster c join cluster_sector s on s.cluster_id = c.id join member_sector d on d.sector = s.sector`;
+  if (pg) {
+    // OR-ed per cluster (one row each), so that one pass over the memberships, grouped per
+    // organization and per cluster and year at once, gives the bits, the next change days and,
+    // with `years`, the yearly counts.
+    await runner.run(`create temp table temp_cluster_bits as
+      select b.cluster_id, ${words.map((w) => `bit_or(b.w${w}) as w${w}`).join(', ')} from (${clusterBits}) b group by b.cluster_id`);
+    const current = currentOn(today);
+    const after = dateLiteral(today);
+    const clusterYear = years ? ['m.cluster_id', 'extract(year from m.joined_on)::int'] : ['null::int', 'null::int'];
+    await runner.run(`create temp table temp_member_pass as
+      select m.organization_id as org, ${clusterYear[0]} as cluster_id, ${clusterYear[1]} as y,
+        ${words.map((w) => `bit_or(case when ${current} then b.w${w} else 0 end) as w${w}`).join(', ')},
+        min(case when m.joined_on > ${after} or m.left_on > ${after} then ${nextChangeAfter(today)} end) as next,
+        count(*) as n
+      from membership m join temp_cluster_bits b on b.cluster_id = m.cluster_id
+      group by grouping sets ((m.organization_id)${years ? `, (${clusterYear.join(', ')})` : ''})`);
+    await runner.run(`create temp table temp_org_bits as
+      select org, ${words.map((w) => `w${w}`).join(', ')} from temp_member_pass
+      where org is not null and (${words.map((w) => `w${w} <> 0`).join(' or ')})`);
+    await runner.run(`create temp table temp_member_next as
+      select org, next from temp_member_pass where org is not null and next is not null`);
+    await runner.run('analyze temp_org_bits');
+    if (years)
+      await rewriteMembershipYears(runner, `select cluster_id, y::text, n from temp_member_pass where cluster_id is not null`);
+  } else {
+    await runner.run(`create temp table temp_cluster_bits as ${clusterBits}`);
+    // OR per organization: SQLite has no bit_or, but a sum of distinct single bits is their OR.
+    await runner.run(`create temp table temp_org_bits as
+      select m.organization_id as org, ${words.map((w) => `sum(distinct b.w${w}) as w${w}`).join(', ')}
+      from membership m join temp_cluster_bits b on b.cluster_id = m.cluster_id where ${currentOn(today)}
+      group by m.organization_id`);
+    await runner.run(`create temp table temp_member_next as
+      select m.organization_id as org, min(${nextChangeAfter(today)}) as next from membership m
+      where m.joined_on > ${dateLiteral(today)} or m.left_on > ${dateLiteral(today)} group by m.organization_id`);
+  }
 
   await runner.run('delete from member_count');
   // Truncated on PostgreSQL: re-inserting every organization over its own deleted rows checked each
@@ -314,32 +341,47 @@ export async function recountAll(runner: SqlRunner, today: string): Promise<void
     union all
     select n.org, coalesce(o.county, ''), '${words.map(() => '0').join(',')}', n.next from temp_member_next n join organization o on o.id = n.org
     where not exists (select 1 from temp_org_bits t where t.org = n.org)`);
-  for (const t of ['temp_cluster_bits', 'temp_org_bits', 'temp_member_next']) await runner.run(`drop table ${t}`);
+  for (const t of temps) await runner.run(`drop table if exists ${t}`);
   await runner.run(`update member_figures_date set as_of = ${dateLiteral(today)}`);
 }
 
 /**
  * The PostgreSQL triggers on membership that keep the figures: a bulk import switches them off
- * for its membership statements and then counts everything again (recountAll, recountMembershipYears).
+ * for its membership statements and then counts everything again (recountAllLocked with `years`).
  */
 export const MEMBERSHIP_FIGURE_TRIGGERS = ['member_count_mark', 'cluster_year_membership_count'].flatMap((t) =>
   ['insert', 'update', 'delete'].map((op) => `${t}_${op}`),
 );
 
-/** Memberships per cluster and year, and per year, counted again from the rows (PostgreSQL). */
-export async function recountMembershipYears(runner: SqlRunner): Promise<void> {
+/** The PostgreSQL triggers that derive the per-group yearly counts from the per-cluster ones (off while those are written again). */
+const GROUP_YEAR_TRIGGERS = ['insert', 'update', 'delete'].map((op) => `cluster_group_year_membership_count_${op}`);
+
+/**
+ * Memberships per cluster and year written again from `perClusterYear` (cluster_id, year, count
+ * rows), then per cluster group and year, and per year, summed from them (PostgreSQL, triggers
+ * on membership off).
+ */
+async function rewriteMembershipYears(runner: SqlRunner, perClusterYear: string): Promise<void> {
+  for (const t of GROUP_YEAR_TRIGGERS) await runner.run(`alter table cluster_year_membership_count disable trigger ${t}`);
   await runner.run('delete from cluster_year_membership_count');
-  await runner.run(`insert into cluster_year_membership_count (cluster_id, year, memberships)
-    select cluster_id, y::text, n from (select cluster_id, extract(year from joined_on)::int as y, count(*) as n from membership group by 1, 2) g`);
+  await runner.run(`insert into cluster_year_membership_count (cluster_id, year, memberships) ${perClusterYear}`);
+  for (const t of GROUP_YEAR_TRIGGERS) await runner.run(`alter table cluster_year_membership_count enable trigger ${t}`);
+  await runner.run('delete from cluster_group_year_membership_count');
+  await runner.run(`insert into cluster_group_year_membership_count (level, county, status, year, memberships)
+    select c.level, c.county, c.status, k.year, sum(k.memberships) from cluster_year_membership_count k join cluster c on c.id = k.cluster_id
+    group by c.level, c.county, c.status, k.year`);
   await runner.run('delete from membership_year_count');
   await runner.run(`insert into membership_year_count (year, memberships)
     select year, sum(memberships) from cluster_year_membership_count group by year`);
 }
 
-/** Takes the recount lock (PostgreSQL) and counts everything again: an import that marked many organizations. */
-export async function recountAllLocked(runner: SqlRunner, today: string): Promise<void> {
+/**
+ * Takes the recount lock (PostgreSQL) and counts everything again: an import that marked many
+ * organizations; with `years`, one whose membership triggers were off (the yearly counts too).
+ */
+export async function recountAllLocked(runner: SqlRunner, today: string, options: { years?: boolean } = {}): Promise<void> {
   if (runner.dialect === 'postgresql') await runner.run(`select pg_advisory_xact_lock(${RECOUNT_LOCK_KEY})`);
-  await recountAll(runner, today);
+  await recountAll(runner, today, options);
 }
 
 /** Whether more organizations are marked than are worth recounting one by one. */

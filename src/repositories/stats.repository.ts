@@ -98,14 +98,26 @@ export async function membershipsByYear(db: Db, filter: ClusterFilterParams | un
   return toKeyCounts(rows);
 }
 
+/** A filter on levels, counties and status only: what the counts kept per cluster group and year answer. */
+const onlyGroupAttributes = (filter: ClusterFilterParams): boolean => {
+  const { levels, counties, status, ...rest } = filter;
+  return Object.values(rest).every((v) => v == null);
+};
+
 /**
  * Memberships started per year, from the counts the database keeps: per year over all clusters
- * without a filter, else summed per cluster and year over the filtered clusters.
+ * without a filter; per cluster group (level, county, status) and year for a filter on those alone;
+ * else summed per cluster and year over the filtered clusters.
  */
 export async function keptMembershipsByYear(db: Db, filter: ClusterFilterParams | undefined): Promise<KeyCount[]> {
-  const qb = filter
-    ? db.knex.from('cluster_year_membership_count as k').whereIn('k.cluster_id', filteredClusterIds(db, filter))
-    : db.knex.from('membership_year_count as k');
+  let qb: Knex.QueryBuilder;
+  if (!filter) qb = db.knex.from('membership_year_count as k');
+  else if (onlyGroupAttributes(filter)) {
+    qb = db.knex.from('cluster_group_year_membership_count as k');
+    whereInSet(qb, db, 'k.level', filter.levels);
+    whereInSet(qb, db, 'k.county', filter.counties);
+    if (filter.status) qb.where('k.status', filter.status);
+  } else qb = db.knex.from('cluster_year_membership_count as k').whereIn('k.cluster_id', filteredClusterIds(db, filter));
   const rows = await db.rows<{ key: string; count: number }>(
     qb
       .groupBy('k.year')

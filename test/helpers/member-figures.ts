@@ -19,6 +19,21 @@ const FILTERS: [string, ClusterFilterParams | undefined][] = [
   ['(filter: { levels: [NCE, GCE] })', { levels: ['NCE', 'GCE'] as never }],
 ];
 
+/**
+ * More filters for membershipsByYear alone: on levels, counties and status (the counts kept per
+ * cluster group and year answer them) and one on sectors (summed per cluster and year).
+ */
+const YEAR_FILTERS: [string, ClusterFilterParams][] = [
+  ['(filter: { levels: [ARENA, NCE] })', { levels: ['ARENA', 'NCE'] as never }],
+  ['(filter: { counties: ["Vestland", "Oslo", "Finnmark"] })', { counties: ['Vestland', 'Oslo', 'Finnmark'] }],
+  [
+    '(filter: { status: ACTIVE, levels: [ARENA, GCE], counties: ["Vestland", "Agder", "Trøndelag"] })',
+    { status: 'ACTIVE' as never, levels: ['ARENA', 'GCE'] as never, counties: ['Vestland', 'Agder', 'Trøndelag'] },
+  ],
+  ['(filter: { counties: [] })', { counties: [] }],
+  ['(filter: { sectors: ["Havbruk", "Massefag"] })', { sectors: ['Havbruk', 'Massefag'] }],
+];
+
 const FIGURES =
   'membersByLevel { key count } membersByCounty { key count } membersBySector { key count } membersByCountyAndLevel { county level count } membershipsByYear { key count }';
 
@@ -41,6 +56,17 @@ export async function memberFigureMismatches(api: TestApi): Promise<string[]> {
       if (JSON.stringify(actual) !== JSON.stringify(expected)) {
         mismatches.push(`${figure}${filter} on ${today}: kept ${JSON.stringify(actual)}, rows ${JSON.stringify(expected)}`);
       }
+    }
+  }
+  for (const [filter, params] of YEAR_FILTERS) {
+    const answer = await api.data<{ stats: { membershipsByYear: unknown } }>(
+      `{ stats${filter} { membershipsByYear { key count } } }`,
+    );
+    const expected = await stats.membershipsByYear(new Db(api.orm.em.fork() as EntityManager), params);
+    if (JSON.stringify(answer.stats.membershipsByYear) !== JSON.stringify(expected)) {
+      mismatches.push(
+        `membershipsByYear${filter}: kept ${JSON.stringify(answer.stats.membershipsByYear)}, rows ${JSON.stringify(expected)}`,
+      );
     }
   }
   return mismatches;

@@ -1,8 +1,9 @@
-// Member figures (membersByLevel/County/Sector/CountyAndLevel) and membershipsByYear are read from
-// counts the database keeps. These tests hold them against a count of the rows (the scans that
-// answered before, kept as the oracle) after every kind of write: the API's mutations, statements
-// that change many rows at once, deletes, imports (one by one and counted again from scratch), the
-// seed, a change of day, and (PostgreSQL) concurrent writers.
+// Member figures (membersByLevel/County/Sector/CountyAndLevel) and membershipsByYear (per year, per
+// cluster group and year, per cluster and year) are read from counts the database keeps. These
+// tests hold them against a count of the rows (the scans that answered before, kept as the oracle)
+// after every kind of write: the API's mutations, statements that change many rows at once,
+// deletes, imports (one by one and counted again from scratch), the seed, a change of day, and
+// (PostgreSQL) concurrent writers.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { memberRecount } from '../../src/repositories/member-figures.repository.js';
 import { DatasetImportService } from '../../src/services/import/dataset-import.service.js';
@@ -53,6 +54,11 @@ describe('kept member figures', () => {
     const { stats } = await api.data(`{ stats { membersByCountyAndLevel { county level count } membersBySector { key } } }`);
     expect(stats.membersByCountyAndLevel.length).toBeGreaterThan(2);
     expect(stats.membersBySector.length).toBeGreaterThan(1);
+    // The combined filter the per-group yearly counts answer selects memberships in several years.
+    const combined = await api.data(
+      `{ stats(filter: { status: ACTIVE, levels: [ARENA, GCE], counties: ["Vestland", "Agder", "Trøndelag"] }) { membershipsByYear { key count } } }`,
+    );
+    expect(combined.stats.membershipsByYear.length).toBeGreaterThan(1);
   });
 
   it('follow memberships added, ended and moved through the API, and an organization that moves county', async () => {

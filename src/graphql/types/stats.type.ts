@@ -65,7 +65,7 @@ export class ProgrammeStats {
 
   @Field(() => [KeyCount], {
     description:
-      'Memberships started per year (including ended ones), oldest year first. Without a filter it reads the per-year counts the database keeps; with one it sums the kept counts per cluster and year of the selected clusters (one row per cluster and year: slower than the rest when a filter selects thousands of clusters).',
+      'Memberships started per year (including ended ones), oldest year first. Without a filter, or with one on levels, counties and status only, it reads the counts the database keeps per year (and per cluster level, county and status); with any other filter it sums the kept counts per cluster and year of the selected clusters (one row per cluster and year: slower than the rest when a filter selects thousands of clusters).',
   })
   membershipsByYear!: KeyCount[];
 }

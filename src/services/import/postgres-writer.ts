@@ -7,7 +7,6 @@ import {
   type SqlRunner,
   manyMarked,
   recountAllLocked,
-  recountMembershipYears,
 } from '../../repositories/member-figures.repository.js';
 import { statsClock } from '../stats.service.js';
 import type { DatasetFileKind, DatasetRows } from './dataset-rows.js';
@@ -374,11 +373,12 @@ export class PostgresDatasetWriter implements DatasetWriter {
         await this.db.query(numbered(sql), params);
       },
     };
-    if (this.memberTriggersOff) {
-      await recountMembershipYears(runner);
+    const years = this.memberTriggersOff;
+    if (years) {
       for (const t of MEMBERSHIP_FIGURE_TRIGGERS) await this.db.query(`alter table "membership" enable trigger ${t}`);
     } else if (!(await manyMarked(runner))) return;
-    await recountAllLocked(runner, statsClock.today());
+    // With the triggers off during the merge, the yearly counts too, in the same pass over the memberships.
+    await recountAllLocked(runner, statsClock.today(), { years });
     this.listener.phaseDone?.('counted member figures again', performance.now() - started);
   }
 
