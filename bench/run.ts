@@ -322,6 +322,16 @@ const rssKb = (pid: number) => {
   }
 };
 
+/** CPU time (user + system) a process has used, in ms (/proc/PID/stat, clock ticks of 10 ms). */
+const cpuMs = (pid: number) => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+};
+
 function runLoad(system: System, q: QueryName, reqs: { path: string; body: string }[], pid: number): Promise<any> {
   const bodiesFile = join(OUT, `bodies-${system}-${q}.json`);
   writeFileSync(bodiesFile, JSON.stringify(reqs));
@@ -330,6 +340,11 @@ function runLoad(system: System, q: QueryName, reqs: { path: string; body: strin
     const timer = setInterval(() => {
       peak = Math.max(peak, rssKb(pid));
     }, 250);
+    // The server's CPU time over the measured seconds (after the warm-up), per request answered then.
+    let cpuAtStart = 0;
+    const cpuStart = setTimeout(() => {
+      cpuAtStart = cpuMs(pid);
+    }, Number(warmup) * 1000);
     const child = spawn(
       process.execPath,
       [join(ROOT, 'dist/bench/load.js'), `http://127.0.0.1:${PORTS[system]}`, bodiesFile, connections, seconds, warmup],
@@ -343,8 +358,11 @@ function runLoad(system: System, q: QueryName, reqs: { path: string; body: strin
     });
     child.on('exit', (code) => {
       clearInterval(timer);
+      clearTimeout(cpuStart);
       if (code !== 0) return reject(new Error(`load ${system} ${q} exited ${code}`));
-      resolvePromise({ ...JSON.parse(out.trim().split('\n').pop() as string), rssPeakMB: Math.round(peak / 1024) });
+      const result = JSON.parse(out.trim().split('\n').pop() as string);
+      const cpuMsPerRequest = (cpuMs(pid) - cpuAtStart) / ((result.rps ?? 0) * Number(seconds));
+      resolvePromise({ ...result, rssPeakMB: Math.round(peak / 1024), cpuMsPerRequest });
     });
   });
 }
@@ -361,6 +379,8 @@ interface Row {
   non2xx?: number;
   stmts: number;
   rssPeakMB?: number;
+  /** The server process's CPU ms per request over the measured seconds (see runLoad). */
+  cpuMsPerRequest?: number;
   sameData?: string;
 }
 
@@ -535,7 +555,7 @@ for (const S of scales) {
           };
           rows.push(row);
           log(
-            `S=${S} ${q} rep=${rep} ${system.padEnd(12)} ${smoke ? '' : `${row.rps?.toFixed(0)} req/s p50=${row.p50}ms p99=${row.p99}ms rss=${row.rssPeakMB}MB `}stmts/req=${row.stmts}`,
+            `S=${S} ${q} rep=${rep} ${system.padEnd(12)} ${smoke ? '' : `${row.rps?.toFixed(0)} req/s p50=${row.p50}ms p99=${row.p99}ms rss=${row.rssPeakMB}MB cpu=${row.cpuMsPerRequest?.toFixed(3)}ms/req `}stmts/req=${row.stmts}`,
           );
           if ((row.errors ?? 0) + (row.non2xx ?? 0) > 0) failures++;
         }
