@@ -1,6 +1,8 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import { type DocumentNode, type ExecutionResult, GraphQLError, type GraphQLSchema, execute, printSchema } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
+import type { RequestContext } from '../context/request-context.js';
+import { passThrough } from './pass-through.js';
 
 /**
  * graphql-jit's field errors lack `extensions` when the thrown error has none, which Apollo's error
@@ -113,6 +115,7 @@ export function compiledExecutor(
  */
 export function compiledExecution(schema: GraphQLSchema, options: { timeoutMs?: number } = {}): GatewayInterface {
   const run = compiledExecutor(schema, options);
+  const passThroughOf = passThrough(schema);
   const executor: GatewayExecutor = async ({ document, operation, operationName, request, context }) => {
     if (operation?.operation === 'subscription') {
       return {
@@ -124,7 +127,13 @@ export function compiledExecution(schema: GraphQLSchema, options: { timeoutMs?: 
         ],
       };
     }
-    return run({ document, operationName, variableValues: request.variables ?? {}, contextValue: context });
+    const variableValues = request.variables ?? {};
+    const usual = () => run({ document, operationName, variableValues, contextValue: context });
+    // An operation one statement writes whole skips execution (see src/graphql/pass-through.ts);
+    // should that statement fail, the usual path answers, with its own errors.
+    const passed = passThroughOf(document, operationName, variableValues, context as RequestContext);
+    if (passed) return withTimeout(passed.catch(usual), options.timeoutMs);
+    return usual();
   };
   return {
     onSchemaLoadOrUpdate(callback) {
