@@ -56,6 +56,9 @@ async function withTimeout(
   }
 }
 
+/** PostgreSQL's error code for a statement cancelled (by statement_timeout). */
+const QUERY_CANCELED = '57014';
+
 /** Compiled operations per document: at most this many operations of one document are kept. */
 const OPERATIONS_PER_DOCUMENT = 16;
 
@@ -130,10 +133,17 @@ export function compiledExecution(schema: GraphQLSchema, options: { timeoutMs?: 
     const variableValues = request.variables ?? {};
     const usual = () => run({ document, operationName, variableValues, contextValue: context });
     // An operation one statement writes whole skips execution (see src/graphql/pass-through.ts);
-    // should that statement fail, the usual path answers, with its own errors.
+    // should that statement fail, the usual path answers, with its own errors, unless it failed
+    // for running out of time (PostgreSQL's statement_timeout): running again would not help.
     const passed = passThroughOf(document, operationName, variableValues, context as RequestContext);
-    if (passed) return withTimeout(passed.catch(usual), options.timeoutMs);
-    return usual();
+    if (!passed) return usual();
+    const { timeoutMs } = options;
+    return withTimeout(
+      passed.catch((error: unknown) =>
+        timeoutMs && (error as { code?: unknown })?.code === QUERY_CANCELED ? timedOut(timeoutMs) : usual(),
+      ),
+      timeoutMs,
+    );
   };
   return {
     onSchemaLoadOrUpdate(callback) {

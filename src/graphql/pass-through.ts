@@ -386,6 +386,8 @@ const SHAPES_PER_OPERATION = 64;
 /** Where a request's `data` text waits to be written (see splicePassThrough); set on requests that may pass data through. */
 export interface PassThroughSlot {
   json?: string;
+  /** Set by the one operation that may use the slot (a batch of operations would share it). */
+  taken?: boolean;
 }
 
 /** What Apollo writes in place of passed-through data: a string no statement's text can equal, as JSON.stringify escapes it. */
@@ -433,7 +435,7 @@ export function passThrough(schema: GraphQLSchema) {
     ctx: RequestContext & { passThrough?: PassThroughSlot },
   ): Promise<ExecutionResult> | undefined => {
     const slot = ctx.passThrough;
-    if (!slot || !ctx.db.preparesStatements || draftVisibility(ctx.viewer).drafts !== 'none') return undefined;
+    if (!slot || slot.taken || !ctx.db.preparesStatements || draftVisibility(ctx.viewer).drafts !== 'none') return undefined;
     const operation = shapesOf(document, operationName);
     if (!operation) return undefined;
     // Variables as the executor coerces them; values it would refuse take the usual path and its errors.
@@ -457,6 +459,7 @@ export function passThrough(schema: GraphQLSchema) {
     const values = keyValues(shape.keys, variables);
     if (!values) return undefined;
     passedThrough++;
+    slot.taken = true;
     return passThroughData(ctx.db, shape, shape.data, values).then((json) => {
       slot.json = json;
       return { data: placeholderData };
