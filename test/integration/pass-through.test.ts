@@ -129,6 +129,8 @@ function rootOperations(): string[] {
     `query Q4Edges { announcements(first: 20, orderBy: { field: PUBLISHED_AT, direction: DESC }) { edges { node { slug title publishedAt clusters { edges { node { name level } } } } } } }`,
     `{ announcements { nodes { ${ANNOUNCEMENT_FIELDS} clusters { totalCount nodes { slug } } } } }`,
     `{ clusters(first: 100) { nodes { ${CLUSTER_FIELDS} members(first: 2) { totalCount nodes { role organization { name } } } } } }`,
+    // A cluster id that is no row's, written in the document: null.
+    `{ cluster(id: "${Buffer.from('Cluster:999999').toString('base64url')}") { name } }`,
     `{ a: clusters(first: 3) { nodes { slug } } b: clusters(first: 3, orderBy: { field: LEVEL, direction: DESC }) { __typename nodes { slug level } } }`,
   ];
   for (const first of [0, 1, 5, 100]) {
