@@ -396,7 +396,7 @@ const PLACEHOLDER_JSON = JSON.stringify(PLACEHOLDER);
 /** Data Apollo carries and serializes as the placeholder. */
 const placeholderData = Object.freeze({ toJSON: () => PLACEHOLDER }) as unknown as Record<string, unknown>;
 
-/** Requests answered by the pass-through since the process started (tests and metrics read it). */
+/** Requests answered by the pass-through since the process started (the differential test reads it). */
 let passedThrough = 0;
 export const passedThroughCount = () => passedThrough;
 
