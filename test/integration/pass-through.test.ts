@@ -288,6 +288,26 @@ describe.skipIf(!onPostgres)('the pass-through (PostgreSQL; SQLite never passes 
     }
   });
 
+  it('answers the operation a request names in a document of several', async () => {
+    const document = `query Page($slug: String!) { cluster(slug: $slug) { name } } query Feed { announcements(first: 2) { nodes { slug } } }`;
+    for (const operationName of ['Page', 'Feed']) {
+      const body = { query: document, operationName, variables: operationName === 'Page' ? { slug: slugs[0] } : {} };
+      const send = async (server: TestServer) =>
+        (
+          await fetch(`${server.origin}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          })
+        ).text();
+      const before = passedThroughCount();
+      const passed = await send(passing);
+      expect(passedThroughCount() - before).toBe(1);
+      expect(passed).toBe(await send(usual));
+      expect(passed).toContain(operationName === 'Page' ? '"cluster"' : '"announcements"');
+    }
+  });
+
   it('leaves requests outside the subset to the usual path, with its answers and errors', async () => {
     const slug = slugs.find((s) => s !== EMPTY);
     const outside = [
