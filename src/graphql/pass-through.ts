@@ -103,10 +103,24 @@ type Variables = Record<string, unknown>;
 type ListOf = (ctx: RequestContext, args: never) => PassThroughList;
 const nestedLists: Record<string, Record<string, ListOf> | undefined> = NESTED_LISTS;
 
-/** Raised by the compiler for anything outside the subset: the operation takes the usual path. */
-class Unsupported extends Error {}
+/**
+ * Raised by the compiler for anything outside the subset: the operation takes the usual path. Most
+ * reasons are the document's own, whatever the variables; `byValues` marks those that are not
+ * (an argument's value), so another request of the operation may still pass through.
+ */
+class Unsupported extends Error {
+  constructor(
+    why: string,
+    readonly byValues = false,
+  ) {
+    super(why);
+  }
+}
 const unsupported = (why: string): never => {
   throw new Unsupported(why);
+};
+const unsupportedValue = (why: string): never => {
+  throw new Unsupported(why, true);
 };
 
 /** Where a statement value comes from: a root `cluster` field's slug or id, written in the document or a variable. */
@@ -276,12 +290,12 @@ class ShapeCompiler {
     for (const [name, value] of Object.entries(args)) {
       if (value === null || value === undefined) continue;
       if (name === 'first') {
-        if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > MAX_PAGE_SIZE) unsupported('first');
-      } else if (name !== 'orderBy') unsupported(name);
+        if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > MAX_PAGE_SIZE) unsupportedValue('first');
+      } else if (name !== 'orderBy') unsupportedValue(name);
     }
     // The service works out the ordering and window exactly as for the resolver (defaults included).
     const list = listOf(args);
-    if (!list.window.forward || list.window.cursor) unsupported('cursor');
+    if (!list.window.forward || list.window.cursor) unsupportedValue('cursor');
     const connectionType = objectType(field);
     const itemType = objectType(connectionType.getFields().nodes);
     const edgeType = objectType(connectionType.getFields().edges);
@@ -378,6 +392,8 @@ interface OperationShapes {
   textVariables: string[];
   /** Compiled shapes by the text variables' values; null: the usual path. */
   shapes: Map<string, CompiledShape | null>;
+  /** Outside the subset whatever its variables. */
+  never?: boolean;
 }
 
 /** Shapes kept per operation, for different values of its text variables; a safety net. */
@@ -437,7 +453,7 @@ export function passThrough(schema: GraphQLSchema) {
     const slot = ctx.passThrough;
     if (!slot || slot.taken || !ctx.db.preparesStatements || draftVisibility(ctx.viewer).drafts !== 'none') return undefined;
     const operation = shapesOf(document, operationName);
-    if (!operation) return undefined;
+    if (!operation || operation.never) return undefined;
     // Variables as the executor coerces them; values it would refuse take the usual path and its errors.
     let variables: Variables = {};
     if (operation.operation.variableDefinitions?.length) {
@@ -451,7 +467,10 @@ export function passThrough(schema: GraphQLSchema) {
         : JSON.stringify(operation.textVariables.map((name) => (name in variables ? [variables[name]] : [])));
     let shape = operation.shapes.get(key);
     if (shape === undefined) {
-      shape = compileShape(schema, document, operation.operation, variables, ctx);
+      const compiled = compileShape(schema, document, operation.operation, variables, ctx);
+      // Outside the subset whatever the variables: later requests skip even their coercion.
+      if (compiled.never) operation.never = true;
+      shape = compiled.shape;
       if (operation.shapes.size >= SHAPES_PER_OPERATION) operation.shapes.clear();
       operation.shapes.set(key, shape);
     }
@@ -467,20 +486,21 @@ export function passThrough(schema: GraphQLSchema) {
   };
 }
 
+/** The operation compiled under these variables; null: the usual path, for these values or (`never`) for any. */
 function compileShape(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Variables,
   ctx: RequestContext,
-): CompiledShape | null {
+): { shape: CompiledShape | null; never?: boolean } {
   try {
     const compiler = new ShapeCompiler(schema, document, variables, ctx);
     const data = compiler.operation(operation);
-    return { data, keys: compiler.keys };
-  } catch {
-    // Outside the subset (Unsupported), or arguments a service refuses (its resolver reports them): the usual path.
-    return null;
+    return { shape: { data, keys: compiler.keys } };
+  } catch (error) {
+    // Outside the subset, or arguments a service refuses (its resolver reports them): the usual path.
+    return { shape: null, never: error instanceof Unsupported && !error.byValues };
   }
 }
 

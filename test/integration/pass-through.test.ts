@@ -286,6 +286,9 @@ describe.skipIf(!onPostgres)('the pass-through (PostgreSQL; SQLite never passes 
         }
       }
     }
+    // A value outside the subset takes the usual path (and its error) without closing the operation to others.
+    expect((await expectUsualPath(query, { id: ids[0], n: 1000 })).body).toContain('PAGE_SIZE_EXCEEDED');
+    await expectPassedThrough(query, { id: ids[0], n: 7 });
   });
 
   it('answers the operation a request names in a document of several', async () => {
