@@ -29,6 +29,11 @@ export interface AppConfig {
   slowQueryMs?: number;
   /** Milliseconds one operation may run (QUERY_TIMEOUT_MS); its PostgreSQL statements are cancelled past it. */
   queryTimeoutMs?: number;
+  /**
+   * Whether queries in the pass-through's subset are answered by one statement that writes their
+   * whole data as JSON (PASS_THROUGH, default true; PostgreSQL only, see src/graphql/pass-through.ts).
+   */
+  passThrough?: boolean;
   /** The company register (Enhetsregisteret); absent means switched off. */
   registry?: RegistryConfig;
   /** Redis (REDIS_URL): events travel between instances through it, and the register's cache lives there. */
@@ -214,6 +219,10 @@ const envSchema = z.object({
   METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
   SLOW_QUERY_MS: z.coerce.number().int().min(1).default(1000),
   QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_QUERY_TIMEOUT_MS),
+  PASS_THROUGH: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
+    .default('true')
+    .transform((value) => ['true', '1', 'yes', 'on'].includes(value)),
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'must be redis://… or rediss://…')),
   REDIS_PREFIX: z.string().min(1).max(100).default('klynge:'),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
@@ -296,6 +305,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metricsToken: values.METRICS_TOKEN,
     slowQueryMs: values.SLOW_QUERY_MS,
     queryTimeoutMs: values.QUERY_TIMEOUT_MS,
+    passThrough: values.PASS_THROUGH,
     redisUrl: values.REDIS_URL,
     redisPrefix: values.REDIS_PREFIX,
     events: { retentionDays: values.EVENT_RETENTION_DAYS, pollMs: values.EVENT_POLL_MS },

@@ -1,6 +1,8 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import { type DocumentNode, type ExecutionResult, GraphQLError, type GraphQLSchema, execute, printSchema } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
+import type { RequestContext } from '../context/request-context.js';
+import { passThrough } from './pass-through.js';
 
 /**
  * graphql-jit's field errors lack `extensions` when the thrown error has none, which Apollo's error
@@ -53,6 +55,9 @@ async function withTimeout(
     clearTimeout(timer);
   }
 }
+
+/** PostgreSQL's error code for a statement cancelled (by statement_timeout). */
+const QUERY_CANCELED = '57014';
 
 /** Compiled operations per document: at most this many operations of one document are kept. */
 const OPERATIONS_PER_DOCUMENT = 16;
@@ -113,6 +118,7 @@ export function compiledExecutor(
  */
 export function compiledExecution(schema: GraphQLSchema, options: { timeoutMs?: number } = {}): GatewayInterface {
   const run = compiledExecutor(schema, options);
+  const passThroughOf = passThrough(schema);
   const executor: GatewayExecutor = async ({ document, operation, operationName, request, context }) => {
     if (operation?.operation === 'subscription') {
       return {
@@ -124,7 +130,20 @@ export function compiledExecution(schema: GraphQLSchema, options: { timeoutMs?: 
         ],
       };
     }
-    return run({ document, operationName, variableValues: request.variables ?? {}, contextValue: context });
+    const variableValues = request.variables ?? {};
+    const usual = () => run({ document, operationName, variableValues, contextValue: context });
+    // An operation one statement writes whole skips execution (see src/graphql/pass-through.ts);
+    // should that statement fail, the usual path answers, with its own errors, unless it failed
+    // for running out of time (PostgreSQL's statement_timeout): running again would not help.
+    const passed = passThroughOf(document, operationName, variableValues, context as RequestContext);
+    if (!passed) return usual();
+    const { timeoutMs } = options;
+    return withTimeout(
+      passed.catch((error: unknown) =>
+        timeoutMs && (error as { code?: unknown })?.code === QUERY_CANCELED ? timedOut(timeoutMs) : usual(),
+      ),
+      timeoutMs,
+    );
   };
   return {
     onSchemaLoadOrUpdate(callback) {

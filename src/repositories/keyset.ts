@@ -60,7 +60,7 @@ export const keptCounts = (db: Db, kept: KeptCount): Knex.QueryBuilder =>
     .select(db.knex.raw(`kept.${kept.parentColumn} as "parentId", kept.${kept.countColumn} as "count"`));
 
 /** The list's row count under the parent `parentRef`, as a scalar subquery. */
-function countSubquery(db: Db, query: ListQuery, parentRef: string): Knex.QueryBuilder | Knex.Raw {
+export function countSubquery(db: Db, query: ListQuery, parentRef: string): Knex.QueryBuilder | Knex.Raw {
   const kept = query.keptCount;
   if (kept) {
     return db.knex.raw(
@@ -132,8 +132,11 @@ function orderSql(ordering: Ordering, window: PageWindow): string {
   return `${ordering.column.expr} ${dir}, ${ordering.idExpr} ${dir}`;
 }
 
-/** The statement of one page (limit + 1 rows); `parentRef`, for a nested list, names its parent's id. */
-function pageQuery(db: Db, query: ListQuery, window: PageWindow, parentRef?: string): Knex.QueryBuilder {
+/**
+ * The statement of one page (limit + 1 rows: the last tells whether there is a next page; without
+ * `lookAhead`, only the page's own rows); `parentRef`, for a nested list, names its parent's id.
+ */
+export function pageQuery(db: Db, query: ListQuery, window: PageWindow, parentRef?: string, lookAhead = true): Knex.QueryBuilder {
   const qb = query.base(true).select(db.knex.raw(query.select.join(', ')));
   if (parentRef) {
     if (!query.parentExpr) throw new Error('a nested page needs a parent column');
@@ -142,14 +145,14 @@ function pageQuery(db: Db, query: ListQuery, window: PageWindow, parentRef?: str
   applyKeyset(db, qb, query.ordering, window);
   // The limit is written into the text: a prepared statement can then use one generic plan
   // (planned once) instead of planning for every execution, as it must for an unknown limit.
-  return qb.orderByRaw(orderSql(query.ordering, window)).limit(window.limit + 1, { skipBinding: true });
+  return qb.orderByRaw(orderSql(query.ordering, window)).limit(window.limit + (lookAhead ? 1 : 0), { skipBinding: true });
 }
 
 /** The alias of a select entry (`expr as "alias"`). */
 const aliasOf = (column: string): string => /as "([^"]+)"$/.exec(column)?.[1] ?? column;
 
 /** A page's order restated over its output columns (`alias."property"`), for a query wrapped around it. */
-function outputOrderSql(alias: string, query: ListQuery, window: PageWindow): string {
+export function outputOrderSql(alias: string, query: ListQuery, window: PageWindow): string {
   const dir = (query.ordering.direction === 'ASC') === window.forward ? 'asc' : 'desc';
   return `${alias}."${query.ordering.column.property}" ${dir}, ${alias}."id" ${dir}`;
 }

@@ -15,6 +15,7 @@ import { authenticateRequest } from './authorization.js';
 import { type TrustProxy, clientAddressOf } from './client-address.js';
 import { EXPORT_PATH, csvExportHandler } from './csv-export.route.js';
 import { graphiqlRouter } from './graphiql.js';
+import { type PassThroughSlot, splicePassThrough } from '../graphql/pass-through.js';
 import { type TrustedDocuments, trustedDocumentsPlugin } from '../graphql/plugins/trusted-documents.plugin.js';
 import type { Logger } from './logger.js';
 import type { KlyngeMetrics } from './metrics.js';
@@ -45,6 +46,8 @@ export function createApp(deps: {
   services?: ProcessServices;
   /** Milliseconds one operation may run (QUERY_TIMEOUT_MS); none when absent. */
   queryTimeoutMs?: number;
+  /** Whether queries one statement can answer whole are answered by it (PASS_THROUGH; see src/graphql/pass-through.ts). */
+  passThrough?: boolean;
   /** What /readyz reports. */
   readiness: () => Promise<Readiness>;
   /** Only these operations run (ADMIN tokens excepted); any when absent. */
@@ -120,6 +123,7 @@ export function createApp(deps: {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const header = (name: string) => headers.get(name);
+    const passThrough: PassThroughSlot | undefined = deps.passThrough ? {} : undefined;
     let search = searchOf(req.url);
     if (deps.trustedDocuments) {
       // An operation named by its hash alone gets its text from the manifest.
@@ -129,23 +133,24 @@ export function createApp(deps: {
     apollo
       .executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search, body: req.body },
-        context: () =>
-          authenticateRequest(
-            createRequestContext(
-              orm,
-              clientRequestId(header('x-request-id')),
-              null,
-              services,
-              clientAddressOf(req, deps.trustProxy ?? false),
-            ),
-            header('authorization'),
-          ),
+        context: () => {
+          const ctx = createRequestContext(
+            orm,
+            clientRequestId(header('x-request-id')),
+            null,
+            services,
+            clientAddressOf(req, deps.trustProxy ?? false),
+          );
+          // Apollo copies the context's own properties: the slot is one object, shared by the copy.
+          if (passThrough) Object.assign(ctx, { passThrough });
+          return authenticateRequest(ctx, header('authorization'));
+        },
       })
       .then(async (response) => {
         for (const [key, value] of response.headers) res.setHeader(key, value);
         res.statusCode = response.status ?? 200;
         if (response.body.kind === 'complete') {
-          res.end(response.body.string);
+          res.end(splicePassThrough(response.body.string, passThrough));
           return;
         }
         for await (const chunk of response.body.asyncIterator) res.write(chunk);

@@ -160,6 +160,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       services,
       readiness,
       queryTimeoutMs: config.queryTimeoutMs,
+      // On by default where it can answer (PostgreSQL); never on SQLite.
+      passThrough: config.database.dialect === 'postgresql' && config.passThrough !== false,
       trustProxy: config.trustProxy,
       trustedDocuments,
       tracing: config.tracing,

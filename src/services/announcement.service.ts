@@ -10,7 +10,16 @@ import {
 } from '../repositories/announcement.repository.js';
 import type { DateRange } from '../repositories/list-query.js';
 import type { AnnouncementRecord, ClusterRecord, FeedSourceRecord, MentionRecord } from '../repositories/records.js';
-import { type Connection, type ItemFields, type OrderInput, type PlannedList, rootConnection } from './connection.js';
+import type { Db } from '../repositories/db.js';
+import {
+  type Connection,
+  type ItemFields,
+  type OrderInput,
+  type PlannedList,
+  type RootList,
+  rootConnection,
+  rootList,
+} from './connection.js';
 import { checkRange, textTerms } from './filters.js';
 
 export interface AnnouncementFilterInput {
@@ -39,18 +48,34 @@ export function announcementFilterParams(filter: AnnouncementFilterInput | null 
 export const findAnnouncement = (ctx: RequestContext, slug: string): Promise<AnnouncementRecord | null> =>
   ctx.loaders.announcementBySlug.load(slug);
 
+type AnnouncementListArgs = PageArgs & {
+  filter?: AnnouncementFilterInput | null;
+  orderBy?: OrderInput<AnnouncementOrderField> | null;
+};
+
 /** Announcements the viewer may see (drafts by its token), newest first unless ordered otherwise, one page. */
 export function listAnnouncements(
   ctx: RequestContext,
-  args: PageArgs & { filter?: AnnouncementFilterInput | null; orderBy?: OrderInput<AnnouncementOrderField> | null },
+  args: AnnouncementListArgs,
   fields?: ItemFields,
   lists?: readonly PlannedList[],
 ): Promise<Connection<AnnouncementRecord>> {
+  const { ordering, query } = announcementListOf(ctx, args);
+  return rootConnection(ctx, args, ordering, query(ctx.db), fields, toAnnouncementRecord, lists);
+}
+
+/** The announcements the viewer may see under the arguments, as listAnnouncements pages them (the pass-through writes the same page). */
+export function announcementRootList(ctx: RequestContext, args: AnnouncementListArgs): RootList {
+  const { ordering, query } = announcementListOf(ctx, args);
+  return rootList(args, ordering, query);
+}
+
+function announcementListOf(ctx: RequestContext, args: AnnouncementListArgs) {
   const order = args.orderBy ?? DEFAULT_ANNOUNCEMENT_ORDER;
   const visibility = draftVisibility(ctx.viewer);
   const ordering = announcementOrdering(ctx.db, order.field, order.direction, visibility);
-  const query = announcementListQuery(ctx.db, announcementFilterParams(args.filter), ordering, visibility);
-  return rootConnection(ctx, args, ordering, query, fields, toAnnouncementRecord, lists);
+  const filter = announcementFilterParams(args.filter);
+  return { ordering, query: (db: Db) => announcementListQuery(db, filter, ordering, visibility) };
 }
 
 /** The news feed an announcement was ingested from; null for one written by an editor, seeded or imported. */

@@ -9,6 +9,7 @@ import {
   clusterOrdering,
   fetchClusterWithLists,
 } from '../repositories/cluster.repository.js';
+import type { Db } from '../repositories/db.js';
 import type { DateRange } from '../repositories/list-query.js';
 import type { ClusterLevelPeriodRecord, ClusterRecord } from '../repositories/records.js';
 import {
@@ -16,8 +17,10 @@ import {
   type ItemFields,
   type OrderInput,
   type PlannedList,
+  type RootList,
   findWithLists,
   rootConnection,
+  rootList,
 } from './connection.js';
 import { checkRange, textTerms } from './filters.js';
 
@@ -65,24 +68,30 @@ export async function findCluster(
   );
 }
 
+type ClusterListArgs = PageArgs & { filter?: ClusterFilterInput | null; orderBy?: OrderInput<ClusterOrderField> | null };
+
 /** Clusters, filtered and ordered, one page. */
 export function listClusters(
   ctx: RequestContext,
-  args: PageArgs & { filter?: ClusterFilterInput | null; orderBy?: OrderInput<ClusterOrderField> | null },
+  args: ClusterListArgs,
   fields?: ItemFields,
   lists?: readonly PlannedList[],
 ): Promise<Connection<ClusterRecord>> {
+  const { ordering, query } = clusterListOf(args);
+  return rootConnection(ctx, args, ordering, query(ctx.db), fields, undefined, lists);
+}
+
+/** Clusters under the arguments, as listClusters pages them (the pass-through writes the same page). */
+export function clusterRootList(args: ClusterListArgs): RootList {
+  const { ordering, query } = clusterListOf(args);
+  return rootList(args, ordering, query);
+}
+
+function clusterListOf(args: ClusterListArgs) {
   const order = args.orderBy ?? DEFAULT_CLUSTER_ORDER;
   const ordering = clusterOrdering(order.field, order.direction);
-  return rootConnection(
-    ctx,
-    args,
-    ordering,
-    clusterListQuery(ctx.db, clusterFilterParams(args.filter), ordering),
-    fields,
-    undefined,
-    lists,
-  );
+  const filter = clusterFilterParams(args.filter);
+  return { ordering, query: (db: Db) => clusterListQuery(db, filter, ordering) };
 }
 
 /** A cluster's sectors, in their given order. */

@@ -76,6 +76,23 @@ export async function rootConnection<R>(
   );
 }
 
+/**
+ * A root list under its arguments (what a root connection pages): its ordering, its page window
+ * and its query on a request's database access. Holds nothing of the request, so it can be shared.
+ */
+export interface RootList {
+  ordering: Ordering;
+  window: PageWindow;
+  query: (db: Db) => ListQuery;
+}
+
+/** A root list from its ordering and query; a cursor that cannot belong to the ordering is refused here (BAD_CURSOR). */
+export const rootList = (args: PageArgs, ordering: Ordering, query: (db: Db) => ListQuery): RootList => ({
+  ordering,
+  window: pageWindowFor(args, ordering),
+  query,
+});
+
 // Connections are classes, so their getters live on the prototype: an object literal with getters
 // costs new closures for every connection, and a fan-out query builds thousands of them.
 

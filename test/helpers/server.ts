@@ -45,6 +45,7 @@ export async function startTestServer(
       | 'rateLimit'
       | 'trustProxy'
       | 'trustedDocuments'
+      | 'passThrough'
     >
   > & {
     events?: Partial<EventsConfig>;
