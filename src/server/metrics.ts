@@ -24,6 +24,8 @@ export interface MetricSources {
   register?: () => { calls: Record<'success' | 'failure' | 'reject', number>; circuit: 'closed' | 'open' | 'halfOpen' } | null;
   /** The webhook worker, when deliveries run in this process. */
   webhooks?: Pick<WebhookWorker, 'onAttempt' | 'totals'>;
+  /** Queries the pass-through answered (one generated statement each), since the process started. */
+  passedThrough?: () => number;
 }
 
 export interface KlyngeMetrics {
@@ -118,6 +120,19 @@ export function createMetrics(sources: MetricSources, token?: string): KlyngeMet
   gauge('klynge_subscriptions', 'Live subscriptions (subscribers) on this instance.', sources.subscribers);
   gauge('klynge_subscription_groups', 'Groups of equal subscriptions, each one execution per event.', sources.subscriptionGroups);
   gauge('klynge_event_log_position', 'The last event-log position this instance has dispatched.', sources.lastEventPosition);
+
+  const passedThrough = sources.passedThrough;
+  if (passedThrough) {
+    new Counter({
+      name: 'klynge_graphql_pass_through_total',
+      help: 'GraphQL queries answered by the pass-through: one generated PostgreSQL statement writing the whole data (see PASS_THROUGH).',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(passedThrough());
+      },
+    });
+  }
 
   const register = sources.register;
   if (register) {

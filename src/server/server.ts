@@ -8,6 +8,7 @@ import type { EntityManager } from '@mikro-orm/knex';
 import { buildKlyngeSchema } from '../graphql/schema.js';
 import { SubscriptionHub } from '../graphql/subscriptions/subscription-hub.js';
 import { TrustedDocuments } from '../graphql/plugins/trusted-documents.plugin.js';
+import { passedThroughCount } from '../graphql/pass-through.js';
 import { RedisEventTransport } from '../pubsub/redis-event-transport.js';
 import { Db } from '../repositories/db.js';
 import { pruneEventsBefore } from '../repositories/event-log.repository.js';
@@ -149,6 +150,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         lastEventPosition: () => events.lastDispatched,
         register: () => (register instanceof HttpCompanyRegister ? { calls: register.calls, circuit: register.circuit } : null),
         webhooks,
+        passedThrough: passedThroughCount,
       },
       config.metricsToken,
     );

@@ -14,6 +14,7 @@ import { type PassThroughSlot, passThrough, passedThroughCount } from '../../src
 import { buildKlyngeSchema } from '../../src/graphql/schema.js';
 import { KLYNGE_QUERIES } from '../../bench/queries.js';
 import { TEST_DIALECT } from '../helpers/database.js';
+import { metricValue } from '../helpers/metrics.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
 import { TokenRole, issueToken } from '../helpers/tokens.js';
 
@@ -356,6 +357,16 @@ describe.skipIf(!onPostgres)('the pass-through (PostgreSQL; SQLite never passes 
     const answer = await expectUsualPath(query, { slug: mentioned }, admin);
     expect(answer.body).toContain(DRAFT);
     expect((await expectPassedThrough(query, { slug: mentioned })).body).not.toContain(DRAFT);
+  });
+
+  it('counts what it answers in GET /metrics (klynge_graphql_pass_through_total)', async () => {
+    const scrape = async () =>
+      metricValue(await (await fetch(`${passing.origin}/metrics`)).text(), 'klynge_graphql_pass_through_total');
+    const before = await scrape();
+    await expectPassedThrough(Q1, { slug: slugs[0] });
+    await expectPassedThrough(Q4);
+    await expectUsualPath(`{ clusters(first: 1) { pageInfo { hasNextPage } } }`);
+    expect(await scrape()).toBe(before + 2);
   });
 
   it('runs one statement per passed-through request', async () => {
