@@ -594,6 +594,15 @@ describe.runIf(TEST_DIALECT === 'postgresql')('dataset import on PostgreSQL, bul
     try {
       const now = new Date('2025-01-01T00:00:00Z');
       const catalogBefore = await catalog(bulk);
+      const leafOids = async () =>
+        (
+          await sql(
+            bulk,
+            `select c.relname as "leaf", c.oid::int as "oid" from pg_inherits i join pg_class c on c.oid = i.inhrelid
+           where i.inhparent = 'search_document'::regclass order by 1`,
+          )
+        ).map((r) => `${r.leaf}:${r.oid}`);
+      const leavesBefore = await leafOids();
       const a = await new DatasetImportService(incremental.orm, incremental.database).run(fixture.dir, {
         now,
         postgres: { strategy: 'incremental' },
@@ -610,6 +619,10 @@ describe.runIf(TEST_DIALECT === 'postgresql')('dataset import on PostgreSQL, bul
       expect(await staleSearchDocuments(bulk)).toEqual([]);
       expect(await staleSearchDocuments(incremental)).toEqual([]);
       expect(await catalog(bulk)).toEqual(catalogBefore);
+      // Every kind's partition was empty, so each was written anew by CREATE TABLE AS and put in place.
+      const leavesAfter = await leafOids();
+      expect(leavesAfter).toHaveLength(4);
+      for (const leaf of leavesAfter) expect(leavesBefore).not.toContain(leaf);
 
       // ...and a bulk re-import with one change (too few for the parallel query) keeps its search document right too.
       await fixture.changeRow('announcements.ndjson', 1, (row) => ({ ...row, title: 'Fjord Subsea er GCE' }));
@@ -621,6 +634,8 @@ describe.runIf(TEST_DIALECT === 'postgresql')('dataset import on PostgreSQL, bul
       expect(await searchTitle(bulk, 4, row.id)).toBe('Fjord Subsea er GCE');
       expect(await staleSearchDocuments(bulk)).toEqual([]);
       expect(await catalog(bulk)).toEqual(catalogBefore);
+      // The partitions had documents: they were filled as usual, not replaced.
+      expect(await leafOids()).toEqual(leavesAfter);
 
       // With no room to hold COPY data while earlier files merge, staging just waits its turn.
       const again = await new DatasetImportService(incremental.orm, incremental.database).run(fixture.dir, {

@@ -522,3 +522,28 @@ select d.id, search_document_vector(d.title, d.body) as document from (${select}
     `drop table "${SEARCH_VECTORS_TABLE}"`,
   ];
 }
+
+/**
+ * PostgreSQL, a kind whose partition of `search_document` (`leaf`) is empty while the search
+ * indexes are dropped (a first load): the partition written anew by one CREATE TABLE AS, which
+ * computes every vector in a parallel query and writes the table once, then put in the old one's
+ * place. Computing into a temporary table and inserting from it (searchDocumentSql) writes every
+ * vector twice, the second time row by row. Attaching builds the partition's primary key; the
+ * search indexes are rebuilt on every partition afterwards.
+ */
+export function searchLeafReplaceSql({ kind, select }: SearchSource, leaf: string): string[] {
+  const fresh = `${leaf}_import`;
+  return [
+    `create table "${fresh}" as
+select d.id::bigint * 8 + ${kind} as "doc_id", ${kind}::smallint as "kind", d.id as "ref_id", search_document_vector(d.title, d.body) as "document"
+from (${select}) as d (id, title, body)`,
+    `alter table "${fresh}" alter "doc_id" set not null, alter "kind" set not null, alter "ref_id" set not null, alter "document" set not null,
+add constraint "${fresh}_kind" check ("kind" = ${kind})`,
+    `alter table "search_document" detach partition "${leaf}"`,
+    `drop table "${leaf}"`,
+    `alter table "${fresh}" rename to "${leaf}"`,
+    `alter table "search_document" attach partition "${leaf}" for values in (${kind})`,
+    // The check only spared the attach a scan; the partition bound says the same.
+    `alter table "${leaf}" drop constraint "${fresh}_kind"`,
+  ];
+}

@@ -28,6 +28,7 @@ import {
   nowLiteral,
   recheckNewSql,
   searchDocumentSql,
+  searchLeafReplaceSql,
   stageColumnList,
   stageValues,
   upsertFromDeltaSql,
@@ -661,8 +662,14 @@ export class PostgresDatasetWriter implements DatasetWriter {
       const n = touched.get(source.kind) ?? 0;
       if (n === 0) continue;
       const precompute = n >= this.options.parallelSearchMin && n * 2 >= (await this.rowCount(source.table));
+      // With the search indexes dropped, an empty partition is written anew rather than filled.
+      const leaf = precompute && rebuild ? await this.emptySearchLeaf(source.kind) : null;
       if (precompute) for (const setting of PARALLEL_SETTINGS) await this.db.query(`set local ${setting} = 0`);
-      for (const sql of searchDocumentSql(source, precompute)) await this.db.query(sql);
+      const statements = leaf ? searchLeafReplaceSql(source, leaf) : searchDocumentSql(source, precompute);
+      const kindStarted = performance.now();
+      for (const sql of statements) await this.db.query(sql);
+      if (leaf)
+        this.listener.phaseDone?.(`search documents of ${source.table}: ${leaf} written anew`, performance.now() - kindStarted);
       if (precompute) for (const setting of PARALLEL_SETTINGS) await this.db.query(`set local ${setting} to default`);
     }
     if (rebuild) {
@@ -676,6 +683,18 @@ export class PostgresDatasetWriter implements DatasetWriter {
       `search documents of ${total} rows written${rebuild ? ', search indexes rebuilt' : ''}`,
       performance.now() - started,
     );
+  }
+
+  /** The partition of search_document that holds `kind`'s documents, if it is a plain table and has none. */
+  private async emptySearchLeaf(kind: number): Promise<string | null> {
+    const { rows } = await this.db.query<{ leaf: string }>(
+      `select c.relname as leaf from pg_inherits i join pg_class c on c.oid = i.inhrelid
+       where i.inhparent = $1::regclass and c.relkind = 'r' and pg_get_expr(c.relpartbound, c.oid) = $2`,
+      [`"${SEARCH_TABLE}"`, `FOR VALUES IN ('${kind}')`],
+    );
+    const leaf = rows[0]?.leaf;
+    if (!leaf) return null;
+    return (await this.db.query(`select 1 from "${leaf}" limit 1`)).rowCount === 0 ? leaf : null;
   }
 
   private async rowCount(table: string): Promise<number> {
