@@ -31,7 +31,7 @@ export interface AppConfig {
   queryTimeoutMs?: number;
   /**
    * Whether queries in the pass-through's subset are answered by one statement that writes their
-   * whole data as JSON (PASS_THROUGH, default true; PostgreSQL only, see src/graphql/pass-through.ts).
+   * whole data as JSON (PASS_THROUGH, default true, on PostgreSQL and SQLite; see src/graphql/pass-through.ts).
    */
   passThrough?: boolean;
   /** The company register (Enhetsregisteret); absent means switched off. */

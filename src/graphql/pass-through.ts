@@ -30,13 +30,13 @@ import { clusterRootList } from '../services/cluster.service.js';
 import { NESTED_LISTS } from './nested-lists.js';
 
 // The pass-through: a query inside a documented subset of the schema (see the README) is answered
-// by one PostgreSQL statement that writes its whole `data` object as JSON text, generated from the
+// by one statement (PostgreSQL or SQLite) that writes its whole `data` object as JSON text, generated from the
 // operation once per shape. The text is spliced into Apollo's response as it is (see
 // splicePassThrough): no driver parsing, no field resolution, no JSON.stringify of the data. All
 // of Apollo's pipeline before execution (parsing, validation, depth/cost/rate limits, trusted
 // documents) and after it (Cache-Control, metrics, logging) runs as for any request. Anything
 // outside the subset, and any request the statement would not answer exactly as the usual path
-// does (a reader who may see drafts, a transaction, SQLite, arguments a resolver would refuse or
+// does (a reader who may see drafts, a transaction, arguments a resolver would refuse or
 // treat specially), takes the usual path.
 
 /** Scalar fields written straight from a column of their record's row (select aliases of the repositories). */
@@ -451,7 +451,7 @@ export function passThrough(schema: GraphQLSchema) {
     ctx: RequestContext & { passThrough?: PassThroughSlot },
   ): Promise<ExecutionResult> | undefined => {
     const slot = ctx.passThrough;
-    if (!slot || slot.taken || !ctx.db.preparesStatements || draftVisibility(ctx.viewer).drafts !== 'none') return undefined;
+    if (!slot || slot.taken || !ctx.db.outsideTransaction || draftVisibility(ctx.viewer).drafts !== 'none') return undefined;
     const operation = shapesOf(document, operationName);
     if (!operation || operation.never) return undefined;
     // Variables as the executor coerces them; values it would refuse take the usual path and its errors.
@@ -504,7 +504,7 @@ function compileShape(
   }
 }
 
-/** PostgreSQL's integer: a larger id cannot be a row's (the usual path answers it). */
+/** The largest id a row has (PostgreSQL's integer): a larger one is no row's (the usual path answers it). */
 const MAX_ID = 2_147_483_647;
 
 /** The statement's values (slugs, database ids) for a request, or undefined when the usual path must answer (null, a bad id). */

@@ -125,8 +125,13 @@ export class Db {
    * parameters too, see src/db/drivers.ts.)
    */
   get preparesStatements(): boolean {
+    return this.dialect === 'postgresql' && this.outsideTransaction;
+  }
+
+  /** Whether this request's reads run outside a transaction (those of a query do). */
+  get outsideTransaction(): boolean {
     // No EntityManager yet: none has begun a transaction.
-    return this.dialect === 'postgresql' && !this.current?.getTransactionContext();
+    return !this.current?.getTransactionContext();
   }
 
   /**

@@ -7,7 +7,7 @@ import { JOINED, selectOnly } from './list-query.js';
 import { ORGANIZATION_SELECT } from './organization.repository.js';
 import { PARTNER_SELECT } from './partner.repository.js';
 
-// One PostgreSQL statement that writes a whole GraphQL `data` object as JSON text, exactly as
+// One statement (PostgreSQL or SQLite) that writes a whole GraphQL `data` object as JSON text, exactly as
 // JSON.stringify writes what the executor would have completed: the same keys in the same order,
 // no spaces, each scalar as its GraphQL type serializes it. The lists are the repositories' own
 // list queries (filters, visibility, ordering and tie-breaks are theirs), wrapped in JSON-building
@@ -82,6 +82,12 @@ class StatementWriter {
         return sqlString(json.json);
       case 'column': {
         const column = columnOf(row, json.column);
+        if (this.sqlite) {
+          // SQLite keeps instants as epoch milliseconds (how MikroORM stores them there); json_quote
+          // escapes text exactly as JSON.stringify does.
+          if (json.as === 'instant') return `coalesce('"' || ${sqliteIsoInstant(column)} || '"', 'null')`;
+          return `json_quote(${column})`;
+        }
         if (json.as === 'instant') {
           // Date.toISOString: UTC, milliseconds (truncated, as the driver's text is parsed), `Z`.
           return `coalesce('"' || to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"', 'null')`;
@@ -89,6 +95,7 @@ class StatementWriter {
         return `coalesce(to_json(${column})::text, 'null')`;
       }
       case 'globalId':
+        if (this.sqlite) return `('"' || ${sqliteBase64url(`${json.type}:`, columnOf(row, 'id'))} || '"')`;
         return `('"' || translate(rtrim(encode(convert_to(${sqlString(`${json.type}:`)} || ${columnOf(row, 'id')}, 'UTF8'), 'base64'), '='), '+/', '-_') || '"')`;
       case 'object': {
         if (json.members.length === 0) return `'{}'`;
@@ -107,7 +114,8 @@ class StatementWriter {
         const parentRef = row ? columnOf(row, 'id') : undefined;
         this.bindings.push(pageQuery(this.db, query, list.window, parentRef, false));
         // The items' texts, joined in the page's order (no rows: no text).
-        return `('[' || coalesce((select string_agg(${item}, ',' order by ${outputOrderSql(alias, query, list.window)}) from ? as ${alias}), '') || ']')`;
+        const joined = this.sqlite ? 'group_concat' : 'string_agg';
+        return `('[' || coalesce((select ${joined}(${item}, ',' order by ${outputOrderSql(alias, query, list.window)}) from ? as ${alias}), '') || ']')`;
       }
       case 'count': {
         if (!row) throw new Error('a count needs a parent row');
@@ -132,6 +140,10 @@ class StatementWriter {
     }
   }
 
+  private get sqlite(): boolean {
+    return this.db.dialect === 'sqlite';
+  }
+
   private alias(): string {
     this.aliases++;
     return `pass_through_${this.aliases}`;
@@ -142,6 +154,45 @@ class StatementWriter {
 function columnOf(row: Row | undefined, column: string): string {
   if (!row) throw new Error(`no row for column ${column}`);
   return `${row.alias}."${row.prefix}${column}"`;
+}
+
+/** SQLite: epoch milliseconds as Date.toISOString writes them (before 1970 too). */
+export function sqliteIsoInstant(ms: string): string {
+  const millis = `((${ms} % 1000 + 1000) % 1000)`;
+  return `strftime('%Y-%m-%dT%H:%M:%S', (${ms} - ${millis}) / 1000, 'unixepoch') || printf('.%03dZ', ${millis})`;
+}
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * SQLite (which has no base64 function): base64url without padding of `prefix` followed by an
+ * integer's digits, as src/lib/global-id.ts writes a global id. The prefix's whole 3-byte groups
+ * are encoded here; the rest (at most 2 + 20 characters, all ASCII) group by group in SQL.
+ */
+export function sqliteBase64url(prefix: string, integer: string): string {
+  const whole = prefix.length - (prefix.length % 3);
+  const head = Buffer.from(prefix.slice(0, whole), 'utf8').toString('base64url');
+  const text = `(${sqlString(prefix.slice(whole))} || ${integer})`;
+  const byte = (i: number) => `coalesce(unicode(substr(${text}, ${i + 1}, 1)), 0)`;
+  const digit = (sixBits: string) => `substr('${BASE64URL}', (${sixBits}) + 1, 1)`;
+  const parts: string[] = [];
+  for (let i = 0; i < prefix.length - whole + 20; i += 3) {
+    const [a, b, c] = [byte(i), byte(i + 1), byte(i + 2)];
+    // SQLite's bit operators share one precedence level: every step is bracketed.
+    const chars = [
+      digit(`(${a} >> 2)`),
+      digit(`((${a} & 3) << 4) | (${b} >> 4)`),
+      digit(`((${b} & 15) << 2) | (${c} >> 6)`),
+      digit(`(${c} & 63)`),
+    ];
+    // A group of n bytes writes n + 1 characters.
+    parts.push(
+      `(case when length(${text}) > ${i} then ${chars[0]} || ${chars[1]} else '' end)`,
+      `(case when length(${text}) > ${i + 1} then ${chars[2]} else '' end)`,
+      `(case when length(${text}) > ${i + 2} then ${chars[3]} else '' end)`,
+    );
+  }
+  return `(${sqlString(head)} || ${parts.join(' || ')})`;
 }
 
 /** A SQL string literal (knex would read a `?` in it as a binding: JSON keys and type names have none). */

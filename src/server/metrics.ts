@@ -125,7 +125,7 @@ export function createMetrics(sources: MetricSources, token?: string): KlyngeMet
   if (passedThrough) {
     new Counter({
       name: 'klynge_graphql_pass_through_total',
-      help: 'GraphQL queries answered by the pass-through: one generated PostgreSQL statement writing the whole data (see PASS_THROUGH).',
+      help: 'GraphQL queries answered by the pass-through: one generated statement writing the whole data (see PASS_THROUGH).',
       registers: [registry],
       collect() {
         this.reset();

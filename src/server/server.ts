@@ -163,7 +163,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       readiness,
       queryTimeoutMs: config.queryTimeoutMs,
       // On by default where it can answer (PostgreSQL); never on SQLite.
-      passThrough: config.database.dialect === 'postgresql' && config.passThrough !== false,
+      passThrough: config.passThrough !== false,
       trustProxy: config.trustProxy,
       trustedDocuments,
       tracing: config.tracing,
