@@ -1,4 +1,5 @@
-import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DeadlockException, OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
 import { type RequestContext, resetLoaders } from '../context/request-context.js';
 import { type CodedError, conflict } from '../lib/errors.js';
@@ -14,12 +15,18 @@ export interface WriteOptions {
   uniqueConflict?: (databaseMessage: string) => CodedError | undefined;
 }
 
+/** Attempts of a write whose transaction PostgreSQL chose to abort to break a deadlock. */
+export const DEADLOCK_ATTEMPTS = 3;
+
 /**
  * Runs one mutation as one transaction on a fresh identity map: everything it writes, its audit
  * entry and its events included, commits together or not at all; the events are published once
  * it has committed. A concurrent write that got in first (version
- * moved on, unique value taken) is a CONFLICT. Afterwards the request's read caches are replaced,
- * so the payload (and any later mutation of the same request) reads what was written.
+ * moved on, unique value taken) is a CONFLICT. A transaction aborted to break a deadlock (two
+ * writes taking the same rows, the kept counts say, in different orders) has written nothing, so
+ * it runs again from the start on a new identity map, up to DEADLOCK_ATTEMPTS times. Afterwards
+ * the request's read caches are replaced, so the payload (and any later mutation of the same
+ * request) reads what was written.
  */
 export async function inTransaction<T>(
   ctx: RequestContext,
@@ -28,17 +35,22 @@ export async function inTransaction<T>(
 ): Promise<T> {
   let events: EventRow[] = [];
   try {
-    const result = await ctx.em.transactional(
-      async (em) => {
-        const value = await work(em as EntityManager);
-        events = await writeRecordedEvents(em as EntityManager);
-        return value;
-      },
-      { clear: true },
+    const result = await retryDeadlocks(() =>
+      ctx.em.transactional(
+        async (em) => {
+          const value = await work(em as EntityManager);
+          events = await writeRecordedEvents(em as EntityManager);
+          return value;
+        },
+        { clear: true },
+      ),
     );
     if (events.length > 0) ctx.events.publish(events);
     return result;
   } catch (error) {
+    if (error instanceof DeadlockException) {
+      throw conflict("Concurrent writes kept getting in each other's way; nothing was written. Retry the mutation.");
+    }
     if (error instanceof OptimisticLockError) {
       throw conflict('Another write changed this object at the same time; read it again and retry.', 'input.version');
     }
@@ -48,6 +60,18 @@ export async function inTransaction<T>(
     throw error;
   } finally {
     resetLoaders(ctx);
+  }
+}
+
+/** Runs `transaction` again while PostgreSQL aborts it to break a deadlock, after a short random pause (the other side finishes first). */
+async function retryDeadlocks<T>(transaction: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction();
+    } catch (error) {
+      if (!(error instanceof DeadlockException) || attempt >= DEADLOCK_ATTEMPTS) throw error;
+      await sleep(10 + Math.random() * 40 * attempt);
+    }
   }
 }
 
