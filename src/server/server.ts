@@ -162,7 +162,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       services,
       readiness,
       queryTimeoutMs: config.queryTimeoutMs,
-      // On by default where it can answer (PostgreSQL); never on SQLite.
+      // On by default, on both databases (PASS_THROUGH=false switches it off).
       passThrough: config.passThrough !== false,
       trustProxy: config.trustProxy,
       trustedDocuments,
