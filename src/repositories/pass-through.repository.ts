@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/knex';
+import { toBase64Url } from '../lib/base64url.js';
 import type { PageWindow } from '../lib/pagination.js';
 import { CLUSTER_SELECT } from './cluster.repository.js';
 import type { Db } from './db.js';
@@ -82,21 +83,25 @@ class StatementWriter {
         return sqlString(json.json);
       case 'column': {
         const column = columnOf(row, json.column);
-        if (this.sqlite) {
-          // SQLite keeps instants as epoch milliseconds (how MikroORM stores them there); json_quote
-          // escapes text exactly as JSON.stringify does.
-          if (json.as === 'instant') return `coalesce('"' || ${sqliteIsoInstant(column)} || '"', 'null')`;
-          return `json_quote(${column})`;
-        }
         if (json.as === 'instant') {
           // Date.toISOString: UTC, milliseconds (truncated, as the driver's text is parsed), `Z`.
-          return `coalesce('"' || to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"', 'null')`;
+          // SQLite keeps instants as epoch milliseconds (how MikroORM stores them there).
+          const iso = this.sqlite
+            ? sqliteIsoInstant(column)
+            : `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+          return `coalesce('"' || ${iso} || '"', 'null')`;
         }
-        return `coalesce(to_json(${column})::text, 'null')`;
+        // json_quote escapes text exactly as JSON.stringify does, and writes NULL as null.
+        return this.sqlite ? `json_quote(${column})` : `coalesce(to_json(${column})::text, 'null')`;
       }
-      case 'globalId':
-        if (this.sqlite) return `('"' || ${sqliteBase64url(`${json.type}:`, columnOf(row, 'id'))} || '"')`;
-        return `('"' || translate(rtrim(encode(convert_to(${sqlString(`${json.type}:`)} || ${columnOf(row, 'id')}, 'UTF8'), 'base64'), '='), '+/', '-_') || '"')`;
+      case 'globalId': {
+        const prefix = `${json.type}:`;
+        const id = columnOf(row, 'id');
+        const encoded = this.sqlite
+          ? sqliteBase64url(prefix, id)
+          : `translate(rtrim(encode(convert_to(${sqlString(prefix)} || ${id}, 'UTF8'), 'base64'), '='), '+/', '-_')`;
+        return `('"' || ${encoded} || '"')`;
+      }
       case 'object': {
         if (json.members.length === 0) return `'{}'`;
         const parts = json.members.map(
@@ -171,7 +176,7 @@ const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
  */
 export function sqliteBase64url(prefix: string, integer: string): string {
   const whole = prefix.length - (prefix.length % 3);
-  const head = Buffer.from(prefix.slice(0, whole), 'utf8').toString('base64url');
+  const head = toBase64Url(prefix.slice(0, whole));
   const text = `(${sqlString(prefix.slice(whole))} || ${integer})`;
   const byte = (i: number) => `coalesce(unicode(substr(${text}, ${i + 1}, 1)), 0)`;
   const digit = (sixBits: string) => `substr('${BASE64URL}', (${sixBits}) + 1, 1)`;
